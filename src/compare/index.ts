@@ -1,0 +1,3 @@
+// Kernel x model x expectation -> outcome.
+export * from './types.js';
+export { compare } from './compare.js';
