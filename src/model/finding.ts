@@ -1,0 +1,31 @@
+// What the model concludes about a path: findings are data, never exceptions.
+// `reject` carries the kernel 6.12 message rendered from the rule's format; `unsupported`
+// names the construct the model does not model (never a guessed verdict).
+import type { RuleSpec } from './rules/types.js';
+
+export type Finding =
+  | { kind: 'reject'; rule: string; insn: number; message: string }
+  | { kind: 'unsupported'; rule: string; insn: number; message: string };
+
+/** Render a kernel printf-style format (%d %u %s %lld %llu %x %#llx %%) with args. */
+export function renderFormat(format: string, args: readonly (string | number | bigint)[]): string {
+  let i = 0;
+  return format.replace(/%(#?)(?:ll|l|h|hh|z)?([dusxcp%])/g, (_m, hash: string, conv: string) => {
+    if (conv === '%') return '%';
+    const a = args[i++];
+    if (a === undefined) return '';
+    if (conv === 'x') return (hash ? '0x' : '') + BigInt(a).toString(16);
+    if (conv === 'u' && typeof a !== 'string') return BigInt.asUintN(64, BigInt(a)).toString();
+    return String(a);
+  });
+}
+
+/** A rejection for `rule` at `insn`, message rendered from the rule's kernel format. */
+export function reject(rule: RuleSpec, insn: number, ...args: (string | number | bigint)[]): Finding {
+  return { kind: 'reject', rule: rule.id, insn, message: renderFormat(rule.format ?? rule.id, args) };
+}
+
+/** The model does not model `construct` (e.g. "helper bpf_ringbuf_reserve#131"). */
+export function unsupported(construct: string, insn: number, rule = 'model.unsupported'): Finding {
+  return { kind: 'unsupported', rule, insn, message: `unsupported: ${construct}` };
+}
