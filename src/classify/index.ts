@@ -1,0 +1,111 @@
+// The kernel-message classifier: a real verifier log -> the model's rule id, the message and the
+// instruction it was reported at. Shared by the harness comparison and the model tests, so kernel
+// and model are compared rule to rule. It matches the log's last meaningful line (two lines for
+// the kernel's two-line messages) against the exact 6.12 format strings of both rule tables.
+import type { KernelResult } from '../verdict.js';
+import { allRules } from '../model/rules/index.js';
+import type { RuleSpec } from '../model/rules/types.js';
+
+export interface Classification {
+  rule: string | null;     // rule id, or null when the message is not one the rule tables know
+  message: string | null;  // the kernel's message (multi-line messages joined with "\n")
+  insn: number | null;     // the instruction the verifier was at (last "N: (xx) ..." line before the message)
+}
+
+// Lines print_verification_stats() and libbpf append after the verdict; they say nothing about why.
+const TRAILER = [
+  /^processed \d+ insns \(limit \d+\)/,
+  /^verification time \d+ usec$/,
+  /^stack depth [\d+ ]+$/,
+  /^-- (BEGIN|END) PROG LOAD LOG --$/,
+];
+const INSN_LINE = /^(\d+): \([0-9a-f]{2}\)/;
+
+interface Compiled { rule: RuleSpec; lines: RegExp[]; literal: number }
+
+/** printf conversion -> a regex for what the kernel can print there. */
+function formatToRegex(format: string): RegExp {
+  let out = '';
+  for (let i = 0; i < format.length; i++) {
+    const c = format[i]!;
+    if (c !== '%') { out += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); continue; }
+    const m = /^%(#?)(ll|l|h|hh|z)?([dusxcp%])/.exec(format.slice(i));
+    if (!m) { out += '%'; continue; }
+    i += m[0].length - 1;
+    switch (m[3]) {
+      case '%': out += '%'; break;
+      case 'd': out += '-?\\d+'; break;
+      case 'u': out += '\\d+'; break;
+      case 'x': out += m[1] ? '0x[0-9a-f]+' : '[0-9a-f]+'; break;
+      default: out += '.*?'; break;
+    }
+  }
+  return new RegExp(`^${out}$`);
+}
+
+function compile(rules: RuleSpec[]): Compiled[] {
+  return rules
+    .filter((r): r is RuleSpec & { format: string } => r.format !== null)
+    .map((rule) => ({
+      rule,
+      lines: rule.format.split('\n').map(formatToRegex),
+      literal: rule.format.replace(/%(#?)(ll|l|h|hh|z)?[dusxcp%]/g, '').length,
+    }));
+}
+
+let compiled: Compiled[] | null = null;
+const table = (): Compiled[] => (compiled ??= compile(allRules));
+
+/** Lines of the log that mean something (no blank lines, no statistics trailer). */
+function meaningful(log: string): string[] {
+  return log.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '' && !TRAILER.some((re) => re.test(l)));
+}
+
+/**
+ * The rule whose format matches the message ending at line `end` (most specific first: the one with
+ * the most literal text, so "dereference of modified ctx ptr" wins over "dereference of modified %s ptr").
+ */
+function matchAt(lines: string[], end: number, rules: Compiled[]): { c: Compiled; start: number } | null {
+  let best: { c: Compiled; start: number } | null = null;
+  for (const c of rules) {
+    const start = end - c.lines.length + 1;
+    if (start < 0) continue;
+    if (!c.lines.every((re, k) => re.test(lines[start + k]!))) continue;
+    if (!best || c.literal > best.c.literal) best = { c, start };
+  }
+  return best;
+}
+
+/** Classify a verifier log. `rules` defaults to every rule the model knows (core + graph). */
+export function classifyLog(log: string, rules: Compiled[] = table()): Classification {
+  const lines = meaningful(log);
+  if (lines.length === 0) return { rule: null, message: null, insn: null };
+  const end = lines.length - 1;
+  const hit = matchAt(lines, end, rules);
+  const start = hit ? hit.start : end;
+  let insn: number | null = null;
+  for (let i = start - 1; i >= 0; i--) {
+    const m = INSN_LINE.exec(lines[i]!);
+    if (m) { insn = Number(m[1]); break; }
+  }
+  return { rule: hit ? hit.c.rule.id : null, message: lines.slice(start).join('\n'), insn };
+}
+
+/**
+ * Classify what the harness recorded for one program. An accepted program has no rule. A rejection
+ * is classified from its log. A loader error has no verifier message: rule null (the comparison
+ * reports it as a loader error), message = libbpf's.
+ */
+export function classify(r: Pick<KernelResult, 'verdict' | 'log' | 'message' | 'errno'>): Classification {
+  switch (r.verdict) {
+    case 'accept': return { rule: null, message: null, insn: null };
+    case 'reject': return classifyLog(r.log);
+    case 'loader-error': return { rule: null, message: r.message, insn: null };
+  }
+}
+
+/** For tests and tools: classify against an explicit rule list. */
+export function classifierFor(rules: RuleSpec[]): (log: string) => Classification {
+  const c = compile(rules);
+  return (log) => classifyLog(log, c);
+}
