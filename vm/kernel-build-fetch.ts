@@ -1,0 +1,93 @@
+// `kernel fetch debian-source:6.12`: Debian's linux-source-6.12 package, downloaded with
+// `apt-get download` (never installed), unpacked into <cache>/trees/ as a ready kernel tree.
+// The tree gets a marker with the package version and a fingerprint, so builds from it are keyed
+// by the package version (stable across runs and machines), as long as nobody edits it.
+import { readdir, writeFile, mkdir, rm, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { cacheRoot } from './cache.js';
+import { parseAptShow, pickPackage } from './debian-kernel.js';
+import { KernelBuildError } from './kernel-build-errors.js';
+import { exists, readMarker, treeFingerprint, TREE_MARKER, type TreeMarker } from './kernel-build-tree.js';
+import { UsageError } from '../src/errors.js';
+
+export interface FetchedTree { path: string; package: string; version: string; fetched: boolean }
+
+/** "debian-source:6.12" -> the package series. */
+export function parseTreeSpec(spec: string): { kind: 'debian-source'; series: string } {
+  const m = /^debian-source:(\d+\.\d+)$/.exec(spec);
+  if (!m) throw new UsageError(`unknown tree spec '${spec}'`, 'trees: debian-source:6.12 (Debian\'s linux-source-6.12 package)');
+  return { kind: 'debian-source', series: m[1]! };
+}
+
+export function treesDir(): string {
+  return join(cacheRoot(), 'trees');
+}
+
+export async function fetchDebianSource(series: string, progress: (m: string) => void): Promise<FetchedTree> {
+  const pkgName = `linux-source-${series}`;
+  const show = await execa('apt-cache', ['show', pkgName], { reject: false });
+  const pkg = pickPackage(parseAptShow(show.stdout), series);
+  if (show.exitCode !== 0 || !pkg) {
+    // Offline or no such package: a tree already fetched still answers.
+    const cached = await newestFetched(pkgName);
+    if (cached) return cached;
+    throw new KernelBuildError('fetch', `apt offers no package ${pkgName}`, show.stderr.split('\n').filter(Boolean),
+      `run 'apt-get update' (bookworm-security carries linux-source-6.12), or give src: a tree you already have`);
+  }
+  const dest = join(treesDir(), `debian-source-${pkg.version}`.replace(/[^A-Za-z0-9._+~-]/g, '_'));
+  const tree = join(dest, pkgName);
+  const marker = await readMarker(tree);
+  if (marker && marker.version === pkg.version) return { path: tree, package: pkgName, version: pkg.version, fetched: false };
+
+  const tmp = `${dest}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  try {
+    progress(`downloading ${pkgName} ${pkg.version} (apt-get download, ~150 MB)`);
+    const dl = await execa('apt-get', ['download', `${pkgName}=${pkg.version}`], { cwd: tmp, reject: false, all: true });
+    const deb = (await readdir(tmp)).find((f) => f.endsWith('.deb'));
+    if (dl.exitCode !== 0 || !deb) {
+      throw new KernelBuildError('fetch', `apt-get download ${pkgName}=${pkg.version} failed`, (dl.all ?? '').split('\n').filter(Boolean).slice(-10),
+        'check network access to the Debian archive, then apt-get update');
+    }
+    progress(`unpacking ${deb}`);
+    // The package holds /usr/src/linux-source-6.12.tar.xz; the tree is inside that tarball.
+    const tarball = `./usr/src/${pkgName}.tar.xz`;
+    const x = await execa('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" "$3"', 'sh', join(tmp, deb), tmp, tarball], { reject: false, all: true });
+    if (x.exitCode !== 0) throw new KernelBuildError('fetch', `${deb} has no ${tarball}`, (x.all ?? '').split('\n').filter(Boolean), 'the download may be damaged: retry');
+    await mkdir(join(tmp, 'unpack'));
+    const t = await execa('tar', ['-xJf', join(tmp, tarball), '-C', join(tmp, 'unpack')], { reject: false, all: true });
+    if (t.exitCode !== 0 || !(await exists(join(tmp, 'unpack', pkgName, 'Makefile')))) {
+      throw new KernelBuildError('fetch', `unpacking ${tarball} failed`, (t.all ?? '').split('\n').filter(Boolean).slice(-10), 'check free disk space (~1.5 GB)');
+    }
+    const unpacked = join(tmp, 'unpack', pkgName);
+    const m: TreeMarker = { source: 'debian-source', package: pkgName, version: pkg.version, fingerprint: await treeFingerprint(unpacked) };
+    await writeFile(join(unpacked, TREE_MARKER), JSON.stringify(m, null, 2) + '\n');
+    await rm(dest, { recursive: true, force: true });
+    await mkdir(dest, { recursive: true });
+    await rename(unpacked, tree);
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+  return { path: tree, package: pkgName, version: pkg.version, fetched: true };
+}
+
+/** Trees already fetched, for `kernel list` and offline fetches. */
+export async function fetchedTrees(): Promise<FetchedTree[]> {
+  const out: FetchedTree[] = [];
+  for (const d of await readdir(treesDir()).catch(() => [] as string[])) {
+    if (d.includes('.tmp-')) continue;
+    for (const sub of await readdir(join(treesDir(), d)).catch(() => [] as string[])) {
+      const marker = await readMarker(join(treesDir(), d, sub));
+      if (marker) out.push({ path: join(treesDir(), d, sub), package: marker.package, version: marker.version, fetched: false });
+    }
+  }
+  return out;
+}
+
+async function newestFetched(pkgName: string): Promise<FetchedTree | null> {
+  const have = (await fetchedTrees()).filter((t) => t.package === pkgName);
+  const best = pickPackage(have.map((t) => ({ name: t.package, version: t.version })), pkgName.replace('linux-source-', ''));
+  return have.find((t) => t.version === best?.version) ?? null;
+}

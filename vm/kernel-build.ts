@@ -1,0 +1,159 @@
+// src:TREE[+A.patch...] -> a bzImage built from the tree with kernel-config/ merged onto tinyconfig.
+// Cached by (tree identity, patch contents, config + toolchain); a new patch set starts from the
+// closest finished build dir, so a one-file change to verifier.c recompiles that file and relinks.
+// Flow: inputs -> key -> cache hit? -> staging copy (+ seed build dir) -> patch -> config -> make -> publish.
+import { existsSync } from 'node:fs';
+import { readdir, readFile, mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import type { KernelImage, ResolveOptions } from './kernel.js';
+import { buildKey, configHash, formatSrcSpec, patchedFiles, sha256, type Fragment, type SrcKernelSpec } from './kernel-build-key.js';
+import { applyPatches, linkCopy, touchPrivate, treeInfo } from './kernel-build-tree.js';
+import {
+  chooseSeed, entryDir, entryPaths, kernelsDir, listEntries, readEntry, removeStaleStaging, stagingDir, writeEntry, type CacheEntry,
+} from './kernel-build-cache.js';
+import { configure, makeBzImage, kernelRelease, toolchain } from './kernel-build-make.js';
+import { KernelBuildError } from './kernel-build-errors.js';
+
+export interface BuildOptions extends ResolveOptions {
+  /** Extra config fragments merged after the project's (also: $BPF_VERDICT_KERNEL_FRAGMENTS, ':'-separated). */
+  fragments?: string[];
+  /** make -j (default: all CPUs). */
+  jobs?: number;
+}
+
+/** What a source build returns: H's KernelImage plus where it came from. */
+export interface SourceKernelImage extends KernelImage {
+  release: string;
+  vmlinux: string;
+  config: string;
+  built: boolean;          // false: taken from the cache, nothing was compiled
+  buildSeconds: number;
+  entry: CacheEntry;
+}
+
+/** The project's fragments: kernel-config/ next to package.json (from vm/ or dist/vm/). */
+export function projectConfigDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++, dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'kernel-config'))) return join(dir, 'kernel-config');
+  }
+  throw new KernelBuildError('config', 'kernel-config/ not found next to the installed bpf-verdict', [], 'reinstall bpf-verdict');
+}
+
+export async function loadFragments(extra: string[] = []): Promise<{ path: string; fragment: Fragment }[]> {
+  const dir = projectConfigDir();
+  const own = (await readdir(dir)).filter((n) => n.endsWith('.config')).sort().map((n) => join(dir, n));
+  const env = (process.env.BPF_VERDICT_KERNEL_FRAGMENTS ?? '').split(':').filter(Boolean);
+  const out: { path: string; fragment: Fragment }[] = [];
+  for (const p of [...own, ...extra, ...env].map((p) => resolve(p))) {
+    let text: string;
+    try { text = await readFile(p, 'utf8'); } catch {
+      throw new KernelBuildError('config', `config fragment ${p} cannot be read`, [], 'give the path of a file of CONFIG_X=y lines');
+    }
+    out.push({ path: p, fragment: { name: basename(p), text } });
+  }
+  return out;
+}
+
+export async function readPatches(paths: string[]): Promise<{ path: string; text: string; sha256: string; files: string[] }[]> {
+  const out = [];
+  for (const p of paths.map((x) => resolve(x))) {
+    let text: string;
+    try { text = await readFile(p, 'utf8'); } catch {
+      throw new KernelBuildError('patch', `patch ${p} cannot be read`, [], 'src:TREE+PATCH wants the path of a unified diff (git format-patch output works)');
+    }
+    const files = patchedFiles(text);
+    if (!files.length) throw new KernelBuildError('patch', `${p} is not a patch (no ---/+++ file headers)`, [], 'give a unified diff made with git diff or git format-patch');
+    out.push({ path: p, text, sha256: sha256(text), files });
+  }
+  return out;
+}
+
+export async function buildSourceKernel(spec: SrcKernelSpec, opts: BuildOptions = {}): Promise<SourceKernelImage> {
+  const progress = opts.onProgress ?? ((m: string) => process.stderr.write(`kernel build: ${m}\n`));
+  const specText = formatSrcSpec(spec);
+  const tree = await treeInfo(spec.tree);
+  if (tree.modified) progress(`${tree.path} changed since it was fetched: keyed by its contents, not its package version`);
+  const patches = await readPatches(spec.patches);
+  const fragments = await loadFragments(opts.fragments);
+  const config = configHash('tinyconfig x86_64', fragments.map((f) => f.fragment), await toolchain());
+  const key = buildKey({ tree: tree.identity, patches: patches.map((p) => p.sha256), config });
+
+  const hit = await readEntry(key);
+  if (hit) {
+    progress(`cached: ${hit.release} (${hit.dir})`);
+    return image(specText, hit, false, 0);
+  }
+
+  await mkdir(kernelsDir(), { recursive: true });
+  await removeStaleStaging();
+  const seed = chooseSeed(await listEntries(), { identity: tree.identity, path: tree.path, configHash: config, patchShas: patches.map((p) => p.sha256) });
+  const staging = stagingDir(key);
+  const logDir = join(kernelsDir(), 'logs');
+  await mkdir(logDir, { recursive: true });
+  const logFile = join(logDir, `src-${key}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+  const started = Date.now();
+  await rm(staging, { recursive: true, force: true });
+  try {
+    const paths = entryPaths(staging);
+    progress(`${specText}: copying the tree (hardlinks) to ${staging}`);
+    await linkCopy(tree.path, paths.src);
+    if (seed) {
+      progress(`reusing the build dir of ${seed.spec} (${seed.key}): only what changed is rebuilt`);
+      await execa('cp', ['-a', '--reflink=auto', entryPaths(seed.dir).build, paths.build]);
+      // Files the seed's patches changed are back to the tree's version here: make must see them as new.
+      await touchPrivate(paths.src, [...new Set(seed.patches.flatMap((p) => p.files))]);
+    }
+    await applyPatches(paths.src, patches);
+    let unmet: string[] = seed ? seed.config.unmet : [];
+    if (!seed) {
+      await mkdir(paths.build, { recursive: true });
+      const missing = await configure(paths.src, fragments, { progress, logFile });
+      unmet = missing.map((m) => `${m.option}=${m.requested} (got ${m.actual}; ${m.fragment})`);
+      for (const u of unmet) progress(`warning: config option not set as requested: ${u}`);
+    }
+    progress(`make -j${opts.jobs ?? 'N'} bzImage in ${paths.build} (cold: ~10 min on 2 cores; full output: ${logFile})`);
+    await makeBzImage(paths.src, { jobs: opts.jobs, progress, logFile });
+    const entry: CacheEntry = {
+      key, dir: entryDir(key), spec: specText,
+      tree: { path: tree.path, identity: tree.identity, kernelVersion: tree.kernelVersion },
+      patches: patches.map((p) => ({ path: p.path, sha256: p.sha256, files: p.files })),
+      config: { hash: config, fragments: fragments.map((f) => f.path), unmet },
+      release: await kernelRelease(paths.src),
+      builtAt: new Date().toISOString(),
+      buildSeconds: Math.round((Date.now() - started) / 1000),
+      seededFrom: seed?.key ?? null,
+    };
+    await writeEntry(staging, entry);
+    await rename(logFile, join(staging, 'build.log')).catch(() => undefined);
+    await publish(staging, entryDir(key));
+    const done = await readEntry(key);
+    if (!done) throw new KernelBuildError('make', `build of ${specText} finished but ${entryDir(key)} has no bzImage`, [], 'report this bug', logFile);
+    return image(specText, done, true, entry.buildSeconds);
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    if (err instanceof KernelBuildError) throw err;
+    throw new KernelBuildError('make', `building ${specText} failed: ${(err as Error).message}`, [], undefined, logFile, { cause: err });
+  }
+}
+
+/** Rename into place; if another run published the same key first, keep theirs. */
+async function publish(staging: string, final: string): Promise<void> {
+  try {
+    await rename(staging, final);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+function image(spec: string, e: CacheEntry, built: boolean, seconds: number): SourceKernelImage {
+  const p = entryPaths(e.dir);
+  return {
+    spec, bzImage: p.bzImage, id: `src-${e.key}`, version: e.tree.kernelVersion,
+    release: e.release, vmlinux: p.vmlinux, config: p.config, built, buildSeconds: seconds, entry: e,
+  };
+}
