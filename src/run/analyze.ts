@@ -1,0 +1,45 @@
+// Host-side analysis of one object, independent of any kernel: read it, read each program's
+// declared expectation, ask the model. A malformed object or a model exception becomes data.
+import { parseExpectation } from '../expect/tags.js';
+import type { Expectation } from '../expect/types.js';
+import type { ModelSide } from '../compare/types.js';
+import type { BpfObject } from '../object/types.js';
+import type { AnalysisBackend } from './backend.js';
+import { errText as describe } from './describe.js';
+
+export interface ProgramInfo { name: string; section: string; expectation: Expectation; model: ModelSide }
+
+export interface ObjectAnalysis {
+  object: BpfObject | null;
+  readError: string | null;
+  programs: ProgramInfo[];
+  /** Highest __log_level declared in the object (the guest loads an object with one level). */
+  logLevel: number | undefined;
+  modelMs: number;
+}
+
+export function analyzeObject(bytes: Uint8Array, file: string, a: AnalysisBackend, opts: { profile: string; trace: boolean }): ObjectAnalysis {
+  let obj: BpfObject;
+  try {
+    obj = a.readObject(bytes, file);
+  } catch (err) {
+    return { object: null, readError: describe(err), programs: [], logLevel: undefined, modelMs: 0 };
+  }
+  const t0 = performance.now();
+  let models: ModelSide[] = [];
+  let modelError: string | null = null;
+  try {
+    models = a.model(obj, opts);
+  } catch (err) {
+    modelError = describe(err);
+  }
+  const modelMs = performance.now() - t0;
+  const programs = obj.programs.map((p): ProgramInfo => {
+    const m = models.find((r) => r.program === p.name)
+      ?? { object: file, program: p.name, section: p.section, verdict: 'error', rule: null, insn: null,
+           message: modelError ? `the model failed on this object: ${modelError}` : 'the model returned no result for this program', ms: 0, stateAt: null };
+    return { name: p.name, section: p.section, expectation: parseExpectation(p.declTags), model: m };
+  });
+  const levels = programs.map((p) => p.expectation.logLevel).filter((l): l is number => l !== null);
+  return { object: obj, readError: null, programs, logLevel: levels.length ? Math.max(...levels) : undefined, modelMs };
+}

@@ -1,0 +1,37 @@
+// The runner's two edges, as interfaces: the kernel side (resolve, vmlinux.h, boot, load) and the
+// analysis side (read the object, the model, the log classifier). src/run/real.ts wires the real
+// ones (vm/, harness/, src/object, src/model, src/classify); unit tests pass recorded fakes.
+import type { KernelClass, ModelSide } from '../compare/types.js';
+import type { BpfObject } from '../object/types.js';
+import type { KernelResult } from '../verdict.js';
+
+export interface KernelHandle { spec: string; id: string; version?: string }
+
+export interface KernelSession {
+  readonly release: string;
+  load(bytes: Uint8Array, opts: { object: string; programs?: string[]; logLevel?: number }): Promise<KernelResult[]>;
+  shutdown(): Promise<void>;
+}
+
+export interface BootOptions {
+  memoryMb: number; cpus: number; bootTimeoutMs: number; requestTimeoutMs: number;
+  consoleLog?: string; onProgress?: (msg: string) => void;
+}
+
+/** A failure that took the guest down (its VM is unusable afterwards). */
+export interface VmFailure { kind: 'crash' | 'timeout'; error: string; consoleTail: string }
+
+export interface KernelBackend {
+  resolve(spec: string, onProgress?: (msg: string) => void): Promise<KernelHandle>;
+  vmlinuxHeader(kernel: KernelHandle, onProgress?: (msg: string) => void): Promise<string>;
+  boot(kernel: KernelHandle, opts: BootOptions): Promise<KernelSession>;
+  /** Classify an error thrown by `load`: a panic/oops or a timeout, or null for anything else. */
+  vmFailure(err: unknown): VmFailure | null;
+}
+
+export interface AnalysisBackend {
+  /** Throws InputError for a malformed object. */
+  readObject(bytes: Uint8Array, file: string): BpfObject;
+  model(obj: BpfObject, opts: { profile: string; trace: boolean }): ModelSide[];
+  classify(log: string, errno: number): KernelClass;
+}

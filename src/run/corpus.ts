@@ -1,0 +1,45 @@
+// Corpus discovery: paths (directories, C files, objects) -> the C sources to build and the
+// ready objects, filtered by include/exclude patterns. Directories are searched recursively.
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import { matchesAny } from './glob.js';
+
+export interface Corpus { sources: string[]; objects: string[] }
+
+export function discoverCorpus(paths: string[], include: string[], exclude: string[]): Corpus {
+  const sources = new Set<string>();
+  const objects = new Set<string>();
+  const add = (file: string) => {
+    if (file.endsWith('.c')) sources.add(file);
+    else if (file.endsWith('.o')) objects.add(file);
+  };
+  for (const p of paths) {
+    const abs = resolve(p);
+    let st;
+    try { st = statSync(abs); } catch {
+      throw new InputError(p, 'no such file or directory', 'name corpus directories, .c files or .o files (bpf-verdict.yaml "corpus:" or arguments)');
+    }
+    if (st.isFile()) {
+      // A file named explicitly is always taken (patterns filter directory searches).
+      if (!abs.endsWith('.c') && !abs.endsWith('.o')) throw new InputError(p, 'not a .c source or a .o BPF object');
+      add(abs);
+      continue;
+    }
+    for (const file of walk(abs)) {
+      const rel = relative(abs, file);
+      if (matchesAny(rel, include) && !matchesAny(rel, exclude)) add(file);
+    }
+  }
+  return { sources: [...sources].sort(), objects: [...objects].sort() };
+}
+
+function* walk(dir: string): Generator<string> {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  for (const e of entries) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) yield* walk(p);
+    else if (e.isFile()) yield p;
+  }
+}

@@ -1,0 +1,161 @@
+// runCorpus: for each kernel, build the corpus against its vmlinux.h, boot one guest, load every
+// object, and compare kernel x model x expectation per program. Results are appended as they
+// come, so an unusable kernel or a guest that keeps dying loses nothing already obtained.
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { buildObjects, type BuildOutcome } from '../build/build.js';
+import { compare } from '../compare/compare.js';
+import { OUTCOMES, isGreen, type KernelSide, type Outcome } from '../compare/types.js';
+import { parseExpectation } from '../expect/tags.js';
+import type { KernelResult } from '../verdict.js';
+import { errText } from './describe.js';
+import { analyzeObject, type ObjectAnalysis } from './analyze.js';
+import type { AnalysisBackend, KernelBackend, KernelHandle } from './backend.js';
+import { discoverCorpus } from './corpus.js';
+import { GuestPool, type LoadAnswer } from './session.js';
+import type { KernelRun, ProgramRecord, RunOptions, RunResult } from './types.js';
+
+export interface RunDeps { kernel: KernelBackend; analysis: AnalysisBackend }
+
+const display = (p: string) => { const r = relative(process.cwd(), p); return r.startsWith('..') ? p : r; };
+
+export async function runCorpusWith(deps: RunDeps, opts: RunOptions): Promise<RunResult> {
+  const t0 = Date.now();
+  const emit = opts.onProgress ?? (() => undefined);
+  const corpus = discoverCorpus(opts.paths, opts.include ?? ['*.c', '*.o'], opts.exclude ?? []);
+  if (!corpus.sources.length && !corpus.objects.length) emit({ kind: 'note', message: `no programs found under ${opts.paths.join(', ')}` });
+  const records: ProgramRecord[] = [];
+  const kernels: KernelRun[] = [];
+  for (const spec of opts.kernels) {
+    const run: KernelRun = {
+      spec, id: null, release: null, error: null, boots: 0,
+      ms: { resolve: 0, build: 0, boot: 0, load: 0, model: 0 }, built: { compiled: 0, cached: 0, failed: 0 }, verificationUs: 0,
+    };
+    kernels.push(run);
+    try {
+      await runKernel(deps, opts, spec, corpus, run, records);
+    } catch (err) {
+      run.error = errText(err);
+      emit({ kind: 'kernel', spec, phase: 'done', message: `unusable: ${run.error.split('\n')[0]}` });
+    }
+  }
+  const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
+  for (const r of records) counts[r.outcome]++;
+  const exitCode = kernels.some((k) => k.error) ? 3 : records.every((r) => isGreen(r.outcome)) ? 0 : 1;
+  return { startedAt: new Date(t0).toISOString(), durationMs: Date.now() - t0, kernels, records, counts, exitCode };
+}
+
+async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: { sources: string[]; objects: string[] },
+                         run: KernelRun, records: ProgramRecord[]): Promise<void> {
+  const emit = opts.onProgress ?? (() => undefined);
+  const progress = (phase: 'resolve' | 'header' | 'build' | 'boot' | 'load') => (message: string) => emit({ kind: 'kernel', spec, phase, message });
+  let t = performance.now();
+  const kernel = await deps.kernel.resolve(spec, progress('resolve'));
+  run.id = kernel.id;
+
+  // Build against this kernel's own vmlinux.h.
+  let built: BuildOutcome[] = [];
+  if (corpus.sources.length) {
+    const header = await deps.kernel.vmlinuxHeader(kernel, progress('header'));
+    run.ms.resolve = performance.now() - t;
+    t = performance.now();
+    emit({ kind: 'kernel', spec, phase: 'build', message: `building ${corpus.sources.length} files` });
+    built = await buildObjects(corpus.sources, {
+      vmlinuxHeader: header, includeDirs: opts.includeDirs ?? [], cflags: opts.cflags ?? [],
+      onProgress: (done, total, o) => emit({ kind: 'build', spec, done, total, source: display(o.source), ok: o.ok, cached: o.ok && o.cached }),
+    });
+    run.ms.build = performance.now() - t;
+  } else run.ms.resolve = performance.now() - t;
+  const objects: { object: string; source: string | null; file: string }[] = [];
+  for (const b of built) {
+    if (b.ok) {
+      objects.push({ object: display(b.source), source: b.source, file: b.object });
+      run.built[b.cached ? 'cached' : 'compiled']++;
+    } else {
+      run.built.failed++;
+      records.push(notLoaded(spec, kernel, display(b.source), b.source, null, `does not compile:\n${b.error}`));
+    }
+  }
+  for (const o of corpus.objects) objects.push({ object: display(o), source: null, file: o });
+
+  const pool = new GuestPool(deps.kernel, kernel, (n) => ({
+    memoryMb: opts.memoryMb ?? 1024, cpus: opts.cpus ?? 1,
+    bootTimeoutMs: (opts.bootTimeoutSec ?? 180) * 1000, requestTimeoutMs: (opts.loadTimeoutSec ?? 120) * 1000,
+    consoleLog: opts.consoleDir ? join(opts.consoleDir, `${kernel.id}-console-${n}.log`) : undefined,
+    onProgress: progress('boot'),
+  }), (message) => emit({ kind: 'vm', spec, message }));
+  try {
+    let done = 0;
+    for (const o of objects) {
+      const mine = await runObject(deps, opts, spec, kernel, o, pool, run);
+      records.push(...mine);
+      emit({ kind: 'object', spec, done: ++done, total: objects.length, object: o.object, records: mine });
+    }
+  } finally {
+    run.boots = pool.boots;
+    run.release = pool.release;
+    run.ms.boot = pool.bootMs;
+    await pool.shutdown();
+  }
+  emit({ kind: 'kernel', spec, phase: 'done' });
+}
+
+async function runObject(deps: RunDeps, opts: RunOptions, spec: string, kernel: KernelHandle,
+                         o: { object: string; source: string | null; file: string }, pool: GuestPool, run: KernelRun): Promise<ProgramRecord[]> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(o.file);
+  } catch (err) {
+    return [notLoaded(spec, kernel, o.object, o.source, o.file, `cannot read ${o.file}: ${(err as Error).message}`)];
+  }
+  const a = analyzeObject(bytes, o.object, deps.analysis, { profile: opts.profile ?? '6.12', trace: opts.trace ?? false });
+  run.ms.model += a.modelMs;
+  const names = a.programs.length ? a.programs.map((p) => p.name) : ['(object)'];
+  const t = performance.now();
+  const answers = await pool.load(bytes, o.object, names, a.logLevel);
+  run.ms.load += performance.now() - t;
+  for (const ans of answers) if (ans.kind === 'result') run.verificationUs += ans.result.stats?.verificationUs ?? 0;
+  return joinAnswers(deps, spec, kernel, o, a, answers);
+}
+
+/** Programs known to the host reader and programs the guest answered for, matched by name. */
+function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, o: { object: string; source: string | null; file: string },
+              a: ObjectAnalysis, answers: LoadAnswer[]): ProgramRecord[] {
+  const whole = answers.find((x) => x.program === '(object)');
+  const byName = new Map(answers.map((x) => [x.program, x]));
+  const names = [...a.programs.map((p) => p.name), ...answers.map((x) => x.program).filter((n) => n !== '(object)' && !a.programs.some((p) => p.name === n))];
+  if (!names.length) names.push('(object)');
+  const out: ProgramRecord[] = [];
+  for (const name of names) {
+    const info = a.programs.find((p) => p.name === name);
+    const expectation = info?.expectation ?? parseExpectation([]);
+    if (expectation.auxiliary) continue;  // not a test of its own (test_loader skips these too)
+    const ans = byName.get(name) ?? whole;
+    let kernelSide: KernelSide;
+    let kernelClass = null;
+    if (!ans) kernelSide = { kind: 'not-loaded', error: 'the guest returned no result for this program' };
+    else if (ans.kind === 'failure') kernelSide = { kind: ans.failure.kind, error: ans.failure.error, consoleTail: ans.failure.consoleTail };
+    else if (ans.kind === 'error') kernelSide = { kind: 'not-loaded', error: ans.error };
+    else {
+      const result: KernelResult = { ...ans.result, program: name, object: o.object };
+      kernelClass = deps.analysis.classify(result.log || result.libbpfLog || '', result.errno);
+      kernelSide = { kind: 'result', result, class: kernelClass };
+    }
+    const model = info?.model ?? (a.readError
+      ? { object: o.object, program: name, section: '', verdict: 'error' as const, rule: null, insn: null, message: `cannot read the object: ${a.readError}`, ms: 0, stateAt: null }
+      : null);
+    const comparison = compare({ kernel: kernelSide, model, expectation });
+    const section = info?.section ?? (ans?.kind === 'result' ? ans.result.section : null);
+    out.push({ kernel: spec, kernelId: kernel.id, object: o.object, source: o.source, objectFile: o.file, program: name, section,
+      outcome: comparison.outcome, expectation, kernelSide, kernelClass, model, comparison });
+  }
+  return out;
+}
+
+function notLoaded(spec: string, kernel: KernelHandle, object: string, source: string | null, file: string | null, error: string): ProgramRecord {
+  const kernelSide: KernelSide = { kind: 'not-loaded', error };
+  const expectation = parseExpectation([]);
+  const comparison = compare({ kernel: kernelSide, model: null, expectation });
+  return { kernel: spec, kernelId: kernel.id, object, source, objectFile: file, program: null, section: null,
+    outcome: comparison.outcome, expectation, kernelSide, kernelClass: null, model: null, comparison };
+}

@@ -1,0 +1,76 @@
+// One guest per kernel, booted once and reused; a crash or timeout costs only the program that
+// caused it: the guest is replaced and the object is retried one program at a time to find it.
+import type { KernelResult } from '../verdict.js';
+import { errText } from './describe.js';
+import type { BootOptions, KernelBackend, KernelHandle, KernelSession, VmFailure } from './backend.js';
+
+export type LoadAnswer =
+  | { program: string; kind: 'result'; result: KernelResult }
+  | { program: string; kind: 'failure'; failure: VmFailure }
+  | { program: string; kind: 'error'; error: string };
+
+export class GuestPool {
+  private vm: KernelSession | null = null;
+  boots = 0;
+  bootMs = 0;
+  release: string | null = null;
+
+  constructor(private readonly backend: KernelBackend, private readonly kernel: KernelHandle,
+              private readonly opts: (n: number) => BootOptions, private readonly note: (msg: string) => void) {}
+
+  private async session(): Promise<KernelSession> {
+    if (this.vm) return this.vm;
+    const t0 = performance.now();
+    this.boots++;
+    this.vm = await this.backend.boot(this.kernel, this.opts(this.boots));
+    this.bootMs += performance.now() - t0;
+    this.release = this.vm.release;
+    return this.vm;
+  }
+
+  private async discard(): Promise<void> {
+    const vm = this.vm;
+    this.vm = null;
+    if (vm) await vm.shutdown().catch(() => undefined);
+  }
+
+  async shutdown(): Promise<void> {
+    await this.discard();
+  }
+
+  /**
+   * Load `programs` of one object. Boot failures propagate (the kernel is unusable); everything
+   * else becomes an answer per program.
+   */
+  async load(bytes: Uint8Array, object: string, programs: string[], logLevel: number | undefined): Promise<LoadAnswer[]> {
+    const vm = await this.session();
+    try {
+      const results = await vm.load(bytes, { object, logLevel });
+      return results.map((r) => ({ program: r.program, kind: 'result', result: r }));
+    } catch (err) {
+      const failure = this.backend.vmFailure(err);
+      await this.discard();
+      if (!failure) return programs.map((p) => ({ program: p, kind: 'error', error: errText(err) }));
+      if (programs.length <= 1) return programs.map((p) => ({ program: p, kind: 'failure', failure }));
+      this.note(`${object}: guest ${failure.kind} (${failure.error.split('\n')[0]}); retrying its ${programs.length} programs one at a time in a fresh guest`);
+      return this.bisect(bytes, object, programs, logLevel);
+    }
+  }
+
+  private async bisect(bytes: Uint8Array, object: string, programs: string[], logLevel: number | undefined): Promise<LoadAnswer[]> {
+    const answers: LoadAnswer[] = [];
+    for (const p of programs) {
+      const vm = await this.session();
+      try {
+        const results = await vm.load(bytes, { object, programs: [p], logLevel });
+        for (const r of results) answers.push({ program: r.program, kind: 'result', result: r });
+      } catch (err) {
+        const failure = this.backend.vmFailure(err);
+        await this.discard();
+        answers.push(failure ? { program: p, kind: 'failure', failure } : { program: p, kind: 'error', error: errText(err) });
+        if (failure) this.note(`${object}: program ${p} took the guest down (${failure.kind})`);
+      }
+    }
+    return answers;
+  }
+}

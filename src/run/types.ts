@@ -1,0 +1,68 @@
+// The shapes of a corpus run: what runCorpus takes, reports while it works, and returns.
+import type { Comparison, KernelClass, KernelSide, ModelSide, Outcome } from '../compare/types.js';
+import type { Expectation } from '../expect/types.js';
+
+export interface RunOptions {
+  kernels: string[];                 // kernel specs (vm/kernel.ts syntax)
+  paths: string[];                   // corpus paths: directories, .c, .o
+  include?: string[];
+  exclude?: string[];
+  includeDirs?: string[];            // -I for the corpus headers
+  cflags?: string[];
+  profile?: string;                  // model semantics profile; default '6.12'
+  memoryMb?: number;
+  cpus?: number;
+  bootTimeoutSec?: number;
+  loadTimeoutSec?: number;
+  /** Ask the model for its walk too (for HTML / --out reports); costs time. */
+  trace?: boolean;
+  /** Directory for guest console logs (one per VM). */
+  consoleDir?: string;
+  onProgress?: (event: RunEvent) => void;
+}
+
+export type RunEvent =
+  | { kind: 'kernel'; spec: string; phase: 'resolve' | 'header' | 'build' | 'boot' | 'load' | 'done'; message?: string }
+  | { kind: 'build'; spec: string; done: number; total: number; source: string; ok: boolean; cached: boolean }
+  | { kind: 'object'; spec: string; done: number; total: number; object: string; records: ProgramRecord[] }
+  | { kind: 'vm'; spec: string; message: string }         // reboots after a crash, bisecting an object...
+  | { kind: 'note'; message: string };
+
+/** One program on one kernel. Build failures are records with `program: null`. */
+export interface ProgramRecord {
+  kernel: string;               // the spec as given, e.g. debian:6.12
+  kernelId: string | null;      // KernelImage.id, e.g. debian-6.12.117
+  object: string;               // what the user named: the C source, or the .o given
+  source: string | null;        // the C source (for reports), when there is one
+  objectFile: string | null;    // the object actually loaded (cache path for built sources)
+  program: string | null;
+  section: string | null;
+  outcome: Outcome;
+  expectation: Expectation;
+  kernelSide: KernelSide;
+  kernelClass: KernelClass | null;
+  model: ModelSide | null;
+  comparison: Comparison;
+}
+
+export interface KernelRun {
+  spec: string;
+  id: string | null;
+  release: string | null;       // uname -r in the guest
+  error: string | null;         // resolve / header / boot failed: no results for this kernel
+  boots: number;                // 1 + fresh VMs after crashes/timeouts
+  ms: { resolve: number; build: number; boot: number; load: number; model: number };
+  built: { compiled: number; cached: number; failed: number };
+  /** The in-kernel verification time reported by the kernel, summed (the floor for any harness). */
+  verificationUs: number;
+}
+
+export interface RunResult {
+  startedAt: string;            // ISO time
+  durationMs: number;
+  kernels: KernelRun[];
+  records: ProgramRecord[];
+  counts: Record<Outcome, number>;
+  /** 0: everything agrees or is declared; 1: differences; 3: a kernel could not be used at all. */
+  exitCode: 0 | 1 | 3;
+}
