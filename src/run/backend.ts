@@ -33,5 +33,6 @@ export interface AnalysisBackend {
   /** Throws InputError for a malformed object. */
   readObject(bytes: Uint8Array, file: string): BpfObject;
   model(obj: BpfObject, opts: { profile: string; trace: boolean }): ModelSide[];
-  classify(log: string, errno: number): KernelClass;
+  /** The kernel's answer in the model's rule vocabulary (src/classify). */
+  classify(result: KernelResult): KernelClass;
 }

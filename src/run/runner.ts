@@ -138,7 +138,7 @@ function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, o: { obj
     else if (ans.kind === 'error') kernelSide = { kind: 'not-loaded', error: ans.error };
     else {
       const result: KernelResult = { ...ans.result, program: name, object: o.object };
-      kernelClass = deps.analysis.classify(result.log || result.libbpfLog || '', result.errno);
+      kernelClass = deps.analysis.classify(result);
       kernelSide = { kind: 'result', result, class: kernelClass };
     }
     const model = info?.model ?? (a.readError

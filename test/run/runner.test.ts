@@ -69,7 +69,7 @@ function fakeDeps(log: string[]): RunDeps {
             insn: want.model === 'reject' ? 9 : null, message: null, ms: 0, stateAt: opts.trace ? 'R0=scalar()' : null };
         });
       },
-      classify(log) {
+      classify({ log }) {
         return log.includes('Unreleased') ? { rule: 'ref.unreleased', message: 'Unreleased reference id=2 alloc_insn=5', insn: 9 } : { rule: null, message: null, insn: null };
       },
     },
