@@ -104,7 +104,7 @@ export function chooseSeed(
     const have = e.patches.map((p) => p.sha256);
     return have.filter((s) => !want.patchShas.includes(s)).length + want.patchShas.filter((s) => !have.includes(s)).length;
   };
-  const sameTree = sameConfig.filter((e) => e.tree.identity === want.identity).sort((a, b) => distance(a) - distance(b));
+  const sameTree = sameConfig.filter((e) => e.tree.identity === want.identity).sort((a, b) => distance(a) - distance(b) || a.patches.length - b.patches.length);
   if (sameTree.length) return sameTree[0]!;
   return sameConfig.find((e) => e.tree.path === want.path) ?? null;
 }
