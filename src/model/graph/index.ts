@@ -1,17 +1,34 @@
-// STUB (owned by engineer M-graph from here on): the graph-ownership rules behind hooks.ts.
-// Until the real rules land, every graph construct answers `unsupported` naming the construct,
-// so the model never guesses a verdict for bpf_list / bpf_rbtree programs.
-import { unsupported } from '../finding.js';
-import { PASS, found, type GraphHooks } from '../hooks.js';
+// The graph-ownership rules behind the interpreter's hooks (hooks.ts): bpf_list / bpf_rbtree /
+// bpf_refcount / bpf_spin_lock / local kptrs, as Linux 6.12.117 verifies them. The rule table is
+// src/model/rules/graph.ts; the kfunc table kfuncs.ts; btf_records records.ts.
+import type { GraphHooks, HookCtx } from '../hooks.js';
+import type { RegState } from '../state.js';
+import { btfAccess, mapValueAccess } from './access.js';
+import { loadContext, regRecord, type LoadContext } from './context.js';
+import { beforeCall, exitChecks, graphHelper } from './helpers.js';
+import { graphKfunc } from './kfunc-call.js';
+import { describeGraphState } from './explain.js';
+
+// The hooks are called for one object at a time; mayPointToSpinLock gets no context, so it uses
+// the object of the most recent hook call (set before any state of that object exists).
+let current: LoadContext | null = null;
+const track = <A extends unknown[], R>(fn: (ctx: HookCtx, ...a: A) => R) =>
+  (ctx: HookCtx, ...a: A): R => { current = loadContext(ctx.obj); return fn(ctx, ...a); };
 
 export const graphHooks: GraphHooks = {
-  beforeCall() { return null; },
-  graphHelper(ctx, id, name) {
-    if (id === 93 || id === 94 || id === 194) return found(unsupported(`helper ${name}#${id}`, ctx.insnIdx, 'model.unsupported.helper'));
-    return PASS;
+  beforeCall: track(beforeCall),
+  graphHelper: track(graphHelper),
+  kfunc: track((ctx, name: string) => graphKfunc(ctx, name)),
+  btfAccess: track(btfAccess),
+  mapValueAccess: track(mapValueAccess),
+  exitChecks: track(exitChecks),
+  /** reg_may_point_to_spin_lock(): the pointee's btf_record has a bpf_spin_lock. */
+  mayPointToSpinLock(reg: RegState, ctx?: HookCtx): boolean {
+    const lc = ctx ? loadContext(ctx.obj) : current;
+    return !!lc && !!regRecord(lc, reg)?.has('spin_lock');
   },
-  kfunc(ctx, name) { return found(unsupported(`kfunc ${name}`, ctx.insnIdx, 'model.unsupported.kfunc')); },
-  btfAccess(ctx, a) { return found(unsupported(`${a.write ? 'store to' : 'load from'} ${ctx.typeStr(a.reg)} R${a.regno}`, ctx.insnIdx, 'model.unsupported.btf_access')); },
-  mapValueAccess() { return PASS; },
-  exitChecks() { return null; },
+  describeState: describeGraphState,
 };
+
+export { loadContext } from './context.js';
+export { graphPrecheck } from './precheck.js';

@@ -120,6 +120,10 @@ export const graphRules: RuleSpec[] = [
   r('graph.release.not_acquired', 'kfunc %s#%d reference has not been acquired before', 'check_kfunc_call',
     'Internal: release of a reference that is not in the frame\'s refs[] (e.g. releasing a caller\'s ref inside a callback).', { errno: EINVAL }),
 
+  r('graph.rcu.nested', 'nested rcu read lock (kernel function %s)', 'check_kfunc_call', 'bpf_rcu_read_lock inside an RCU read-side section.', { errno: EINVAL }),
+  r('graph.rcu.unmatched_unlock', 'unmatched rcu read unlock (kernel function %s)', 'check_kfunc_call', 'bpf_rcu_read_unlock without bpf_rcu_read_lock.', { errno: EINVAL }),
+  r('graph.rcu.missing_unlock', 'bpf_rcu_read_unlock is missing', 'do_check (BPF_EXIT)', 'The main program exits inside an RCU read-side section (checked after the lock).', { errno: EINVAL }),
+
   // ---- D. bpf_obj_new ----
   r('graph.obj_new.type_id_range', 'local type ID argument must be in range [0, U32_MAX]', 'check_kfunc_call', 'local_type_id__k does not fit in u32.', { errno: EINVAL }),
   r('graph.obj_new.no_prog_btf', 'bpf_obj_new/bpf_percpu_obj_new requires prog BTF', 'check_kfunc_call', 'The program was loaded without BTF.', { errno: EINVAL }),
@@ -138,6 +142,17 @@ export const graphRules: RuleSpec[] = [
     'A load/store through a local-object pointer at a negative offset.', { errno: EACCES }),
   r('graph.access.ptr_var_off', 'R%d is ptr_%s invalid variable offset: off=%d, var_off=%s', 'check_ptr_to_btf_access',
     'A load/store through a local-object pointer with a variable offset.', { errno: EACCES }),
+  r('graph.access.percpu', 'R%d is ptr_%s access percpu memory: off=%d', 'check_ptr_to_btf_access',
+    'A direct load/store through a percpu local object (bpf_percpu_obj_new) pointer.', { errno: EACCES }),
+  r('graph.access.not_struct', "Type '%s' is not a struct", 'btf_struct_walk (kernel/bpf/btf.c)', 'Access through a pointer whose type is not a struct.', { errno: EINVAL }),
+  r('graph.access.beyond_struct', 'access beyond struct %s at off %u size %u', 'btf_struct_walk (kernel/bpf/btf.c)',
+    'A load/store through a local-object pointer past the end of its struct.', { errno: EACCES }),
+  r('graph.access.beyond_member', 'access beyond the end of member %s (mend:%u) in struct %s with off %u size %u', 'btf_struct_walk (kernel/bpf/btf.c)',
+    'A load/store that starts inside a scalar member and runs past its end.', { errno: EACCES }),
+  r('graph.access.ptr_member', 'cannot access ptr member %s with moff %u in struct %s with off %u size %u', 'btf_struct_walk (kernel/bpf/btf.c)',
+    'A partial or misaligned access to a pointer member of a local object.', { errno: EACCES }),
+  r('graph.access.no_field', "struct %s doesn't have field at offset %d", 'btf_struct_walk (kernel/bpf/btf.c)',
+    'A load/store into padding of a local object.', { errno: EINVAL }),
   r('graph.access.read_only', 'only read is supported', 'check_ptr_to_btf_access',
     'A store through an untrusted pointer (e.g. a local kptr loaded outside an RCU CS).', { errno: EACCES }),
 

@@ -1,0 +1,170 @@
+// The graph helpers: bpf_spin_lock (93), bpf_spin_unlock (94), bpf_kptr_xchg (194), checked as
+// check_helper_call/check_func_arg do (read_ok, check_reg_type, check_func_arg_reg_off, then
+// process_spin_lock / process_kptr_func / map_kptr_match_type), plus do_check's lock rules for
+// calls and the exit checks.
+import { unsupported, type Finding } from '../finding.js';
+import { DONE, PASS, found, type HookCtx, type HookResult } from '../hooks.js';
+import { regTypeStr } from '../print.js';
+import {
+  F, T, acquireReference, baseType, curFrame, forEachReg, isNullReg, markNotInit, markUnknown, regPtr, typeIsNonOwningRef,
+  type FuncState, type RegState,
+} from '../state.js';
+import { tnumIsConst } from '../tnum.js';
+import { checkPtrOffReg } from './kfunc-args.js';
+import { kfuncSpec } from './kfuncs.js';
+import { loadContext, lockPtr, regRecord } from './context.js';
+import { CORE, fail, failCore, inRbtreeCb, releaseRef } from './util.js';
+import type { BtfField } from './records.js';
+
+export const BPF_FUNC_spin_lock = 93, BPF_FUNC_spin_unlock = 94, BPF_FUNC_kptr_xchg = 194;
+
+type Call = { kind: 'helper'; id: number; name: string } | { kind: 'kfunc'; name: string; moduleOff: number } | { kind: 'subprog'; subprog: number; global: boolean };
+
+/** do_check's rule for calls while a bpf_spin_lock is held (and check_func_call's for global subprogs). */
+export function beforeCall(ctx: HookCtx, call: Call): Finding | null {
+  if (!ctx.state.activeLock) return null;
+  switch (call.kind) {
+    case 'helper':
+      return call.id === BPF_FUNC_spin_unlock ? null : fail(ctx, 'graph.lock.call_while_locked');
+    case 'kfunc': {
+      const spec = kfuncSpec(ctx.profile.name, call.name);
+      if (!spec && ctx.profile.name !== '6.12') return null; // the kfunc hook answers unsupported
+      return call.moduleOff !== 0 || !spec?.lockAllowed ? fail(ctx, 'graph.lock.call_while_locked') : null;
+    }
+    case 'subprog':
+      if (!ctx.profile.staticCallsUnderLock) return fail(ctx, 'graph.lock.call_while_locked');
+      return call.global ? fail(ctx, 'graph.lock.global_call_while_locked') : null;
+  }
+}
+
+/** Main-program exit: "bpf_spin_unlock is missing" before RCU, before the core's leak check. */
+export function exitChecks(ctx: HookCtx, exit: { mainProg: boolean; frame: FuncState }): Finding | null {
+  if (!exit.mainProg) return null;
+  if (ctx.state.activeLock) return fail(ctx, 'graph.lock.missing_unlock');
+  if (ctx.state.activeRcuLock) return fail(ctx, 'graph.rcu.missing_unlock');
+  return null;
+}
+
+const SPIN_LOCK_TYPES = [T.PTR_TO_MAP_VALUE, T.PTR_TO_BTF_ID | F.MEM_ALLOC] as number[];
+const BTF_PTR_TYPES = [T.PTR_TO_BTF_ID, T.PTR_TO_BTF_ID | F.PTR_TRUSTED, T.PTR_TO_BTF_ID | F.MEM_RCU] as number[];
+const expectedStr = (types: number[]): string => types.map(regTypeStr).join(', ');
+
+/** check_reg_arg + check_reg_type + check_func_arg_reg_off for a map-value-or-local-object argument. */
+function checkObjArg(ctx: HookCtx, regno: number): Finding | null {
+  const reg = ctx.reg(regno);
+  if (reg.type === T.NOT_INIT) return failCore(ctx, CORE.regNotInit, regno);
+  if (!SPIN_LOCK_TYPES.includes(reg.type)) return failCore(ctx, CORE.argType, regno, regTypeStr(reg.type), expectedStr(SPIN_LOCK_TYPES));
+  if (reg.type === T.PTR_TO_MAP_VALUE) return null;
+  return checkPtrOffReg(ctx, reg, regno, true);
+}
+
+export function graphHelper(ctx: HookCtx, id: number, name: string): HookResult {
+  switch (id) {
+    case BPF_FUNC_spin_lock: case BPF_FUNC_spin_unlock: return spinLock(ctx, id === BPF_FUNC_spin_lock);
+    case BPF_FUNC_kptr_xchg: return kptrXchg(ctx, name);
+    default: return PASS;
+  }
+}
+
+function clobberCallerSaved(ctx: HookCtx): void {
+  const regs = curFrame(ctx.state).regs;
+  for (let i = 0; i <= 5; i++) markNotInit(regs[i]!);
+}
+
+/** process_spin_lock() */
+function spinLock(ctx: HookCtx, isLock: boolean): HookResult {
+  const argErr = checkObjArg(ctx, 1);
+  if (argErr) return found(argErr);
+  if (inRbtreeCb(ctx)) return found(fail(ctx, 'graph.rbtree_cb.spin_lock'));
+  const reg = ctx.reg(1);
+  const lc = loadContext(ctx.obj);
+  if (!tnumIsConst(reg.varOff)) return found(fail(ctx, 'graph.lock.var_off', 1));
+  const map = reg.type === T.PTR_TO_MAP_VALUE ? reg.map : null;
+  if (map && !lc.map(map).hasBtf) return found(fail(ctx, 'graph.lock.map_no_btf', map.name));
+  const rec = regRecord(lc, reg);
+  if (!rec || !rec.has('spin_lock')) return found(fail(ctx, 'graph.lock.no_lock_field', map ? 'map' : 'local', map ? map.name : 'kptr'));
+  const off = BigInt(reg.off) + BigInt.asIntN(64, reg.varOff.value);
+  if (BigInt(rec.spinLockOff) !== off) return found(fail(ctx, 'graph.lock.wrong_off', off, rec.spinLockOff));
+  const ptr = lockPtr(reg)!;
+  const s = ctx.state;
+  if (isLock) {
+    if (s.activeLock) return found(fail(ctx, 'graph.lock.two_locks'));
+    s.activeLock = { ptr, id: reg.id };
+  } else {
+    if (!s.activeLock) return found(fail(ctx, 'graph.lock.unlock_without_lock'));
+    if (s.activeLock.ptr !== ptr || s.activeLock.id !== reg.id) return found(fail(ctx, 'graph.lock.unlock_different'));
+    // invalidate_non_owning_refs(): every non-owning reference, in every frame and spill, dies.
+    forEachReg(s, (r) => { if (typeIsNonOwningRef(r.type)) markUnknown(r); });
+    s.activeLock = null;
+  }
+  clobberCallerSaved(ctx);
+  return DONE;
+}
+
+/** bpf_kptr_xchg(dst, src): stash / take a local kptr. */
+function kptrXchg(ctx: HookCtx, name: string): HookResult {
+  const lc = loadContext(ctx.obj);
+  // R1: ARG_KPTR_XCHG_DEST
+  const dErr = checkObjArg(ctx, 1);
+  if (dErr) return found(dErr);
+  const dst = ctx.reg(1);
+  const map = dst.type === T.PTR_TO_MAP_VALUE ? dst.map : null;
+  if (map && !lc.map(map).hasBtf) return found(fail(ctx, 'graph.kptr.map_no_btf', map.name));
+  const rec = regRecord(lc, dst);
+  if (!tnumIsConst(dst.varOff)) return found(fail(ctx, 'graph.kptr.var_off', 1));
+  if (!rec || !rec.has('kptr')) return found(fail(ctx, 'graph.kptr.no_kptr', 1));
+  const kptrOff = dst.off + Number(BigInt.asIntN(64, dst.varOff.value));
+  const field = rec.find(kptrOff, 'kptr');
+  if (!field) return found(fail(ctx, 'graph.kptr.not_kptr_off', kptrOff));
+  if (field.type !== 'kptr_ref' && field.type !== 'kptr_percpu') return found(fail(ctx, 'graph.kptr.not_referenced', kptrOff));
+
+  // R2: ARG_PTR_TO_BTF_ID_OR_NULL | OBJ_RELEASE
+  const src = ctx.reg(2);
+  if (src.type === T.NOT_INIT) return found(failCore(ctx, CORE.regNotInit, 2));
+  const isNull = isNullReg(src);
+  if (!isNull) {
+    let t = src.type & ~F.PTR_MAYBE_NULL;
+    if (t & F.MEM_ALLOC) t &= ~(F.MEM_ALLOC | F.MEM_PERCPU); // local kptrs are accepted as the source
+    if (!BTF_PTR_TYPES.includes(t)) return found(failCore(ctx, CORE.argType, 2, regTypeStr(src.type), expectedStr(BTF_PTR_TYPES)));
+    if (src.btf?.btf !== 'prog') return found(unsupported(`${name} of a kernel object`, ctx.insnIdx, 'model.unsupported.kptr'));
+    if ((src.type & F.MEM_ALLOC) && (src.type & F.PTR_MAYBE_NULL))
+      return found(unsupported(`${name} of a maybe-NULL local object (kernel: internal error)`, ctx.insnIdx, 'model.unsupported.kptr'));
+    const mismatch = kptrMatch(ctx, field, src, 2);
+    if (mismatch) return found(mismatch);
+    if (src.off) return found(fail(ctx, 'kfunc.arg.release_off', 2));
+    const offErr = checkPtrOffReg(ctx, src, 2, false);
+    if (offErr) return found(offErr);
+  }
+  if (!src.refObjId && !isNull) return found(fail(ctx, 'graph.kptr.src_not_referenced', 2));
+
+  if (src.refObjId) {
+    // Percpu sources stay usable as MEM_RCU inside an RCU section; not modelled.
+    if (src.type & F.MEM_PERCPU) return found(unsupported(`${name} of a percpu object`, ctx.insnIdx, 'model.unsupported.kptr'));
+    if (!releaseRef(ctx.state, src.refObjId)) return found(unsupported(`${name}: release of a reference not held here`, ctx.insnIdx, 'model.unsupported.kptr'));
+  }
+  clobberCallerSaved(ctx);
+  const kid = field.kptr?.typeId ?? 0;
+  const r0 = regPtr(T.PTR_TO_BTF_ID | F.PTR_MAYBE_NULL | F.MEM_ALLOC | (field.type === 'kptr_percpu' ? F.MEM_PERCPU : 0), { btf: { btf: 'prog', id: kid } });
+  r0.id = ctx.ids.next();
+  const ref = acquireReference(ctx.state, ctx.ids, ctx.insnIdx);
+  r0.id = ref;
+  r0.refObjId = ref;
+  curFrame(ctx.state).regs[0] = r0;
+  return DONE;
+}
+
+/** map_kptr_match_type() for a local object stored into a kptr field. */
+export function kptrMatch(ctx: HookCtx, field: BtfField, reg: RegState, regno: number): Finding | null {
+  const targ = field.kptr?.name ?? '';
+  const bad = (regName: string) => fail(ctx, 'graph.kptr.type_mismatch', regno, regTypeStr(reg.type), regName, regTypeStr(T.PTR_TO_BTF_ID), targ);
+  if (baseType(reg.type) !== T.PTR_TO_BTF_ID) return bad('');
+  const perm = F.PTR_MAYBE_NULL | F.MEM_ALLOC | (field.type === 'kptr_percpu' ? F.MEM_PERCPU : 0);
+  if ((reg.type & ~0xff) & ~perm) return bad('');
+  if ((field.type === 'kptr_percpu') !== !!(reg.type & F.MEM_PERCPU)) return bad('');
+  let regName = '';
+  try { regName = reg.btf ? ctx.btf?.get(reg.btf.id).name ?? '' : ''; } catch { regName = ''; }
+  const offErr = checkPtrOffReg(ctx, reg, regno, true);
+  if (offErr) return offErr;
+  const same = reg.off === 0 && reg.btf !== null && ctx.btf !== null && ctx.btf.resolveId(reg.btf.id) === field.kptr?.typeId;
+  return same ? null : bad(regName);
+}

@@ -1,0 +1,28 @@
+// Checks the kernel makes before it walks the program, while resolving ld_imm64 map references
+// (resolve_pseudo_ldimm64 -> check_map_prog_compatibility): graph roots and spin locks in maps
+// are refused to tracing program types. Run once per program, before the walk.
+import type { BpfObject, BpfProgram, ProgType } from '../../object/types.js';
+import type { Finding } from '../finding.js';
+import { reject } from '../finding.js';
+import { loadContext } from './context.js';
+import { rule } from './util.js';
+
+const TRACING: readonly ProgType[] = ['kprobe', 'tracepoint', 'perf_event', 'raw_tracepoint'];
+
+export function graphPrecheck(obj: BpfObject, prog: BpfProgram): Finding | null {
+  const lc = loadContext(obj);
+  const idxs = [...prog.relocs.keys()].sort((a, b) => a - b);
+  for (const idx of idxs) {
+    const rel = prog.relocs.get(idx)!;
+    if (rel.kind !== 'map' && rel.kind !== 'map_value') continue;
+    const rec = lc.map(rel.map).record;
+    if (!rec) continue;
+    const tracing = TRACING.includes(prog.progType);
+    if ((rec.has('list_head') || rec.has('rb_root')) && tracing) return reject(rule('graph.prog.tracing_graph_root'), idx);
+    if (rec.has('spin_lock')) {
+      if (prog.progType === 'socket_filter') return reject(rule('graph.prog.socket_filter_spin_lock'), idx);
+      if (tracing) return reject(rule('graph.prog.tracing_spin_lock'), idx);
+    }
+  }
+  return null;
+}
