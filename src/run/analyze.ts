@@ -3,11 +3,18 @@
 import { parseExpectation } from '../expect/tags.js';
 import type { Expectation } from '../expect/types.js';
 import type { ModelSide } from '../compare/types.js';
-import type { BpfObject } from '../object/types.js';
+import type { BpfObject, BpfProgram } from '../object/types.js';
+import { formatInsn } from '../bpf/format.js';
 import type { AnalysisBackend } from './backend.js';
 import { errText as describe } from './describe.js';
 
-export interface ProgramInfo { name: string; section: string; expectation: Expectation; model: ModelSide }
+export interface ProgramInfo {
+  name: string; section: string; expectation: Expectation; model: ModelSide;
+  /** Instruction `idx` in the verifier log's notation, with its source line when BTF has one. */
+  insnAt(idx: number): InsnView | null;
+}
+
+export interface InsnView { insn: number; text: string; line: string | null }
 
 export interface ObjectAnalysis {
   object: BpfObject | null;
@@ -38,8 +45,23 @@ export function analyzeObject(bytes: Uint8Array, file: string, a: AnalysisBacken
     const m = models.find((r) => r.program === p.name)
       ?? { object: file, program: p.name, section: p.section, verdict: 'error', rule: null, insn: null,
            message: modelError ? `the model failed on this object: ${modelError}` : 'the model returned no result for this program', ms: 0, stateAt: null };
-    return { name: p.name, section: p.section, expectation: parseExpectation(p.declTags), model: m };
+    return { name: p.name, section: p.section, expectation: parseExpectation(p.declTags), model: m, insnAt: (idx) => insnView(p, idx) };
   });
   const levels = programs.map((p) => p.expectation.logLevel).filter((l): l is number => l !== null);
   return { object: obj, readError: null, programs, logLevel: levels.length ? Math.max(...levels) : undefined, modelMs };
+}
+
+function insnView(p: BpfProgram, idx: number): InsnView | null {
+  const insn = p.insns[idx];
+  if (!insn) return null;
+  let text: string;
+  try {
+    text = formatInsn(insn, idx, {
+      callName: (_i, at) => { const r = p.relocs.get(at); return r?.kind === 'kfunc' || r?.kind === 'subprog' ? r.name : null; },
+    });
+  } catch {
+    return null;
+  }
+  const l = p.lines.get(idx);
+  return { insn: idx, text, line: l ? `${l.file}:${l.line}: ${l.text.trim()}` : null };
 }

@@ -146,8 +146,17 @@ function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, o: { obj
       : null);
     const comparison = compare({ kernel: kernelSide, model, expectation });
     const section = info?.section ?? (ans?.kind === 'result' ? ans.result.section : null);
+    const insns: ProgramRecord['insns'] = [];
+    if (info && !isGreen(comparison.outcome)) {
+      const k = kernelClass?.insn ?? null;
+      const m = model?.insn ?? null;
+      for (const [who, idx] of [[k === m ? 'both' : 'kernel', k], ['model', k === m ? null : m]] as const) {
+        const v = idx === null ? null : info.insnAt(idx);
+        if (v) insns.push({ who, ...v });
+      }
+    }
     out.push({ kernel: spec, kernelId: kernel.id, object: o.object, source: o.source, objectFile: o.file, program: name, section,
-      outcome: comparison.outcome, expectation, kernelSide, kernelClass, model, comparison });
+      outcome: comparison.outcome, expectation, kernelSide, kernelClass, model, comparison, insns });
   }
   return out;
 }
@@ -157,5 +166,5 @@ function notLoaded(spec: string, kernel: KernelHandle, object: string, source: s
   const expectation = parseExpectation([]);
   const comparison = compare({ kernel: kernelSide, model: null, expectation });
   return { kernel: spec, kernelId: kernel.id, object, source, objectFile: file, program: null, section: null,
-    outcome: comparison.outcome, expectation, kernelSide, kernelClass: null, model: null, comparison };
+    outcome: comparison.outcome, expectation, kernelSide, kernelClass: null, model: null, comparison, insns: [] };
 }

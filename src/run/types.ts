@@ -43,6 +43,8 @@ export interface ProgramRecord {
   kernelClass: KernelClass | null;
   model: ModelSide | null;
   comparison: Comparison;
+  /** The instructions in dispute (kernel's and model's), in the verifier log's notation. */
+  insns: { who: 'kernel' | 'model' | 'both'; insn: number; text: string; line: string | null }[];
 }
 
 export interface KernelRun {

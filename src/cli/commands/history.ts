@@ -1,9 +1,50 @@
-// Placeholder: replaced by the issue that builds 'history'.
+// `bpf-verdict history DIR`: how outcomes changed run over run (DIR as given to `run --out`).
+import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
-import { BpfVerdictError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import { readHistory } from '../../history/store.js';
+import { changesBetween, formatHistory } from '../../history/history.js';
+
+const HELP = `bpf-verdict history DIR [options]
+
+Show the runs recorded in DIR/history.jsonl (written by 'bpf-verdict run --out DIR'): outcome counts
+per run, then every program whose outcome changed from one run to the next.
+
+Options:
+  --last N      only the last N runs
+  --json        one JSON object per run on stdout, with its changes against the run before
+  --skip-bad    ignore damaged lines in the history file (they are reported on stderr)
+
+Examples:
+  bpf-verdict run --out ~/bpf-nightly        # nightly
+  bpf-verdict history ~/bpf-nightly --last 7
+`;
+
 export const command: Command = {
-  help: 'bpf-verdict history: not built yet\n',
-  async run() {
-    throw new BpfVerdictError("'history' is not built yet");
+  help: HELP,
+  async run(argv) {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, allowPositionals: true, strict: true,
+        options: { last: { type: 'string' }, json: { type: 'boolean' }, 'skip-bad': { type: 'boolean' } } });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values: v, positionals } = parsed;
+    if (positionals.length !== 1) throw new UsageError('name one directory (the one given to run --out)');
+    const last = v.last === undefined ? undefined : Number(v.last);
+    if (last !== undefined && (!Number.isInteger(last) || last < 1)) throw new UsageError(`--last wants a positive integer, got '${v.last}'`);
+    const { entries: all, bad, file } = readHistory(positionals[0]!, { skipBad: v['skip-bad'] });
+    if (bad.length) process.stderr.write(`${file}: skipped damaged line(s) ${bad.join(', ')}\n`);
+    const entries = last ? all.slice(-last) : all;
+    if (v.json) {
+      const start = all.length - entries.length;
+      entries.forEach((e, i) => {
+        const prev = all[start + i - 1];
+        const { outcomes: _omit, ...rest } = e;
+        process.stdout.write(JSON.stringify({ ...rest, changes: prev ? changesBetween(prev, e) : [] }) + '\n');
+      });
+    } else process.stdout.write(formatHistory(entries));
+    return 0;
   },
 };

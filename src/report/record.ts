@@ -1,0 +1,55 @@
+// One program's result as plain JSON: the --json line, and the data behind every other report.
+import { tailLines } from '../errors.js';
+import type { ProgramRecord } from '../run/types.js';
+
+export interface SideJson { verdict: string; rule: string | null; message: string | null; insn: number | null }
+
+export interface RecordJson {
+  kernel_spec: string;
+  kernel_id: string | null;
+  object: string;
+  program: string | null;
+  section: string | null;
+  outcome: string;
+  expected: 'success' | 'failure' | null;
+  description: string | null;
+  declared_difference: string | null;
+  reasons: string[];
+  kernel: SideJson & { errno: number | null; log: string; console_tail?: string };
+  model: SideJson & { state_at: string | null; ms: number | null };
+  messages: { pattern: string; regex: boolean; negative: boolean; status: string; line: number | null }[] | null;
+  insns: ProgramRecord['insns'];
+}
+
+export function recordJson(r: ProgramRecord): RecordJson {
+  const k = r.kernelSide;
+  const kernel: RecordJson['kernel'] = k.kind === 'result'
+    ? { verdict: k.result.verdict, rule: r.kernelClass?.rule ?? null, message: r.kernelClass?.message ?? k.result.message,
+        insn: r.kernelClass?.insn ?? null, errno: k.result.errno, log: k.result.log || k.result.libbpfLog || '' }
+    : k.kind === 'not-loaded'
+      ? { verdict: 'not-loaded', rule: null, message: k.error, insn: null, errno: null, log: '' }
+      : { verdict: k.kind, rule: null, message: k.error, insn: null, errno: null, log: '', console_tail: k.consoleTail };
+  const m = r.model;
+  return {
+    kernel_spec: r.kernel, kernel_id: r.kernelId, object: r.object, program: r.program, section: r.section,
+    outcome: r.outcome, expected: r.expectation.result, description: r.expectation.description,
+    declared_difference: r.expectation.modelDiffers, reasons: r.comparison.reasons, kernel,
+    model: m ? { verdict: m.verdict, rule: m.rule, message: m.message, insn: m.insn, state_at: m.stateAt ?? null, ms: m.ms }
+      : { verdict: 'not-run', rule: null, message: null, insn: null, state_at: null, ms: null },
+    messages: r.comparison.messages?.map((x) => ({ pattern: x.pattern.text, regex: !!x.pattern.regex, negative: x.pattern.negative, status: x.status, line: x.line })) ?? null,
+    insns: r.insns,
+  };
+}
+
+/** The kernel log as shown in the terminal: its tail (reports carry all of it). */
+export function kernelLogTail(r: ProgramRecord, n = 15): string | null {
+  const k = r.kernelSide;
+  if (k.kind === 'result') return (k.result.log || k.result.libbpfLog) ? tailLines(k.result.log || k.result.libbpfLog || '', n) : null;
+  if (k.kind === 'crash' || k.kind === 'timeout') return k.consoleTail ? tailLines(k.consoleTail, n) : null;
+  return null;
+}
+
+/** A short name for a program in reports: "programs/list/a.c:prog". */
+export function programName(r: ProgramRecord): string {
+  return r.program === null ? r.object : `${r.object}:${r.program}`;
+}
