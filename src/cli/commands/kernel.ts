@@ -12,8 +12,8 @@ Usage:
   bpf-verdict kernel list [--json]                cached kernels: Debian images, source builds, fetched trees
 
 Options (build):
-  --config FILE   an extra config fragment (CONFIG_X=y lines) merged after kernel-config/*.config;
-                  repeatable (also: BPF_VERDICT_KERNEL_FRAGMENTS=a.config:b.config)
+  --kernel-config FILE  an extra config fragment (CONFIG_X=y lines) merged after kernel-config/*.config;
+                        repeatable (also: BPF_VERDICT_KERNEL_FRAGMENTS=a.config:b.config)
   -j N            make jobs (default: all CPUs)
   --json          one JSON object instead of the path
 
@@ -50,7 +50,7 @@ export const command: Command = {
       case 'build': {
         const { values, positionals } = parseArgs({
           args: rest, allowPositionals: true,
-          options: { config: { type: 'string', multiple: true }, j: { type: 'string', short: 'j' }, json: { type: 'boolean' } },
+          options: { 'kernel-config': { type: 'string', multiple: true }, j: { type: 'string', short: 'j' }, json: { type: 'boolean' } },
         });
         if (positionals.length !== 1) throw new UsageError('kernel build wants one src: spec, e.g. src:~/linux+fix.patch');
         const { parseKernelSpec } = await import('../../../vm/kernel-spec.js');
@@ -59,7 +59,7 @@ export const command: Command = {
         const jobs = values.j === undefined ? undefined : Number(values.j);
         if (jobs !== undefined && !(Number.isInteger(jobs) && jobs > 0)) throw new UsageError(`-j wants a positive number, not '${values.j}'`);
         const { buildSourceKernel } = await import('../../../vm/kernel-build.js');
-        const img = await buildSourceKernel(spec, { fragments: values.config, jobs, onProgress: progress });
+        const img = await buildSourceKernel(spec, { fragments: values['kernel-config'], jobs, onProgress: progress });
         process.stdout.write(values.json
           ? JSON.stringify({ spec: img.spec, bzImage: img.bzImage, release: img.release, id: img.id, built: img.built, buildSeconds: img.buildSeconds }) + '\n'
           : `${img.bzImage}\n`);
