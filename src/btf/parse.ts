@@ -77,7 +77,7 @@ export function parseBtf(bytes: Uint8Array, file: string): Btf {
           const off = u32(o + 8);
           members.push({ name: name(u32(o)), type: u32(o + 4), bitOffset: kflag ? off & 0xffffff : off, bitfieldSize: kflag ? off >>> 24 : 0 });
         }
-        t = { ...base, kind: kind === BTF_KIND.STRUCT ? 'struct' : 'union', size: sizeOrType, members };
+        t = kind === BTF_KIND.STRUCT ? { ...base, kind: 'struct', size: sizeOrType, members } : { ...base, kind: 'union', size: sizeOrType, members };
         break;
       }
       case BTF_KIND.ENUM: {

@@ -24,22 +24,35 @@ export interface BtfEnumValue { name: string; value: bigint }
 export interface BtfVarSecinfo { type: number; offset: number; size: number }
 
 interface Base { id: number; name: string }
+interface Composite { size: number; members: BtfMember[] }
+interface EnumBody { size: number; signed: boolean; values: BtfEnumValue[] }
+interface Ref { type: number }
 
+/** One variant per kind, so `Extract<BtfType, { kind: 'struct' }>` narrows as expected. */
 export type BtfType =
   | Base & { kind: 'void' }                                                      // id 0 only
   | Base & { kind: 'int'; size: number; signed: boolean; char: boolean; bool: boolean; bits: number; bitOffset: number }
-  | Base & { kind: 'ptr'; type: number }
+  | Base & Ref & { kind: 'ptr' }
   | Base & { kind: 'array'; type: number; indexType: number; nelems: number }
-  | Base & { kind: 'struct' | 'union'; size: number; members: BtfMember[] }
-  | Base & { kind: 'enum' | 'enum64'; size: number; signed: boolean; values: BtfEnumValue[] }
+  | Base & Composite & { kind: 'struct' }
+  | Base & Composite & { kind: 'union' }
+  | Base & EnumBody & { kind: 'enum' }
+  | Base & EnumBody & { kind: 'enum64' }
   | Base & { kind: 'fwd'; fwdKind: 'struct' | 'union' }
-  | Base & { kind: 'typedef' | 'volatile' | 'const' | 'restrict' | 'type_tag'; type: number }
-  | Base & { kind: 'func'; type: number; linkage: Linkage }                      // type = FUNC_PROTO id
+  | Base & Ref & { kind: 'typedef' }
+  | Base & Ref & { kind: 'volatile' }
+  | Base & Ref & { kind: 'const' }
+  | Base & Ref & { kind: 'restrict' }
+  | Base & Ref & { kind: 'type_tag' }
+  | Base & Ref & { kind: 'func'; linkage: Linkage }                              // type = FUNC_PROTO id
   | Base & { kind: 'func_proto'; returnType: number; params: BtfParam[] }
-  | Base & { kind: 'var'; type: number; linkage: Linkage }
+  | Base & Ref & { kind: 'var'; linkage: Linkage }
   | Base & { kind: 'datasec'; size: number; vars: BtfVarSecinfo[] }
   | Base & { kind: 'float'; size: number }
-  | Base & { kind: 'decl_tag'; type: number; componentIdx: number };            // -1: the type itself
+  | Base & Ref & { kind: 'decl_tag'; componentIdx: number };                    // componentIdx -1: the type itself
+
+/** The variant of one kind: `BtfOf<'struct'>`. */
+export type BtfOf<K extends BtfType['kind']> = Extract<BtfType, { kind: K }>;
 
 export type BtfKindName = BtfType['kind'];
 
