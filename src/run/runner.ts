@@ -73,7 +73,7 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
       run.built[b.cached ? 'cached' : 'compiled']++;
     } else {
       run.built.failed++;
-      records.push(notLoaded(spec, kernel, display(b.source), b.source, null, `does not compile:\n${b.error}`));
+      records.push(notLoaded(spec, kernel, display(b.source), b.source, null, `does not compile: ${b.error}`));
     }
   }
   for (const o of corpus.objects) objects.push({ object: display(o), source: null, file: o });

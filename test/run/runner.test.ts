@@ -24,7 +24,7 @@ t.test('crashes and timeouts cost one program each; everything else is kept', as
   });
   t.notOk(r.records.some((x) => x.program === 'helper'), 'auxiliary programs are not tests');
   const broken = r.records.find((x) => x.program === null)!;
-  t.match(broken.comparison.reasons[0], /does not compile:\n.*broken\.c:1:\d+: error: use of undeclared identifier 'nope'/);
+  t.match(broken.comparison.reasons[0], /does not compile: .*broken\.c:1:\d+: error: use of undeclared identifier 'nope'/);
   // one boot, one after the panic while bisecting b.o, one after 'boom', one after the timeout bisect, one after 'hangs'
   t.equal(r.kernels[0]!.boots, log.filter((l) => l === 'boot').length);
   t.ok(r.kernels[0]!.boots >= 3);
