@@ -85,6 +85,11 @@ export interface GraphHooks {
   mapValueAccess(ctx: HookCtx, access: MemAccess): HookResult;
   /** Exit checks that come before the reference-leak check (bpf_spin_unlock is missing, rcu...). */
   exitChecks(ctx: HookCtx, exit: { mainProg: boolean; frame: FuncState }): Finding | null;
+  /**
+   * reg_may_point_to_spin_lock: after a successful NULL check, does the pointer keep its id
+   * (map value / local object whose type has a bpf_spin_lock)? Absent = no.
+   */
+  mayPointToSpinLock?(reg: RegState): boolean;
   /** Extra equality for pruning (e.g. lock ids); the core already compares activeLock with idmap. */
   describeState?(state: VerifierState): string[];
 }

@@ -1,9 +1,96 @@
-// Placeholder: replaced by the issue that builds 'model'.
+// `bpf-verdict model`: the reference model's verdict for each program of one or more objects.
+// Data on stdout (a table, or one JSON object per program with the fixed field list), errors on
+// stderr. An unreadable object is reported as an `error` row for that object and the other
+// objects still run; the exit code is then 3.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
-import { BpfVerdictError } from '../../errors.js';
+import { BpfVerdictError, InputError, UsageError } from '../../errors.js';
+import { readObject } from '../../object/read.js';
+import { modelObject, type ModelProgramResult } from '../../model/index.js';
+import { DEFAULT_PROFILE, PROFILES, getProfile } from '../../model/profiles.js';
+import type { BpfObject } from '../../object/types.js';
+
+const HELP = `bpf-verdict model: predict the 6.12 verifier's verdicts with the reference model (no kernel)
+
+Usage: bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile ${DEFAULT_PROFILE}] [--json]
+
+For each program of each object: accept, reject (rule id, instruction index and the kernel's
+message), unsupported (the construct the model does not model), or error (unreadable object).
+
+Options:
+  --program NAME   only this program (entry function name)
+  --profile P      semantics profile: ${Object.keys(PROFILES).join(', ')} (default ${DEFAULT_PROFILE})
+  --json           one JSON object per program per line:
+                   {"object","program","section","verdict","rule","insn","message","ms"}
+  -h, --help       this text
+
+Exit codes: 0 ran (whatever the verdicts), 2 usage error, 3 an object could not be read.
+
+Examples:
+  bpf-verdict model programs/build/list.o
+  bpf-verdict model prog.bpf.o --program list_push_missing_lock --json
+  bpf-verdict model --profile bpf-next a.o b.o
+`;
+
+/** The object, or an InputError naming the file and the fix. */
+export async function loadObject(path: string): Promise<BpfObject> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new InputError(path, `cannot read: ${(err as Error).message}`, 'check the path; build objects with clang-19 -target bpf', { cause: err });
+  }
+  return readObject(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
+}
+
+/** The fixed JSON shape of issue 3 (nothing else). */
+export function jsonRow(r: Pick<ModelProgramResult, 'object' | 'program' | 'section' | 'verdict' | 'rule' | 'insn' | 'message' | 'ms'>): string {
+  return JSON.stringify({ object: r.object, program: r.program, section: r.section, verdict: r.verdict, rule: r.rule, insn: r.insn, message: r.message, ms: r.ms });
+}
+
+function tableRows(rows: ModelProgramResult[]): string {
+  const head = ['OBJECT', 'PROGRAM', 'VERDICT', 'INSN', 'RULE', 'MESSAGE'];
+  const cells = rows.map((r) => [r.object, r.program, r.verdict, r.insn === null ? '-' : String(r.insn), r.rule ?? '-', (r.message ?? '').split('\n').pop()!]);
+  const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]): string => c.map((x, i) => (i === c.length - 1 ? x : x.padEnd(w[i]!))).join('  ');
+  return [line(head), ...cells.map(line)].join('\n') + '\n';
+}
+
 export const command: Command = {
-  help: 'bpf-verdict model: not built yet\n',
-  async run() {
-    throw new BpfVerdictError("'model' is not built yet");
+  help: HELP,
+  async run(argv) {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, allowPositionals: true, options: {
+        program: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' },
+      } });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (!positionals.length) throw new UsageError('no object file given');
+    getProfile(values.profile ?? DEFAULT_PROFILE); // unknown profile -> usage error before any work
+    let failed = false;
+    const all: ModelProgramResult[] = [];
+    for (const path of positionals) {
+      let rows: ModelProgramResult[];
+      try {
+        const obj = await loadObject(path);
+        rows = modelObject(obj, { profile: values.profile, program: values.program });
+        if (values.program && !rows.length) {
+          process.stderr.write(`bpf-verdict model: ${path}: no program named '${values.program}' (has: ${obj.programs.map((p) => p.name).join(', ')})\n`);
+        }
+      } catch (err) {
+        if (!(err instanceof BpfVerdictError)) throw err;
+        failed = true;
+        process.stderr.write(`bpf-verdict model: ${err.describe()}\n`);
+        rows = [{ object: path, program: values.program ?? '', section: '', verdict: 'error', rule: null, insn: null, message: err.message, ms: 0, stateAt: null, insnProcessed: 0 }];
+      }
+      if (values.json) for (const r of rows) process.stdout.write(jsonRow(r) + '\n');
+      all.push(...rows);
+    }
+    if (!values.json) process.stdout.write(tableRows(all));
+    return failed ? 3 : 0;
   },
 };

@@ -1,0 +1,54 @@
+// The reference model's entry point: predict the 6.12 verifier's verdict for each program of a
+// BpfObject. Pure: no I/O; findings are data. Malformed programs (what the readers let through
+// but the model cannot walk) become `error` results naming the problem, never a crash.
+import type { BpfObject, BpfProgram } from '../object/types.js';
+import type { ModelResult } from '../verdict.js';
+import { MODELLED_PROG_TYPES } from './ctx.js';
+import { graphHooks, graphPrecheck } from './graph/index.js';
+import type { GraphHooks } from './hooks.js';
+import { makeEnv, verifyProgram } from './interp/explore.js';
+import { getProfile } from './profiles.js';
+
+export interface ModelProgramResult extends ModelResult {
+  /** The abstract state at the rejected/unsupported instruction, in the verifier's state-line notation. */
+  stateAt: string | null;
+  /** explain output: the walk, instruction by instruction (only with `trace: true`). */
+  trace?: string[];
+  /** Instructions processed (the kernel's "processed N insns" counterpart). */
+  insnProcessed: number;
+}
+
+export interface ModelOptions { profile?: string; program?: string; trace?: boolean; hooks?: GraphHooks }
+
+export function modelProgram(obj: BpfObject, prog: BpfProgram, opts: ModelOptions = {}): ModelProgramResult {
+  const t0 = performance.now();
+  const profile = getProfile(opts.profile);
+  const base = { object: obj.file, program: prog.name, section: prog.section };
+  const finish = (r: Omit<ModelProgramResult, 'object' | 'program' | 'section' | 'ms'>): ModelProgramResult =>
+    ({ ...base, ...r, ms: Math.round((performance.now() - t0) * 1000) / 1000 });
+  if (!MODELLED_PROG_TYPES.has(prog.progType)) {
+    return finish({ verdict: 'unsupported', rule: 'model.unsupported.prog_type', insn: null, message: `unsupported: program type ${prog.progType} (section ${prog.section})`, stateAt: null, insnProcessed: 0 });
+  }
+  try {
+    // checks made while resolving ld_imm64, before the walk (check_map_prog_compatibility)
+    const pre = opts.hooks ? null : graphPrecheck(obj, prog);
+    if (pre) return finish({ verdict: pre.kind, rule: pre.rule, insn: pre.insn, message: pre.message, stateAt: null, insnProcessed: 0 });
+    const env = makeEnv(obj, prog, profile, opts.hooks ?? graphHooks, !!opts.trace);
+    const w = verifyProgram(env);
+    const f = w.finding;
+    return finish({
+      verdict: f ? f.kind : 'accept', rule: f?.rule ?? null, insn: f?.insn ?? null, message: f?.message ?? null,
+      stateAt: w.stateAt, insnProcessed: w.insnProcessed, ...(w.trace ? { trace: w.trace } : {}),
+    });
+  } catch (err) {
+    // a model bug or an input the readers accepted but the model cannot walk: report, do not crash the run
+    const msg = err instanceof Error ? err.message : String(err);
+    return finish({ verdict: 'error', rule: 'model.error', insn: null, message: msg, stateAt: null, insnProcessed: 0 });
+  }
+}
+
+/** Every program of the object (or only `opts.program`), in object order. */
+export function modelObject(obj: BpfObject, opts: ModelOptions = {}): ModelProgramResult[] {
+  const progs = opts.program ? obj.programs.filter((p) => p.name === opts.program) : obj.programs;
+  return progs.map((p) => modelProgram(obj, p, opts));
+}

@@ -1,0 +1,116 @@
+// The walk (do_check + do_check_main + do_check_subprogs): depth first, fall-through first, the
+// taken side of each undecided branch pushed on a stack and explored after the current path ends
+// (the kernel's push_stack/pop_stack order), so the first rejection is the kernel's.
+import { formatInsn } from '../../bpf/format.js';
+import type { Insn } from '../../bpf/insn.js';
+import type { BpfObject, BpfProgram } from '../../object/types.js';
+import type { Finding } from '../finding.js';
+import type { GraphHooks } from '../hooks.js';
+import { formatState } from '../print.js';
+import type { Profile } from '../profiles.js';
+import { CORE } from '../rules/core.js';
+import { reject } from '../finding.js';
+import { IdGen, T, newFrame, regPtr, regUnknown, type VerifierState } from '../state.js';
+import { makeNamer, type Env, type Path } from './env.js';
+import { endPath, isStateVisited } from './prune.js';
+import { step } from './step.js';
+import { globalParams } from './call.js';
+
+/** check_cfg's prune points: conditional jumps, jump targets, calls and the insn after them. */
+function prunePoints(insns: Insn[]): Set<number> {
+  const s = new Set<number>();
+  insns.forEach((insn, i) => {
+    if (insn.kind === 'jmp') { s.add(i); s.add(i + 1 + insn.off); }
+    else if (insn.kind === 'ja') s.add(i + 1 + insn.offset);
+    else if (insn.kind === 'call') { s.add(i); s.add(i + 1); }
+  });
+  return s;
+}
+
+export interface WalkResult { finding: Finding | null; insnProcessed: number; stateAt: string | null; trace: string[] | null }
+
+export function makeEnv(obj: BpfObject, prog: BpfProgram, profile: Profile, hooks: GraphHooks, trace: boolean): Env {
+  return {
+    obj, prog, insns: prog.insns, btf: obj.btf, profile, hooks, ids: new IdGen(), names: makeNamer(obj.btf),
+    prunePoints: prunePoints(prog.insns), visited: new Map(), pending: [], insnProcessed: 0,
+    calledGlobals: new Set(), callbackSites: new Set(), trace: trace ? [] : null, lastState: null,
+  };
+}
+
+function entryState(env: Env, subprog: number): VerifierState | string {
+  const f = newFrame(0, -1, subprog);
+  if (subprog === 0) f.regs[1] = regPtr(T.PTR_TO_CTX);
+  else {
+    const n = globalParams(env, subprog);
+    if (n === null) return `global function ${env.prog.funcs[subprog]!.name} with non-scalar arguments`;
+    for (let i = 1; i <= n; i++) f.regs[i] = regUnknown();
+  }
+  return { frames: [f], refs: [], activeLock: null, activeRcuLock: false, activePreemptLock: 0, jmps: 0 };
+}
+
+/** Walk every path from one entry; the first finding stops the program (as the kernel does). */
+function walkFrom(env: Env, start: Path): Finding | null {
+  let path: Path | undefined = start;
+  while (path) {
+    const f = walkPath(env, path);
+    if (f) return f;
+    endPath(path.parent);
+    path = env.pending.pop();
+    if (path && env.trace) env.trace.push(`from ${path.insn}: ${formatState(path.state, env.names)}`);
+  }
+  return null;
+}
+
+function walkPath(env: Env, path: Path): Finding | null {
+  let lastPrinted = '';
+  for (;;) {
+    if (++env.insnProcessed > env.profile.insnLimit) return reject(CORE.tooLarge, path.insn, env.insnProcessed);
+    if (env.prunePoints.has(path.insn) || env.callbackSites.has(path.insn)) {
+      const v = isStateVisited(env, path);
+      if (v === 'prune') { env.trace?.push(`${path.insn}: safe (pruned)`); return null; }
+      if (v) { env.lastState = formatState(path.state, env.names); return v; }
+    }
+    const idx = path.insn;
+    if (env.trace) {
+      const insn = env.insns[idx];
+      const rel = env.prog.relocs.get(idx);
+      env.trace.push(insn ? formatInsn(insn, idx, { callName: () => (rel?.kind === 'kfunc' ? rel.name : null) }) : `${idx}: ?`);
+    }
+    const s = step(env, path);
+    if (s.kind === 'finding') {
+      env.lastState = formatState(path.state, env.names);
+      if (env.trace) env.trace.push(`${s.finding.message}`);
+      return { ...s.finding, insn: s.finding.insn < 0 ? idx : s.finding.insn };
+    }
+    if (env.trace) {
+      const now = formatState(path.state, env.names);
+      if (now !== lastPrinted) { env.trace.push(`  ; ${now}`); lastPrinted = now; }
+    }
+    if (s.kind === 'end') { env.trace?.push(`${idx}: path done`); return null; }
+    path.insn = s.insn;
+  }
+}
+
+/** do_check_main then do_check_subprogs (global functions reached by a call, verified once each). */
+export function verifyProgram(env: Env): WalkResult {
+  const done = (finding: Finding | null): WalkResult => ({ finding, insnProcessed: env.insnProcessed, stateAt: finding ? env.lastState : null, trace: env.trace });
+  const main = entryState(env, 0);
+  if (typeof main === 'string') return done({ kind: 'unsupported', rule: 'model.unsupported', insn: 0, message: `unsupported: ${main}` });
+  const f = walkFrom(env, { state: main, insn: 0, parent: null });
+  if (f) return done(f);
+  const verified = new Set<number>();
+  for (;;) {
+    const todo = [...env.calledGlobals].filter((g) => !verified.has(g)).sort((a, b) => a - b);
+    if (!todo.length) break;
+    for (const g of todo) {
+      verified.add(g);
+      const st = entryState(env, g);
+      if (typeof st === 'string') return done({ kind: 'unsupported', rule: 'model.unsupported', insn: env.prog.funcs[g]!.start, message: `unsupported: ${st}` });
+      env.pending = [];
+      env.trace?.push(`-- global function ${env.prog.funcs[g]!.name} --`);
+      const gf = walkFrom(env, { state: st, insn: env.prog.funcs[g]!.start, parent: null });
+      if (gf) return done(gf);
+    }
+  }
+  return done(null);
+}

@@ -1,0 +1,250 @@
+// Loads, stores and atomics (check_mem_access and the stack spill/fill rules of
+// check_stack_write_fixed_off / check_stack_read_fixed_off), privileged loader semantics:
+// allow_ptr_leaks and allow_uninit_stack are true, so uninitialised stack reads yield unknown
+// scalars. PTR_TO_BTF_ID goes to the graph hooks; map values go to them after the bounds check.
+import type { Insn } from '../../bpf/insn.js';
+import { reject, unsupported, type Finding } from '../finding.js';
+import type { MemAccess } from '../hooks.js';
+import { ctxAccess } from '../ctx.js';
+import { regTypeStr } from '../print.js';
+import { CORE } from '../rules/core.js';
+import {
+  F, T, baseType, curFrame, isConst, regConst, regUnknown, slotIndex, type FuncState, type RegState, type StackSlot,
+} from '../state.js';
+import { tnumIsConst, tnumStr } from '../tnum.js';
+import { hookCtx, next, stop, type Env, type Path, type Step } from './env.js';
+import { coerceToSize, signExtend } from './scalar.js';
+import { checkRead, checkWrite } from './step.js';
+import { pushCallbackFrame } from './call.js';
+
+type MemInsn = Extract<Insn, { kind: 'ldx' | 'st' | 'stx' | 'atomic' }>;
+
+const misalignedStack = { id: 'stack.misaligned', format: 'misaligned stack access off %s+%d+%d size %d', kernelFn: 'check_generic_ptr_alignment', doc: 'stack access not aligned to its size' };
+const rdonlyMap = { id: 'map.write_rdonly', format: 'write into map forbidden, value_size=%d off=%d size=%d', kernelFn: 'check_map_access_type', doc: 'store into a map the program may only read (.rodata)' };
+const spillSize = { id: 'stack.invalid_spill_size', format: 'invalid size of register spill', kernelFn: 'check_stack_write_fixed_off', doc: 'pointer spilled with a store narrower than 8 bytes' };
+
+export function memInsn(env: Env, path: Path, insn: MemInsn, idx: number): Step {
+  const st = path.state;
+  const regs = curFrame(st).regs;
+  switch (insn.kind) {
+    case 'ldx': {
+      const e = checkRead(env, st, insn.src, idx) ?? checkWrite(insn.dst, idx); if (e) return e;
+      const r = access(env, path, idx, insn.src, insn.off, insn.size, false, insn.dst, false);
+      if (r) return stop(r);
+      const d = regs[insn.dst]!;
+      if (d.type === T.SCALAR_VALUE && insn.size < 8) {
+        if (insn.signExtend) signExtend(d, insn.size * 8, true); else coerceToSize(d, insn.size);
+      }
+      return next(idx + 1);
+    }
+    case 'stx': {
+      const e = checkRead(env, st, insn.src, idx) ?? checkRead(env, st, insn.dst, idx); if (e) return e;
+      const r = access(env, path, idx, insn.dst, insn.off, insn.size, true, insn.src, false);
+      return r ? stop(r) : next(idx + 1);
+    }
+    case 'st': {
+      const e = checkRead(env, st, insn.dst, idx); if (e) return e;
+      const r = access(env, path, idx, insn.dst, insn.off, insn.size, true, null, false, BigInt(insn.imm));
+      return r ? stop(r) : next(idx + 1);
+    }
+    case 'atomic': {
+      const e = checkRead(env, st, insn.src, idx) ?? checkRead(env, st, insn.dst, idx); if (e) return e;
+      if (insn.op === 'cmpxchg') { const e0 = checkRead(env, st, 0, idx); if (e0) return e0; }
+      const base = baseType(regs[insn.dst]!.type);
+      if (base !== T.PTR_TO_STACK && base !== T.PTR_TO_MAP_VALUE && base !== T.PTR_TO_BTF_ID) {
+        if (regs[insn.dst]!.type === T.SCALAR_VALUE || regs[insn.dst]!.type & F.PTR_MAYBE_NULL) {
+          return stop(reject(CORE.invalidMemAccess, idx, insn.dst, regTypeStr(regs[insn.dst]!.type)));
+        }
+        return stop(unsupported(`atomic on ${regTypeStr(regs[insn.dst]!.type)}`, idx, 'model.unsupported.atomic'));
+      }
+      const rr = access(env, path, idx, insn.dst, insn.off, insn.size, false, null, true);
+      if (rr) return stop(rr);
+      const rw = access(env, path, idx, insn.dst, insn.off, insn.size, true, insn.op === 'cmpxchg' ? insn.src : null, true);
+      if (rw) return stop(rw);
+      if (insn.fetch) {
+        const target = insn.op === 'cmpxchg' ? 0 : insn.src;
+        const u = regUnknown();
+        if (insn.size < 8) coerceToSize(u, insn.size);
+        regs[target] = u;
+      }
+      return next(idx + 1);
+    }
+  }
+}
+
+/**
+ * check_mem_access for one access. `valueRegno` is the stored register (write) or the
+ * destination (read); null for BPF_ST (then `imm`) and for atomic reads. Returns a finding or null.
+ */
+function access(env: Env, path: Path, idx: number, regno: number, insnOff: number, size: 1 | 2 | 4 | 8,
+  write: boolean, valueRegno: number | null, atomic: boolean, imm?: bigint): Finding | null {
+  const st = path.state;
+  const frame = curFrame(st);
+  const reg = frame.regs[regno]!;
+  const type = reg.type;
+  const off = insnOff + reg.off;
+  const setDst = (r: RegState): void => { if (!write && valueRegno !== null) frame.regs[valueRegno] = r; };
+  const a: MemAccess = { regno, reg, off: insnOff, size, write, valueRegno, atomic };
+
+  switch (type) {
+    case T.PTR_TO_STACK: {
+      if (!tnumIsConst(reg.varOff)) return unsupported('variable-offset stack access', idx, 'model.unsupported.stack_var_off');
+      const total = off + Number(BigInt.asIntN(64, reg.varOff.value));
+      if (total % size !== 0) return reject(misalignedStack, idx, tnumStr(reg.varOff), reg.off, insnOff, size);
+      if (total < -512 || total + size > 0) {
+        return reject(write ? CORE.stackInvalidOff : CORE.stackInvalidReadOff, idx, regno, off, size);
+      }
+      const target = st.frames.find((f) => f.frameno === reg.frameno);
+      if (!target) return unsupported('stack pointer into a finished frame', idx);
+      if (write) return stackWrite(env, path, target, total, size, valueRegno, imm, idx);
+      if (atomic) return null;
+      return stackRead(target, total, size, valueRegno === null ? null : (r) => setDst(r), idx);
+    }
+    case T.PTR_TO_MAP_VALUE: {
+      const map = reg.map!;
+      const vs = map.valueSize ?? 0;
+      if (write && map.kind === 'datasec' && map.section.startsWith('.rodata')) {
+        return reject(rdonlyMap, idx, vs, off + Number(reg.smin), size);
+      }
+      const bounds = regionAccess(idx, regno, reg, off, size, vs);
+      if (bounds) return bounds;
+      const h = env.hooks.mapValueAccess(hookCtx(env, path, idx, (spec) => pushCallbackFrame(env, path, idx, spec)), a);
+      if (h.kind === 'finding') return h.finding;
+      if (h.kind === 'done') return null;
+      if (!write) {
+        if (map.kind === 'datasec' && map.section.startsWith('.rodata')) {
+          return unsupported(`load from ${map.section} (the kernel reads frozen map values as constants)`, idx, 'model.unsupported.rodata_load');
+        }
+        setDst(regUnknown());
+      }
+      return null;
+    }
+    case T.PTR_TO_CTX: {
+      if (!tnumIsConst(reg.varOff)) return reject(CORE.ctxVarOff, idx, tnumStr(reg.varOff));
+      if (reg.off) return reject(CORE.ctxModified, idx, regno, reg.off);
+      if (atomic) return unsupported('atomic on ctx', idx, 'model.unsupported.atomic');
+      const ans = ctxAccess(env.prog.progType, insnOff, size, write);
+      if (ans.kind === 'invalid') return reject(CORE.ctxAccess, idx, insnOff, size);
+      if (ans.kind === 'unsupported') return unsupported(ans.what, idx, 'model.unsupported.ctx');
+      setDst(regUnknown());
+      return null;
+    }
+    case T.PTR_TO_MEM: {
+      if (write && type & F.MEM_RDONLY) return reject(CORE.cannotWrite, idx, regno, regTypeStr(type));
+      const b = regionAccess(idx, regno, reg, off, size, reg.memSize);
+      if (b) return b;
+      setDst(regUnknown());
+      return null;
+    }
+    default:
+      break;
+  }
+  if (baseType(type) === T.PTR_TO_BTF_ID && !(type & F.PTR_MAYBE_NULL)) {
+    const h = env.hooks.btfAccess(hookCtx(env, path, idx, (spec) => pushCallbackFrame(env, path, idx, spec)), a);
+    if (h.kind === 'finding') return h.finding;
+    if (h.kind === 'done') return null;
+    return unsupported(`${write ? 'store to' : 'load from'} ${regTypeStr(type)}`, idx, 'model.unsupported.btf_access');
+  }
+  if (type === T.SCALAR_VALUE || type & F.PTR_MAYBE_NULL || type === T.CONST_PTR_TO_MAP || type === T.PTR_TO_FUNC) {
+    if (type === T.CONST_PTR_TO_MAP && !write) return unsupported('load from a struct bpf_map', idx);
+    return reject(CORE.invalidMemAccess, idx, regno, regTypeStr(type));
+  }
+  return unsupported(`${write ? 'store to' : 'load from'} ${regTypeStr(type)}`, idx, 'model.unsupported.mem');
+}
+
+/** check_mem_region_access: fixed + variable offset inside [0, size). */
+export function regionAccess(idx: number, regno: number, reg: RegState, off: number, size: number, memSize: number): Finding | null {
+  const smin = reg.smin, umax = reg.umax;
+  const bad = (o: bigint): boolean => !(o >= 0n && o + BigInt(size) <= BigInt(memSize));
+  // the kernel prints "invalid access to map value, value_size=.. off=.. size=.." then this line;
+  // the finding carries the last line (the one a log classifier keys on)
+  const first = (_o: bigint): Finding => reject(CORE.mapMinOutside, idx, regno);
+  if (smin < 0n && (smin === -(1n << 63n) || BigInt.asIntN(32, BigInt(off) + smin) !== BigInt(off) + smin || smin + BigInt(off) < 0n)) {
+    return reject(CORE.mapMinNegative, idx, regno);
+  }
+  if (bad(smin + BigInt(off))) return first(smin + BigInt(off));
+  if (umax >= 1n << 29n) return reject(CORE.mapUnbounded, idx, regno);
+  if (bad(umax + BigInt(off))) {
+    return reject(CORE.mapMaxOutside, idx, regno);
+  }
+  return null;
+}
+function slotOf(f: FuncState, spi: number): StackSlot {
+  while (f.stack.length <= spi) f.stack.push({ bytes: Array(8).fill('invalid'), spilled: null });
+  return f.stack[spi]!;
+}
+
+function stackWrite(env: Env, path: Path, f: FuncState, off: number, size: number, valueRegno: number | null, imm: bigint | undefined, idx: number): Finding | null {
+  const spi = slotIndex(off);
+  const slot = slotOf(f, spi);
+  const cur = curFrame(path.state);
+  const reg = valueRegno !== null ? cur.regs[valueRegno]! : null;
+  const aligned = off % 8 === 0;
+  const save = (r: RegState): void => {
+    slot.spilled = { ...r };
+    for (let i = 8; i > 8 - size; i--) slot.bytes[i - 1] = 'spill';
+    for (let i = 8 - size; i > 0; i--) { const b = slot.bytes[i - 1]; if (b !== 'zero' && b !== 'invalid') slot.bytes[i - 1] = 'misc'; } // mark_stack_slot_misc
+  };
+  if (reg && aligned && reg.type === T.SCALAR_VALUE) {
+    const fits = reg.umax < (size >= 8 ? 1n << 64n : 1n << BigInt(size * 8));
+    if (fits && !reg.id && !tnumIsConst(reg.varOff)) reg.id = env.ids.next();
+    save(reg);
+    if (!fits) slot.spilled!.id = 0;
+    return null;
+  }
+  if (!reg && aligned && imm !== undefined) {
+    save(regConst(BigInt.asUintN(64, imm)));
+    return null;
+  }
+  if (reg && reg.type !== T.SCALAR_VALUE && reg.type !== T.NOT_INIT) {
+    if (size !== 8) return reject(spillSize, idx);
+    if (f !== cur && reg.type === T.PTR_TO_STACK) return unsupported('spilling a stack pointer into the caller\'s frame', idx);
+    save(reg);
+    return null;
+  }
+  // partial / misaligned scalar write: bytes become MISC (or ZERO for a known zero)
+  if (slot.bytes[7] === 'spill') { slot.bytes = slot.bytes.map((b) => (b === 'invalid' ? 'invalid' : 'misc')); slot.spilled = null; }
+  const zero = (reg && reg.type === T.SCALAR_VALUE && isConst(reg) && reg.varOff.value === 0n) || (!reg && imm === 0n);
+  const slotByte = -off - 1;
+  for (let i = 0; i < size; i++) slot.bytes[(slotByte - i) % 8] = zero ? 'zero' : 'misc';
+  return null;
+}
+
+function stackRead(f: FuncState, off: number, size: number, set: ((r: RegState) => void) | null, idx: number): Finding | null {
+  const spi = slotIndex(off);
+  const slot = f.stack[spi] ?? { bytes: Array(8).fill('invalid'), spilled: null };
+  const slotByte = -off - 1;
+  if (slot.bytes[7] === 'spill' && slot.spilled) {
+    let spillSz = 1;
+    for (let i = 7; i > 0 && slot.bytes[i - 1] === 'spill'; i--) spillSz++;
+    if (size !== 8 || spillSz !== 8) {
+      if (slot.spilled.type !== T.SCALAR_VALUE) {
+        return reject(CORE.fillSize, idx);
+      }
+      if (!set) return null;
+      if (size <= spillSz && off % 8 === 0) {
+        const r = { ...slot.spilled };
+        if (r.umax >= (1n << BigInt(size * 8))) r.id = 0;
+        set(r);
+        return null;
+      }
+      let spill = 0, zero = 0;
+      for (let i = 0; i < size; i++) {
+        const b = slot.bytes[(slotByte - i) % 8];
+        if (b === 'spill') spill++; else if (b === 'zero') zero++;
+      }
+      if (spill === size && isConst(slot.spilled) && slot.spilled.varOff.value === 0n) set(regConst(0n));
+      else if (zero === size) set(regConst(0n));
+      else set(regUnknown());
+      return null;
+    }
+    if (set) set({ ...slot.spilled });
+    return null;
+  }
+  if (!set) return null;
+  let allZero = true;
+  for (let i = 0; i < size; i++) if (slot.bytes[(slotByte - i) % 8] !== 'zero') allZero = false;
+  set(allZero ? regConst(0n) : regUnknown());
+  return null;
+}
+
