@@ -39,7 +39,12 @@ if [ -f harness/native/binding.gyp ]; then
   addon=harness/native/build/Release/bpf_verdict_native.node
   if [ ! -f "$addon" ] || [ -n "$(find harness/native/binding.gyp harness/native/src -newer "$addon" 2>/dev/null | head -1)" ]; then
     log "building the libbpf addon (node-gyp)"
-    (cd harness/native && node "$(dirname "$(command -v npm)")/../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js" rebuild >&2)
+    # Node's own headers when the distribution ships them (/usr/include/node): no download.
+    nodedir=(); [ -f /usr/include/node/node_api.h ] && nodedir=(--nodedir=/usr)
+    gyp="$PWD/node_modules/node-gyp/bin/node-gyp.js"
+    [ -f "$gyp" ] || gyp="$(dirname "$(command -v npm)")/../lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js"
+    (cd harness/native && node "$gyp" rebuild "${nodedir[@]}" >&2) \
+      || { log "building the libbpf addon failed (needs libbpf-dev libelf-dev zlib1g-dev g++ make python3)"; exit 1; }
   fi
 fi
 

@@ -1,9 +1,140 @@
-// Placeholder: replaced by the issue that builds 'load'.
+// `bpf-verdict load`: boot one kernel, load BPF objects in it, print one verdict per program.
+// Data on stdout (a table, or JSON lines), progress on stderr. Each object's results are
+// printed as soon as they arrive, so a later crash loses nothing already obtained.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
-import { BpfVerdictError } from '../../errors.js';
+import { BpfVerdictError, InputError, UsageError } from '../../errors.js';
+import type { KernelResult } from '../../verdict.js';
+import { DEFAULT_KERNEL, resolveKernel } from '../../../vm/kernel.js';
+import { withVm } from '../../../vm/vm.js';
+import { errnoName } from '../../../harness/errno.js';
+
+const HELP = `bpf-verdict load: load BPF objects in a real kernel (QEMU) and print verdicts and verifier logs
+
+Usage: bpf-verdict load [options] OBJ.o [OBJ.o...] [PROGRAM...]
+
+Boots the kernel once, loads every program of each object (or only the PROGRAMs named)
+through libbpf in the guest, and prints per program: verdict (accept, reject,
+loader-error), errno, and the last meaningful line of the verifier log.
+
+Options:
+  --kernel SPEC        kernel to ask (default ${DEFAULT_KERNEL}); also debian:6.1,
+                       file:/path/to/bzImage, src:/path/to/linux[+fix.patch]
+  --json               one JSON object per program per line: object, program, section,
+                       verdict, errno, message, log, libbpfLog, stats
+  --log                print each program's whole verifier log after the table row
+  --log-level N        verifier log level (1 default, 2 = with states; 0 = no log)
+  --memory MB          guest memory (default 2048)
+  --cpus N             guest vCPUs (default 2)
+  --boot-timeout S     seconds to wait for the guest agent (default 60 KVM / 300 TCG)
+  --timeout S          seconds per object (default 120 KVM / 600 TCG)
+  --console-log FILE   keep the guest's serial console in FILE
+  -h, --help           this text
+
+Exit codes: 0 ran (whatever the verdicts), 2 usage error, 3 could not run
+(missing kernel, bad object file, guest panic or timeout).
+
+Examples:
+  bpf-verdict load --kernel debian:6.12 prog.bpf.o --json
+  bpf-verdict load prog.bpf.o list_push_missing_lock --log
+  bpf-verdict load --kernel debian:6.1 a.bpf.o b.bpf.o
+  bpf-verdict load --kernel file:~/bpf-next/arch/x86/boot/bzImage prog.bpf.o
+`;
+
+function seconds(v: string | undefined, flag: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} wants a positive number of seconds, got '${v}'`);
+  return n * 1000;
+}
+
+function count(v: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} wants an integer ${min}..${max}, got '${v}'`);
+  return n;
+}
+
+const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
+
+async function readObject(path: string): Promise<Uint8Array> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new InputError(path, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'give the path of a BPF object built with clang -target bpf');
+  }
+  if (bytes.length < 4 || ELF_MAGIC.some((b, i) => bytes[i] !== b)) {
+    throw new InputError(path, 'not an ELF file', 'compile the program first: clang-19 -target bpf -g -O2 -c prog.bpf.c -o prog.bpf.o');
+  }
+  return bytes;
+}
+
+export function tableRow(r: KernelResult, withObject: boolean): string {
+  const errno = r.errno ? `${r.errno} ${errnoName(r.errno)}` : '0';
+  const msg = r.verdict === 'accept' ? '' : (r.message ?? '');
+  return [withObject ? r.object : null, r.program, r.verdict, errno, msg].filter((c) => c !== null).join('\t');
+}
+
+export function formatTable(rows: KernelResult[], withObject: boolean): string {
+  const cells = rows.map((r) => tableRow(r, withObject).split('\t'));
+  const head = (withObject ? ['OBJECT'] : []).concat(['PROGRAM', 'VERDICT', 'ERRNO', 'MESSAGE']);
+  const all = [head, ...cells];
+  const widths = head.map((_, i) => Math.max(...all.map((c) => (i < c.length - 1 ? c[i]!.length : 0))));
+  return all.map((c) => c.map((v, i) => (i < c.length - 1 ? v.padEnd(widths[i]!) : v)).join('  ').trimEnd()).join('\n') + '\n';
+}
+
 export const command: Command = {
-  help: 'bpf-verdict load: not built yet\n',
-  async run() {
-    throw new BpfVerdictError("'load' is not built yet");
+  help: HELP,
+  async run(argv) {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+          kernel: { type: 'string' }, json: { type: 'boolean' }, log: { type: 'boolean' },
+          'log-level': { type: 'string' }, memory: { type: 'string' }, cpus: { type: 'string' },
+          'boot-timeout': { type: 'string' }, timeout: { type: 'string' }, 'console-log': { type: 'string' },
+        },
+      });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const { values: v, positionals } = parsed;
+    const objects = positionals.filter((p) => p.endsWith('.o'));
+    const programs = positionals.filter((p) => !p.endsWith('.o'));
+    if (!objects.length) throw new UsageError('no object file given (OBJ.o)');
+    const logLevel = count(v['log-level'], '--log-level', 0, 7);
+    const memoryMb = count(v.memory, '--memory', 256, 65536);
+    const cpus = count(v.cpus, '--cpus', 1, 64);
+    const bootTimeoutMs = seconds(v['boot-timeout'], '--boot-timeout');
+    const timeoutMs = seconds(v.timeout, '--timeout');
+    const progress = (m: string) => process.stderr.write(`bpf-verdict: ${m}\n`);
+
+    // Read every object first: a typo should not cost a boot.
+    const inputs = await Promise.all(objects.map(async (o) => ({ path: o, bytes: await readObject(o) })));
+    const kernel = await resolveKernel(v.kernel ?? DEFAULT_KERNEL, { onProgress: progress });
+    const withObject = objects.length > 1;
+    const rows: KernelResult[] = [];
+    await withVm(kernel, { memoryMb, cpus, bootTimeoutMs, requestTimeoutMs: timeoutMs, consoleLog: v['console-log'], onProgress: progress }, async (vm) => {
+      for (const input of inputs) {
+        const results = await vm.loadObject(input.bytes, { object: input.path, programs: programs.length ? programs : undefined, logLevel });
+        if (v.json) {
+          for (const r of results) process.stdout.write(JSON.stringify(r) + '\n');
+        } else if (v.log) {
+          for (const r of results) process.stdout.write(`${formatTable([r], withObject)}${r.log}${r.log.endsWith('\n') || r.log === '' ? '' : '\n'}${r.verdict === 'loader-error' && r.libbpfLog ? `libbpf:\n${r.libbpfLog}\n` : ''}\n`);
+        }
+        rows.push(...results);
+      }
+    }).catch((err: unknown) => {
+      // Print what we have before reporting why we stopped.
+      if (!v.json && !v.log && rows.length) process.stdout.write(formatTable(rows, withObject));
+      if (err instanceof BpfVerdictError) throw err;
+      throw err;
+    });
+    if (!v.json && !v.log) process.stdout.write(formatTable(rows, withObject));
+    return 0;
   },
 };

@@ -1,0 +1,132 @@
+// The guest agent: PID 1's shell starts it under node; it serves framed requests on the
+// virtio-serial port until the host says shutdown. Every request gets a reply: failures
+// are sent back as 'error' replies, never swallowed. Imports only node: built-ins and
+// harness/ files, because the guest image holds nothing else.
+import { closeSync, openSync, readFileSync, readdirSync, read, statSync, writeFileSync, writeSync } from 'node:fs';
+import { release } from 'node:os';
+import { loadAddon, type LibbpfAddon } from './native.js';
+import { loadObjectPrograms, ObjectLoadError } from './load.js';
+import { encodeFrame, FrameDecoder, type Reply, type Request } from './protocol.js';
+
+export const PORT_NAME = 'org.bpfverdict.agent';
+const BTF_PATH = '/sys/kernel/btf/vmlinux';
+const ACK_WAIT_MS = 5000;
+
+function findPort(): string {
+  const dir = '/sys/class/virtio-ports';
+  for (const p of readdirSync(dir)) {
+    try {
+      if (readFileSync(`${dir}/${p}/name`, 'utf8').trim() === PORT_NAME) return `/dev/${p}`;
+    } catch { /* a port without a name */ }
+  }
+  throw new Error(`no virtio-serial port named ${PORT_NAME} under ${dir}`);
+}
+
+class Agent {
+  private decoder = new FrameDecoder<Request>();
+  private queue: Promise<void> = Promise.resolve();
+  private addon: LibbpfAddon | null = null;
+  private ackWaiter: (() => void) | null = null;
+  private readonly testHooks = readFileSync('/proc/cmdline', 'utf8').includes('bpf_verdict.test_hooks=1');
+
+  constructor(private readonly fd: number) {}
+
+  send(header: Reply, payload?: Uint8Array): void {
+    const frame = encodeFrame(header, payload);
+    for (let off = 0; off < frame.length; ) off += writeSync(this.fd, frame, off, frame.length - off);
+  }
+
+  start(): void {
+    this.send({ id: 0, type: 'ready', pid: process.pid });
+    const buf = Buffer.alloc(1 << 16);
+    const pump = (): void => {
+      read(this.fd, buf, 0, buf.length, null, (err, n) => {
+        if (err) return this.die(`reading the port: ${err.message}`);
+        if (n === 0) return setTimeout(pump, 50); // host side not connected yet / reconnecting
+        let frames;
+        try {
+          frames = this.decoder.push(buf.subarray(0, n));
+        } catch (e) {
+          // The stream is out of step; nothing after this can be trusted.
+          this.send({ id: 0, type: 'error', error: { name: 'FrameError', message: (e as Error).message } });
+          return this.die('garbage on the channel');
+        }
+        for (const f of frames) this.accept(f.header, f.payload);
+        pump();
+      });
+    };
+    pump();
+  }
+
+  private accept(req: Request, payload: Uint8Array): void {
+    if (req.type === 'ack') {
+      this.ackWaiter?.();
+      return;
+    }
+    if (req.type === 'test-stall' && this.testHooks) {
+      this.queue = new Promise(() => {}); // never settles: every later request goes unanswered
+      return;
+    }
+    // One request at a time, in order: the kernel and libbpf are not the bottleneck to parallelize.
+    this.queue = this.queue.then(() => this.handle(req, payload)).catch((e: unknown) => this.replyError(req.id, e));
+  }
+
+  private async handle(req: Request, payload: Uint8Array): Promise<void> {
+    switch (req.type) {
+      case 'hello':
+        this.addon ??= loadAddon();
+        return this.send({ id: req.id, type: 'hello', release: release(), btfSize: statSync(BTF_PATH).size, libbpf: this.addon.libbpfVersion, node: process.version });
+      case 'load': {
+        this.addon ??= loadAddon();
+        const t0 = performance.now();
+        const results = await loadObjectPrograms(this.addon, payload, { object: req.object, programs: req.programs, logLevel: req.logLevel, logSize: req.logSize });
+        return this.send({ id: req.id, type: 'load', results, ms: performance.now() - t0 });
+      }
+      case 'read-btf': {
+        const btf = readFileSync(BTF_PATH);
+        return this.send({ id: req.id, type: 'read-btf', size: btf.length }, btf);
+      }
+      case 'shutdown': {
+        const acked = new Promise<void>((resolve) => {
+          this.ackWaiter = resolve;
+          setTimeout(resolve, ACK_WAIT_MS);
+        });
+        this.send({ id: req.id, type: 'shutdown' });
+        await acked; // the host has our reply: only now is powering off safe
+        closeSync(this.fd);
+        process.exit(0);
+      }
+      case 'test-panic':
+        if (!this.testHooks) throw new Error('test hooks are off (boot with testHooks to enable test-panic)');
+        writeFileSync('/proc/sysrq-trigger', 'c');
+        return;
+      case 'test-stall':
+        throw new Error('test hooks are off (boot with testHooks to enable test-stall)');
+      case 'ack':
+        return;
+      default: {
+        const unknown: never = req;
+        throw new Error(`unknown request type ${JSON.stringify((unknown as { type?: unknown }).type)}`);
+      }
+    }
+  }
+
+  private replyError(id: number, e: unknown): void {
+    const err = e as Error & { errno?: number; libbpfLog?: string; available?: string[] };
+    const detail = e instanceof ObjectLoadError ? [e.libbpfLog, e.available.length ? `programs in the object: ${e.available.join(', ')}` : ''].filter(Boolean).join('\n') : err.stack;
+    this.send({ id, type: 'error', error: { name: err.name ?? 'Error', message: err.message ?? String(e), errno: err.errno, detail } });
+  }
+
+  die(why: string): void {
+    process.stderr.write(`bpf-verdict agent: ${why}\n`);
+    process.exit(1);
+  }
+}
+
+const fd = openSync(findPort(), 'r+');
+const agent = new Agent(fd);
+process.on('uncaughtException', (e) => {
+  try { agent.send({ id: 0, type: 'error', error: { name: e.name, message: `agent crashed: ${e.message}`, detail: e.stack } }); } catch { /* port gone */ }
+  agent.die(e.stack ?? e.message);
+});
+agent.start();

@@ -1,0 +1,132 @@
+// The guest image: a newc initramfs with busybox-static, the host's node and the
+// libraries it links (ldd), the libbpf addon and its libraries, and the compiled agent.
+// Cached under <cache>/images/<hash of inputs>/ and rebuilt only when an input changes.
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { dirname, join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { finished } from 'node:stream/promises';
+import { execa } from 'execa';
+import { cacheDir, publishDir } from './cache.js';
+import { dataPadding, encodeEntry, encodeTrailer, type CpioEntry } from './cpio.js';
+import { GuestImageError } from './errors.js';
+import { AGENT_DIR, INIT_SCRIPT } from './guest-init.js';
+
+const FORMAT = 1; // bump when the layout changes
+const BUSYBOX = '/bin/busybox';
+const SMALL_FILE = 1 << 20;
+
+/** One file of the image: copied from the host, or generated. */
+export type ImageFile =
+  | { guest: string; host: string; mode: number }
+  | { guest: string; content: Buffer; mode: number };
+
+export interface GuestImage { path: string; hash: string; files: number; bytes: number }
+
+/** dist/ root (this file is dist/vm/initramfs.js once compiled). */
+function distRoot(): string {
+  return dirname(dirname(fileURLToPath(import.meta.url)));
+}
+
+export function parseLdd(output: string): string[] {
+  const libs: string[] = [];
+  for (const line of output.split('\n')) {
+    const m = /=>\s+(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(0x/.exec(line);
+    if (m) libs.push(m[1]!);
+  }
+  return libs;
+}
+
+async function ldd(file: string): Promise<string[]> {
+  const r = await execa('ldd', [file], { reject: false });
+  if (r.exitCode !== 0) throw new GuestImageError(`ldd ${file} failed: ${r.stderr || r.stdout}`, 'is it a dynamically linked ELF?');
+  return parseLdd(r.stdout);
+}
+
+export async function imageFiles(addonPath: string): Promise<ImageFile[]> {
+  const node = process.execPath;
+  const files: ImageFile[] = [
+    { guest: '/init', content: Buffer.from(INIT_SCRIPT), mode: 0o755 },
+    { guest: BUSYBOX, host: BUSYBOX, mode: 0o755 },
+    { guest: node, host: node, mode: 0o755 },
+    { guest: `${AGENT_DIR}/package.json`, content: Buffer.from('{"type":"module"}\n'), mode: 0o644 },
+    { guest: `${AGENT_DIR}/harness/bpf_verdict_native.node`, host: addonPath, mode: 0o755 },
+  ];
+  if (!existsSync(BUSYBOX)) throw new GuestImageError(`${BUSYBOX} is missing`, 'install busybox-static (bash scripts/setup.sh)');
+  const agentDir = join(distRoot(), 'harness');
+  // The agent imports only harness/ files and node: built-ins (see harness/agent.ts).
+  for (const f of (await readdir(agentDir)).filter((f) => f.endsWith('.js')).sort()) {
+    files.push({ guest: `${AGENT_DIR}/harness/${f}`, host: join(agentDir, f), mode: 0o644 });
+  }
+  const libs = new Set([...(await ldd(node)), ...(await ldd(addonPath))]);
+  for (const lib of [...libs].sort()) files.push({ guest: lib, host: lib, mode: 0o755 });
+  return files;
+}
+
+/** Hash of everything that ends up in the image: paths, modes, and host file identity. */
+export function imageHash(files: ImageFile[]): string {
+  const h = createHash('sha256').update(`bpf-verdict-initramfs-v${FORMAT}\n`);
+  for (const f of files) {
+    h.update(`${f.guest} ${f.mode.toString(8)} `);
+    if ('content' in f) h.update(f.content);
+    else {
+      const st = statSync(f.host);
+      // Small files (agent JS, the addon) by content: a rebuild that changes nothing keeps the image.
+      // Big ones (node, libc) by size + mtime + inode of the resolved file: cheap, and any reinstall changes them.
+      if (st.size < SMALL_FILE) h.update(readFileSync(f.host));
+      else h.update(`${realpathSync(f.host)} ${st.size} ${st.mtimeMs} ${st.ino}`);
+    }
+    h.update('\n');
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Directories every path needs, parents first. */
+export function parentDirs(paths: string[]): string[] {
+  const dirs = new Set<string>(['/dev', '/proc', '/sys', '/tmp', '/bin', '/usr', '/usr/bin']);
+  for (const p of paths) for (let d = posix.dirname(p); d !== '/'; d = posix.dirname(d)) dirs.add(d);
+  return [...dirs].sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
+}
+
+export async function buildGuestImage(opts: { addonPath: string; onProgress?: (msg: string) => void }): Promise<GuestImage> {
+  const files = await imageFiles(opts.addonPath);
+  const hash = imageHash(files);
+  const dir = join(await cacheDir('images'), hash);
+  const path = join(dir, 'initramfs.cpio');
+  if (existsSync(path)) return { path, hash, files: files.length, bytes: statSync(path).size };
+  opts.onProgress?.(`building guest image ${hash} (${files.length} files)`);
+  await publishDir(dir, async (tmp) => writeImage(join(tmp, 'initramfs.cpio'), files));
+  return { path, hash, files: files.length, bytes: statSync(path).size };
+}
+
+async function writeImage(out: string, files: ImageFile[]): Promise<void> {
+  const ws = createWriteStream(out);
+  let failure: Error | null = null;
+  ws.on('error', (e) => { failure = e; });
+  const write = (b: Buffer) => (ws.write(b) ? Promise.resolve() : new Promise<void>((r) => ws.once('drain', () => r())));
+  let ino = 1;
+  const entries: CpioEntry[] = [
+    ...parentDirs(files.map((f) => f.guest)).map((path): CpioEntry => ({ kind: 'dir', path })),
+    // The kernel opens /dev/console for PID 1 before /init can mount devtmpfs.
+    { kind: 'chardev', path: '/dev/console', major: 5, minor: 1, mode: 0o600 },
+    { kind: 'symlink', path: '/bin/sh', target: 'busybox' },
+  ];
+  for (const e of entries) await write(encodeEntry(e, ino++));
+  for (const f of files) {
+    if ('content' in f) {
+      await write(encodeEntry({ kind: 'file', path: f.guest, mode: f.mode, size: f.content.length }, ino++));
+      await write(f.content);
+      await write(dataPadding(f.content.length));
+      continue;
+    }
+    const size = statSync(f.host).size; // follows symlinks: the guest gets the file itself
+    await write(encodeEntry({ kind: 'file', path: f.guest, mode: f.mode, size }, ino++));
+    for await (const chunk of createReadStream(f.host)) await write(chunk as Buffer);
+    await write(dataPadding(size));
+  }
+  await write(encodeTrailer());
+  ws.end();
+  await finished(ws);
+  if (failure) throw new GuestImageError(`writing ${out} failed: ${(failure as Error).message}`, 'is the cache directory full or read-only?');
+}

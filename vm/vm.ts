@@ -1,0 +1,276 @@
+// One QEMU guest serving many requests: boot once, load many objects, shut down.
+// The lifecycle: build/reuse the image -> start QEMU -> connect the agent channel ->
+// wait for 'ready' -> hello -> requests... -> shutdown (agent ack, poweroff, kill fallback).
+// A panic, an oops or QEMU exiting fails every waiting request with VmPanicError.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import type { KernelResult } from '../src/verdict.js';
+import { InputError } from '../src/errors.js';
+import { findAddon } from '../harness/native.js';
+import type { Frame, Reply } from '../harness/protocol.js';
+import { AgentChannel, type RequestBody } from './channel.js';
+import { ConsoleWatcher, type ConsoleEvent } from './console.js';
+import { GuestImageError, ProtocolError, VmBootError, VmPanicError, VmTimeoutError } from './errors.js';
+import { buildGuestImage } from './initramfs.js';
+import type { KernelImage } from './kernel.js';
+import { detectAccel, markKvmUnusable, qemuArgv, type Accel } from './qemu-args.js';
+
+export interface BootOptions {
+  kernel: KernelImage;
+  memoryMb?: number;
+  cpus?: number;
+  bootTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  consoleLog?: string;            // keep the serial console here (default: a temp file, kept only on failure)
+  onProgress?: (msg: string) => void;
+  accel?: Accel;                  // default: KVM when /dev/kvm is usable, else TCG
+  testHooks?: boolean;            // enable the agent's test-panic / test-stall requests
+}
+
+export interface LoadObjectOptions { object: string; programs?: string[]; logLevel?: number; logSize?: number; timeoutMs?: number }
+
+const SHUTDOWN_WAIT_MS = 10_000;
+/** QEMU's words when KVM exists but cannot run the guest. */
+const KVM_FAILURE = /KVM internal error|failed to set MSR|kvm_buf_set_msrs|failed to initialize kvm|Could not access KVM kernel module/;
+
+class KvmUnusableError extends Error {
+  override name = 'KvmUnusableError';
+}
+/** After a panic line, let the trace reach the console before reporting. */
+const PANIC_SETTLE_MS = 1500;
+
+export class GuestVm {
+  release = '';
+  btfSize = 0;
+  readonly bootMs: { qemuToReady: number; total: number } = { qemuToReady: 0, total: 0 };
+  private dead: Error | null = null;
+  private exited = false;
+  private keepConsole: boolean;
+
+  private constructor(
+    private readonly qemu: ResultPromise<{ stdin: 'ignore'; stdout: 'pipe'; stderr: 'pipe'; buffer: false; reject: false }>,
+    private readonly channel: AgentChannel,
+    private readonly console: ConsoleWatcher,
+    private readonly consoleSink: WriteStream,
+    readonly consoleLog: string,
+    private readonly runDir: string,
+    readonly accel: Accel,
+    private readonly requestTimeoutMs: number,
+    userConsoleLog: boolean,
+  ) {
+    this.keepConsole = userConsoleLog;
+  }
+
+  static async boot(opts: BootOptions): Promise<GuestVm> {
+    const auto = opts.accel === undefined;
+    const accel = opts.accel ?? detectAccel();
+    try {
+      return await GuestVm.bootWith(opts, accel);
+    } catch (err) {
+      if (!(auto && accel === 'kvm' && err instanceof KvmUnusableError)) throw err;
+      // /dev/kvm opens but cannot run this kernel (e.g. a kvm-pvm host that only runs PVM
+      // guests, or MSRs the host refuses). Remember it for this host kernel and use TCG.
+      await markKvmUnusable(err.message);
+      opts.onProgress?.(`KVM cannot run this guest here (${err.message.split('\n')[0]}); using TCG`);
+      return GuestVm.bootWith(opts, 'tcg');
+    }
+  }
+
+  private static async bootWith(opts: BootOptions, accel: Accel): Promise<GuestVm> {
+    const t0 = Date.now();
+    const progress = opts.onProgress ?? (() => {});
+    const addon = findAddon();
+    if (!addon) throw new GuestImageError('the libbpf addon is not built', 'run: bash scripts/setup.sh');
+    const image = await buildGuestImage({ addonPath: addon, onProgress: progress });
+    const bootTimeoutMs = opts.bootTimeoutMs ?? (accel === 'kvm' ? 60_000 : 300_000);
+    const requestTimeoutMs = opts.requestTimeoutMs ?? (accel === 'kvm' ? 120_000 : 600_000);
+    const runDir = await mkdtemp(join(tmpdir(), 'bpf-verdict-vm-'));
+    const consoleLog = opts.consoleLog ?? join(runDir, 'console.log');
+    const sink = createWriteStream(consoleLog);
+    const socket = join(runDir, 'agent.sock');
+    const argv = qemuArgv({ accel, memoryMb: opts.memoryMb ?? 2048, cpus: opts.cpus ?? 2, bzImage: opts.kernel.bzImage, initrd: image.path, agentSocket: socket, testHooks: !!opts.testHooks });
+    progress(`booting ${opts.kernel.id} (${accel}, image ${image.hash})`);
+
+    const tq = Date.now();
+    const qemu = execa('qemu-system-x86_64', argv, { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false });
+    let qemuStderr = '';
+    let exited = false;
+    let event: ConsoleEvent | null = null;
+    const watcher = new ConsoleWatcher(400, (e) => { event = e; });
+    qemu.stdout.on('data', (b: Buffer) => { sink.write(b); watcher.push(b.toString('latin1')); });
+    let kvmFailed: (msg: string) => void = () => {};
+    const kvmFailure = new Promise<'kvm'>((r) => { kvmFailed = () => r('kvm'); });
+    qemu.stderr.on('data', (b: Buffer) => {
+      qemuStderr += b.toString();
+      if (accel === 'kvm' && KVM_FAILURE.test(qemuStderr)) kvmFailed(qemuStderr);
+    });
+    const exitPromise = qemu.then((r) => { exited = true; return r; });
+
+    const bootFail = (msg: string, hint?: string) => new VmBootError(msg, [watcher.tail(40), qemuStderr.trim() && `qemu: ${qemuStderr.trim()}`].filter(Boolean).join('\n'), hint ?? `console log: ${consoleLog}`);
+    let channel: AgentChannel;
+    try {
+      channel = await AgentChannel.connect(socket, { deadline: Date.now() + bootTimeoutMs, alive: () => !exited, onFatal: () => {} });
+    } catch (cause) {
+      await killQemu(qemu, exitPromise);
+      sink.end();
+      if (qemu.pid === undefined || /No such file|ENOENT/.test(String((await exitPromise).message ?? ''))) {
+        throw bootFail('could not start qemu-system-x86_64', 'install qemu-system-x86 (bash scripts/setup.sh)');
+      }
+      throw bootFail(`QEMU exited before the agent channel opened`, undefined);
+    }
+    const vm = new GuestVm(qemu, channel, watcher, sink, consoleLog, runDir, accel, requestTimeoutMs, !!opts.consoleLog);
+    vm.watch(exitPromise, () => event);
+
+    // Boot: wait for the agent's 'ready', racing the timeout, a panic and QEMU's exit.
+    const ready = await Promise.race([
+      channel.ready().then(() => 'ready' as const),
+      exitPromise.then(() => 'exit' as const),
+      kvmFailure,
+      new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), bootTimeoutMs).unref()),
+    ]);
+    if (ready === 'kvm' || (ready === 'exit' && accel === 'kvm' && KVM_FAILURE.test(qemuStderr))) {
+      await vm.kill();
+      throw new KvmUnusableError(qemuStderr.trim());
+    }
+    if (ready !== 'ready') {
+      const ev = event as ConsoleEvent | null;
+      const err = ev
+        ? new VmPanicError(ev.kind, ev.line, watcher.tail(60), consoleLog)
+        : ready === 'timeout'
+          ? new VmTimeoutError('boot (agent ready)', bootTimeoutMs, watcher.tail(40), `console log: ${consoleLog}; under TCG a boot takes ~10 s, raise --boot-timeout if the machine is slow`)
+          : bootFail('guest stopped during boot before the agent was ready');
+      vm.keepConsole = true;
+      await vm.kill();
+      throw err;
+    }
+    vm.bootMs.qemuToReady = Date.now() - tq;
+    const hello = (await vm.request({ type: 'hello' }, {})).header as Extract<Reply, { type: 'hello' }>;
+    vm.release = hello.release;
+    vm.btfSize = hello.btfSize;
+    vm.bootMs.total = Date.now() - t0;
+    progress(`guest ready: ${hello.release} in ${(vm.bootMs.qemuToReady / 1000).toFixed(1)} s (libbpf ${hello.libbpf}, node ${hello.node})`);
+    return vm;
+  }
+
+  /** Load the programs of one object in the guest kernel (one result per program). */
+  async loadObject(bytes: Uint8Array, opts: LoadObjectOptions): Promise<KernelResult[]> {
+    const { header } = await this.request({ type: 'load', object: opts.object, programs: opts.programs, logLevel: opts.logLevel, logSize: opts.logSize }, { payload: bytes, timeoutMs: opts.timeoutMs });
+    return (header as Extract<Reply, { type: 'load' }>).results;
+  }
+
+  /** The guest kernel's /sys/kernel/btf/vmlinux. */
+  async readKernelBtf(): Promise<Uint8Array> {
+    return (await this.request({ type: 'read-btf' }, {})).payload;
+  }
+
+  /** Test hooks (boot with testHooks): crash the guest kernel, or make the agent stop answering. */
+  async testHook(kind: 'panic' | 'stall', timeoutMs?: number): Promise<void> {
+    await this.request({ type: kind === 'panic' ? 'test-panic' : 'test-stall' }, { timeoutMs });
+  }
+
+  get alive(): boolean {
+    return !this.dead && !this.exited;
+  }
+
+  /** Clean shutdown: agent replies, host acks, guest powers off; QEMU is killed if it does not exit. Never throws. */
+  async shutdown(): Promise<void> {
+    if (this.alive) {
+      try {
+        await this.request({ type: 'shutdown' }, { timeoutMs: SHUTDOWN_WAIT_MS });
+        this.channel.send({ type: 'ack' });
+        const exited = await Promise.race([this.qemu.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), SHUTDOWN_WAIT_MS).unref())]);
+        if (!exited) this.keepConsole = true; // a kernel that halts instead of powering off: worth a look
+      } catch {
+        this.keepConsole = true;
+      }
+    }
+    await this.kill();
+  }
+
+  private async request(body: RequestBody, opts: { payload?: Uint8Array; timeoutMs?: number }): Promise<Frame<Reply>> {
+    if (this.dead) throw this.dead;
+    const timeoutMs = opts.timeoutMs ?? this.requestTimeoutMs;
+    const frame = await this.channel.request(body, {
+      timeoutMs,
+      payload: opts.payload,
+      onTimeout: (ms) => {
+        // The guest's state is unknown: treat the VM as lost (callers boot a fresh one).
+        const err = new VmTimeoutError(`the '${body.type}' request`, ms, this.console.tail(40), `console log: ${this.consoleLog}`);
+        this.markDead(err);
+        void this.kill();
+        return err;
+      },
+    });
+    const h = frame.header;
+    if (h.type === 'error') {
+      if (h.error.name === 'ObjectLoadError' && body.type === 'load') {
+        throw new InputError(body.object, h.error.message.replace(`${body.object}: `, ''), h.error.detail?.split('\n').at(-1));
+      }
+      throw new ProtocolError(`guest agent failed '${body.type}': ${h.error.name}: ${h.error.message}`, undefined, h.error.detail);
+    }
+    return frame;
+  }
+
+  private watch(exit: Promise<unknown>, event: () => ConsoleEvent | null): void {
+    // A console event (panic/oops/BUG): give the trace a moment, then fail everything.
+    const timer = setInterval(() => {
+      const ev = event();
+      if (!ev || this.dead) return;
+      clearInterval(timer);
+      setTimeout(() => {
+        this.markDead(new VmPanicError(ev.kind, ev.line, this.console.tail(60), this.consoleLog));
+        void this.kill();
+      }, this.exited ? 0 : PANIC_SETTLE_MS);
+    }, 50);
+    timer.unref();
+    void exit.then(() => {
+      this.exited = true;
+      clearInterval(timer);
+      const ev = event();
+      this.markDead(ev ? new VmPanicError(ev.kind, ev.line, this.console.tail(60), this.consoleLog)
+        : new VmPanicError('exit', 'QEMU exited', this.console.tail(60), this.consoleLog));
+    });
+  }
+
+  private markDead(err: Error): void {
+    if (this.dead) return;
+    this.dead = err;
+    this.channel.fail(err);
+  }
+
+  private killing: Promise<void> | null = null;
+  /** Make sure QEMU is gone; tidy the run directory (the console log survives a failure). */
+  private kill(): Promise<void> {
+    this.killing ??= (async () => {
+      this.markDead(new ProtocolError('the VM was shut down'));
+      this.channel.close();
+      await killQemu(this.qemu, this.qemu);
+      await new Promise<void>((r) => this.consoleSink.end(() => r()));
+      if (!this.keepConsole) await rm(this.runDir, { recursive: true, force: true });
+      else await rm(join(this.runDir, 'agent.sock'), { force: true });
+    })();
+    return this.killing;
+  }
+}
+
+async function killQemu(qemu: ResultPromise, exited: Promise<unknown>): Promise<void> {
+  if (qemu.exitCode === null && qemu.pid !== undefined) {
+    qemu.kill('SIGTERM');
+    const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 3000).unref())]);
+    if (!gone) qemu.kill('SIGKILL');
+  }
+  await exited;
+}
+
+/** Boot, run `fn`, and always shut the VM down (also when `fn` throws). */
+export async function withVm<T>(kernel: KernelImage, opts: Omit<BootOptions, 'kernel'>, fn: (vm: GuestVm) => Promise<T>): Promise<T> {
+  const vm = await GuestVm.boot({ ...opts, kernel });
+  try {
+    return await fn(vm);
+  } finally {
+    await vm.shutdown();
+  }
+}
