@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { FileHasher, ObjectCache, cacheRoot, sha256 } from './cache.js';
-import { clangErrorSummary, clangIdentity, compileArgs, compileWithDeps } from './clang.js';
+import { clangErrorSummary, clangIdentity, clangSystemIncludes, compileArgs, compileWithDeps } from './clang.js';
 
 export type BuildOutcome =
   | { source: string; ok: true; object: string; cached: boolean; ms: number }
@@ -43,6 +43,7 @@ export async function buildObjects(sources: string[], opts: BuildOptions): Promi
   const btfId = sha256(header);
   const vmlinuxDir = headerDir(resolve(opts.vmlinuxHeader), btfId);
   const compiler = await clangIdentity();
+  const sysDirs = await clangSystemIncludes();
   const cache = opts.cache ?? new ObjectCache();
   const hasher = new FileHasher();
   const results: BuildOutcome[] = new Array(sources.length);
@@ -51,7 +52,7 @@ export async function buildObjects(sources: string[], opts: BuildOptions): Promi
   const worker = async (): Promise<void> => {
     while (next < sources.length) {
       const i = next++;
-      results[i] = await buildOne(resolve(sources[i]!), { compiler, btfId, vmlinuxDir, cache, hasher, opts });
+      results[i] = await buildOne(resolve(sources[i]!), { compiler, sysDirs, btfId, vmlinuxDir, cache, hasher, opts });
       opts.onProgress?.(++done, sources.length, results[i]!);
     }
   };
@@ -60,7 +61,7 @@ export async function buildObjects(sources: string[], opts: BuildOptions): Promi
   return results;
 }
 
-interface Ctx { compiler: string; btfId: string; vmlinuxDir: string; cache: ObjectCache; hasher: FileHasher; opts: BuildOptions }
+interface Ctx { compiler: string; sysDirs: string[]; btfId: string; vmlinuxDir: string; cache: ObjectCache; hasher: FileHasher; opts: BuildOptions }
 
 async function buildOne(source: string, c: Ctx): Promise<BuildOutcome> {
   const t0 = performance.now();
@@ -68,12 +69,12 @@ async function buildOne(source: string, c: Ctx): Promise<BuildOutcome> {
   const content = c.hasher.hash(source);
   if (content === null) return { source, ok: false, error: `${source}: cannot read the source file`, stderr: '', ms: ms() };
   const includeDirs = [...c.opts.includeDirs.map((d) => resolve(d)), c.vmlinuxDir];
-  const key = sha256(JSON.stringify([c.compiler, c.btfId, source, content, includeDirs, c.opts.cflags]));
+  const key = sha256(JSON.stringify([c.compiler, c.btfId, source, content, includeDirs, c.opts.cflags, c.sysDirs]));
   const hit = c.cache.lookup(key, c.hasher);
   if (hit) return { source, ok: true, object: hit, cached: true, ms: ms() };
 
   const tmp = c.cache.tmpPath(key);
-  const args = compileArgs(source, tmp, includeDirs, c.opts.cflags);
+  const args = compileArgs(source, tmp, includeDirs, c.opts.cflags, c.sysDirs);
   const r = await compileWithDeps(args, tmp);
   if (!r.ok) {
     return { source, ok: false, error: clangErrorSummary(r.stderr) || `${source}: clang failed without a message`, stderr: r.stderr, ms: ms() };

@@ -18,8 +18,25 @@ export function clangIdentity(): Promise<string> {
   return identity;
 }
 
-export function compileArgs(source: string, output: string, includeDirs: string[], cflags: string[]): string[] {
-  return [...BASE_FLAGS, ...includeDirs.map((d) => `-I${d}`), ...cflags, '-c', source, '-o', output];
+let sysIncludes: Promise<string[]> | null = null;
+/**
+ * The host compiler's own system include directories, added with -idirafter: -target bpf drops
+ * the multiarch directory (/usr/include/x86_64-linux-gnu), so <linux/types.h> could not find
+ * <asm/types.h>. libbpf-bootstrap and the kernel's selftests do the same (CLANG_BPF_SYS_INCLUDES).
+ */
+export function clangSystemIncludes(): Promise<string[]> {
+  sysIncludes ??= execa(CLANG, ['-v', '-E', '-'], { input: '', reject: false }).then((r) => {
+    const text = String(r.stderr ?? '');
+    const start = text.indexOf('#include <...> search starts here:');
+    const end = text.indexOf('End of search list.');
+    if (start < 0 || end < 0) return [];
+    return text.slice(start, end).split('\n').slice(1).map((l) => l.trim()).filter((l) => l.startsWith('/'));
+  });
+  return sysIncludes;
+}
+
+export function compileArgs(source: string, output: string, includeDirs: string[], cflags: string[], sysDirs: string[] = []): string[] {
+  return [...BASE_FLAGS, ...includeDirs.map((d) => `-I${d}`), ...cflags, ...sysDirs.flatMap((d) => ['-idirafter', d]), '-c', source, '-o', output];
 }
 
 export interface ClangResult { ok: boolean; stderr: string; deps: string[] }

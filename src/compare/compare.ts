@@ -90,7 +90,7 @@ function compareModel(k: KernelResult, kc: KernelClass, model: ModelSide | null)
   const kv = k.verdict === 'accept' ? 'accept' : 'reject';
   switch (model.verdict) {
     case 'unsupported':
-      return { agrees: null, difference: null, reason: `the model does not model ${model.rule ?? 'this program'}${model.message ? `: ${model.message}` : ''}` };
+      return { agrees: null, difference: null, reason: `outside the model: ${model.message ?? model.rule ?? 'no reason given'}${model.rule && model.message ? ` (${model.rule})` : ''}` };
     case 'error': {
       const d: Difference = { kind: 'model-error', message: model.message };
       return { agrees: false, difference: d, reason: `the model failed: ${model.message ?? 'no message'}` };

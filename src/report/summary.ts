@@ -47,11 +47,16 @@ export function formatDifference(r: ProgramRecord, opts: SummaryOptions = {}, pa
     lines.push(`  kernel:   ${side(j.kernel)}`);
     lines.push(`  model:    ${side(j.model)}`);
   }
-  for (const i of r.insns) lines.push(`  insn (${i.who}): ${i.text}${i.line ? `\n${' '.repeat(14)}${i.line}` : ''}`);
+  for (const i of r.insns) {
+    lines.push(`  insn (${i.who}): ${i.text}`);
+    if (i.line) lines.push(`  ${' '.repeat(i.who.length + 9)}${i.line}`);
+  }
   if (r.comparison.messages) multi('  messages: ', formatMatchTable(r.comparison.messages));
-  if (r.model?.stateAt) multi(`  model state at ${r.model.insn ?? '?'}: `.padEnd(12), '\n' + r.model.stateAt);
-  const tail = kernelLogTail(r, opts.logLines ?? 15);
-  if (tail) multi(r.kernelSide.kind === 'result' ? '  kernel log: ' : '  console:  ', '\n' + tail.split('\n').map((l) => `    ${l}`).join('\n'));
+  const block = (title: string, text: string) => lines.push(`  ${title}:`, ...text.split('\n').map((l) => `      ${l}`));
+  if (r.model?.stateAt) block(`model state at insn ${r.model.insn ?? '?'}`, r.model.stateAt);
+  const n = opts.logLines ?? 15;
+  const tail = kernelLogTail(r, n);
+  if (tail) block(r.kernelSide.kind === 'result' ? `kernel log (last ${n} lines; full log in --json/--html/--out)` : 'guest console (tail)', tail);
   return lines.join('\n');
 }
 

@@ -5,6 +5,7 @@ import type { Expectation } from '../expect/types.js';
 import type { ModelSide } from '../compare/types.js';
 import type { BpfObject, BpfProgram } from '../object/types.js';
 import { formatInsn } from '../bpf/format.js';
+import { relative } from 'node:path';
 import type { AnalysisBackend } from './backend.js';
 import { errText as describe } from './describe.js';
 
@@ -63,5 +64,6 @@ function insnView(p: BpfProgram, idx: number): InsnView | null {
     return null;
   }
   const l = p.lines.get(idx);
-  return { insn: idx, text, line: l ? `${l.file}:${l.line}: ${l.text.trim()}` : null };
+  const file = l ? relative(process.cwd(), l.file) : '';
+  return { insn: idx, text, line: l ? `${file.startsWith('..') ? l.file : file}:${l.line}: ${l.text.trim()}` : null };
 }

@@ -11,5 +11,5 @@ export { discoverCorpus } from './corpus.js';
 
 /** Run the corpus on real kernels (QEMU) and the reference model. */
 export async function runCorpus(opts: RunOptions, deps?: Partial<RunDeps>): Promise<RunResult> {
-  return runCorpusWith({ kernel: deps?.kernel ?? realKernelBackend, analysis: deps?.analysis ?? await realAnalysisBackend() }, opts);
+  return runCorpusWith({ kernel: deps?.kernel ?? realKernelBackend, analysis: deps?.analysis ?? realAnalysisBackend }, opts);
 }

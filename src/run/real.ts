@@ -6,20 +6,14 @@ import type { KernelImage } from '../../vm/kernel.js';
 import { resolveKernel } from '../../vm/kernel.js';
 import { GuestVm } from '../../vm/vm.js';
 import { VmPanicError, VmTimeoutError } from '../../vm/errors.js';
-import type { ModelSide } from '../compare/types.js';
-import type { BpfObject } from '../object/types.js';
+import { vmlinuxHeaderFor } from '../../harness/btf.js';
+import { modelObject } from '../model/index.js';
 import type { AnalysisBackend, KernelBackend, KernelSession } from './backend.js';
-
-interface ModelModule { modelObject(obj: BpfObject, opts?: { profile?: string; program?: string; trace?: boolean }): ModelSide[] }
-interface BtfModule { vmlinuxHeaderFor(kernel: KernelImage, opts?: { onProgress?: (m: string) => void }): Promise<string> }
 
 export const realKernelBackend: KernelBackend = {
   resolve: (spec, onProgress) => resolveKernel(spec, { onProgress }),
-  async vmlinuxHeader(kernel, onProgress) {
-    const btfPath = '../../harness/btf.js';
-    const mod = (await import(btfPath)) as BtfModule;
-    return mod.vmlinuxHeaderFor(kernel as KernelImage, { onProgress });
-  },
+  // Cached per kernel; the first time, this boots the kernel once to read its BTF.
+  vmlinuxHeader: (kernel, onProgress) => vmlinuxHeaderFor(kernel as KernelImage, { onProgress }),
   async boot(kernel, o): Promise<KernelSession> {
     const vm = await GuestVm.boot({ kernel: kernel as KernelImage, memoryMb: o.memoryMb, cpus: o.cpus, bootTimeoutMs: o.bootTimeoutMs,
       requestTimeoutMs: o.requestTimeoutMs, consoleLog: o.consoleLog, onProgress: o.onProgress });
@@ -32,15 +26,8 @@ export const realKernelBackend: KernelBackend = {
   },
 };
 
-let model: ModelModule | null = null;
-/** The model is loaded once, up front (analysis is synchronous per object). */
-export async function realAnalysisBackend(): Promise<AnalysisBackend> {
-  const modelPath = '../model/index.js';
-  model ??= (await import(modelPath)) as ModelModule;
-  const m = model;
-  return {
-    readObject,
-    model: (obj, opts) => m.modelObject(obj, { profile: opts.profile, trace: opts.trace }),
-    classify: (r) => classify(r),
-  };
-}
+export const realAnalysisBackend: AnalysisBackend = {
+  readObject,
+  model: (obj, opts) => modelObject(obj, { profile: opts.profile, trace: opts.trace }),
+  classify: (r) => classify(r),
+};
