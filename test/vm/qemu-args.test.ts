@@ -1,0 +1,41 @@
+import t from 'tap';
+import { agentArgs, detectAccel, kernelCmdline, machineArgs, qemuArgv } from '../../vm/qemu-args.js';
+
+const cfg = { accel: 'tcg' as const, memoryMb: 1024, cpus: 2, bzImage: '/k/bzImage', initrd: '/i.cpio', agentSocket: '/run/a.sock', testHooks: false };
+
+t.test('KVM uses the host CPU, TCG emulates max', async (t) => {
+  t.same(machineArgs('kvm'), ['-machine', 'q35,accel=kvm', '-cpu', 'host']);
+  t.same(machineArgs('tcg'), ['-machine', 'q35,accel=tcg', '-cpu', 'max']);
+});
+
+t.test('the guest never gets a network, a display or default devices', async (t) => {
+  const argv = qemuArgv(cfg);
+  t.same(argv.slice(argv.indexOf('-nic'), argv.indexOf('-nic') + 2), ['-nic', 'none']);
+  t.ok(argv.includes('-nodefaults'));
+  t.ok(argv.includes('-no-reboot'), 'panic=-1 + -no-reboot: a panicking guest ends QEMU');
+  t.notOk(argv.some((a) => /netdev|user,|tap,/.test(a)));
+});
+
+t.test('the agent port is a named virtserialport on a unix socket QEMU serves', async (t) => {
+  const a = agentArgs('/run/a.sock');
+  t.ok(a.includes('virtio-serial-pci,id=vser0'));
+  t.ok(a.some((x) => x === 'socket,id=agent,path=/run/a.sock,server=on,wait=off'));
+  t.ok(a.some((x) => x.includes('name=org.bpfverdict.agent')));
+});
+
+t.test('command line: serial console, our init, panic ends the VM; test hooks only when asked', async (t) => {
+  t.match(kernelCmdline(false), /console=ttyS0/);
+  t.match(kernelCmdline(false), /rdinit=\/init/);
+  t.match(kernelCmdline(false), /panic=-1/);
+  t.notMatch(kernelCmdline(false), /test_hooks/);
+  t.match(kernelCmdline(true), /bpf_verdict\.test_hooks=1/);
+  const argv = qemuArgv({ ...cfg, memoryMb: 3000, cpus: 3 });
+  t.equal(argv[argv.indexOf('-m') + 1], '3000');
+  t.equal(argv[argv.indexOf('-smp') + 1], '3');
+  t.equal(argv[argv.indexOf('-kernel') + 1], '/k/bzImage');
+  t.equal(argv[argv.indexOf('-initrd') + 1], '/i.cpio');
+});
+
+t.test('no usable /dev/kvm means TCG', async (t) => {
+  t.equal(detectAccel('/nonexistent/kvm'), 'tcg');
+});
