@@ -11,7 +11,8 @@ export interface MapInfo {
   /** The map was created with BTF (value type known to the kernel). */
   hasBtf: boolean;
   record: BtfRecord | null;
-  /** Why BPF_MAP_CREATE refused the BTF (libbpf then created the map without it). */
+  /** Why the value's record is unusable: BPF_MAP_CREATE refused the BTF (hasBtf false, libbpf
+   *  created the map without it), or accepted it with an error record (hasBtf true, record null). */
   error: RecordError | null;
 }
 
@@ -40,7 +41,7 @@ export function loadContext(obj: BpfObject): LoadContext {
     if (!btf || !btfLoaded || m.valueTypeId === null) mi = { hasBtf: false, record: null, error: null };
     else {
       const r = mapRecord(btf, m, metas);
-      mi = r.ok ? { hasBtf: true, record: r.record, error: null } : { hasBtf: false, record: null, error: r.error };
+      mi = r.ok ? { hasBtf: true, record: r.record, error: r.ignored } : { hasBtf: false, record: null, error: r.error };
     }
     maps.set(m, mi);
     return mi;
