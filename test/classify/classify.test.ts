@@ -1,0 +1,43 @@
+// The classifier on RECORDED real verifier logs (test/fixtures/classify/debian-6.12.117.json:
+// Debian 6.12.117 in QEMU, programs/ compiled with clang-19; expectations reviewed by hand).
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { classify, classifyLog, classifierFor } from '../../src/classify/index.js';
+import type { KernelVerdict } from '../../src/verdict.js';
+
+interface Rec { source: string; program: string; verdict: KernelVerdict; errno: number; log: string; expect: { rule: string | null; insn: number | null; message: string | null } }
+const fixture = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../test/fixtures/classify/debian-6.12.117.json'), 'utf8')) as { results: Rec[] };
+
+t.test('recorded 6.12.117 logs classify to the reviewed rule, insn and message', async (t) => {
+  t.ok(fixture.results.length >= 60, 'a real sample');
+  for (const r of fixture.results) {
+    const c = classify({ verdict: r.verdict, log: r.log, message: null, errno: r.errno });
+    t.same(c, r.expect, `${r.source} ${r.program}`);
+  }
+});
+
+t.test('every rejection in the recording is known to the rule tables', async (t) => {
+  for (const r of fixture.results.filter((x) => x.verdict === 'reject')) t.not(r.expect.rule, null, `${r.program}: ${r.expect.message}`);
+});
+
+t.test('two-line messages and statistics trailers', async (t) => {
+  const log = '5: (85) call pc+6\nglobal function calls are not allowed while holding a lock,\nuse static function instead\nverification time 423 usec\nstack depth 0+0\nprocessed 5 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n';
+  t.same(classifyLog(log), { rule: 'graph.lock.global_call_while_locked', insn: 5, message: 'global function calls are not allowed while holding a lock,\nuse static function instead' });
+});
+
+t.test('the most specific format wins', async (t) => {
+  const c = classifierFor([
+    { id: 'generic', format: 'dereference of modified %s ptr R%d off=%d disallowed', kernelFn: 'x', doc: 'x' },
+    { id: 'ctx', format: 'dereference of modified ctx ptr R%d off=%d disallowed', kernelFn: 'x', doc: 'x' },
+  ]);
+  t.equal(c('3: (61) r0 = *(u32 *)(r1 +4)\ndereference of modified ctx ptr R1 off=4 disallowed\n').rule, 'ctx');
+  t.equal(c('3: (85) call bpf_list_push_front_impl#1\ndereference of modified ptr_or_null_ ptr R2 off=16 disallowed\n').rule, 'generic');
+});
+
+t.test('unknown messages keep the text, accepted programs and loader errors have no rule', async (t) => {
+  t.same(classifyLog('0: (95) exit\nsomething new in bpf-next\n'), { rule: null, insn: 0, message: 'something new in bpf-next' });
+  t.same(classify({ verdict: 'accept', log: 'processed 2 insns (limit 1000000)', message: null, errno: 0 }), { rule: null, insn: null, message: null });
+  t.same(classify({ verdict: 'loader-error', log: '', message: "sec '.reltc': invalid offset", errno: 4001 }), { rule: null, insn: null, message: "sec '.reltc': invalid offset" });
+  t.same(classifyLog(''), { rule: null, insn: null, message: null });
+});
