@@ -24,6 +24,12 @@ export function formatSummary(r: RunResult, opts: SummaryOptions = {}): string {
     out.push(k.error ? `kernel ${k.spec}: NOT RUN: ${k.error}` : `kernel ${k.spec}${release}: ${n} programs, ${k.boots} guest boot${k.boots === 1 ? '' : 's'}`
       + `, objects ${k.built.compiled} compiled / ${k.built.cached} cached${k.built.failed ? ` / ${k.built.failed} failed to compile` : ''}`);
   }
+  const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  for (const k of r.kernels) {
+    if (k.error) continue;
+    out.push(`  time on ${k.spec}: kernel+BTF ${sec(k.ms.resolve)}, build ${sec(k.ms.build)}, boot ${sec(k.ms.boot)}, `
+      + `load ${sec(k.ms.load)} (in-kernel verification ${sec(k.verificationUs / 1000)}), model ${sec(k.ms.model)}`);
+  }
   out.push(`${r.records.length} results in ${secs} s`, '');
   for (const o of OUTCOMES) if (r.counts[o] || o === 'agree') out.push(`  ${paint(o, o.padEnd(20))} ${String(r.counts[o]).padStart(5)}`);
   const diffs = r.records.filter((x) => !isGreen(x.outcome));

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { buildObjects, type BuildOutcome } from '../build/build.js';
+import { ObjectCache } from '../build/cache.js';
 import { compare } from '../compare/compare.js';
 import { OUTCOMES, isGreen, type KernelSide, type Outcome } from '../compare/types.js';
 import { parseExpectation } from '../expect/tags.js';
@@ -62,6 +63,7 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
     emit({ kind: 'kernel', spec, phase: 'build', message: `building ${corpus.sources.length} files` });
     built = await buildObjects(corpus.sources, {
       vmlinuxHeader: header, includeDirs: opts.includeDirs ?? [], cflags: opts.cflags ?? [],
+      cache: opts.cacheDir ? new ObjectCache(opts.cacheDir) : undefined,
       onProgress: (done, total, o) => emit({ kind: 'build', spec, done, total, source: display(o.source), ok: o.ok, cached: o.ok && o.cached }),
     });
     run.ms.build = performance.now() - t;

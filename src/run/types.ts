@@ -16,6 +16,8 @@ export interface RunOptions {
   loadTimeoutSec?: number;
   /** Ask the model for its walk too (for HTML / --out reports); costs time. */
   trace?: boolean;
+  /** Object cache directory (default: $XDG_CACHE_HOME/bpf-verdict); the benchmark uses a fresh one for cold runs. */
+  cacheDir?: string;
   /** Directory for guest console logs (one per VM). */
   consoleDir?: string;
   onProgress?: (event: RunEvent) => void;
