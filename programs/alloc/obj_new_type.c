@@ -49,4 +49,16 @@ int obj_new_scalar_type(struct __sk_buff *ctx)
 	return 0;
 }
 
+SEC("tc")
+__description("obj_new: type id constant wider than 32 bits")
+__failure __msg("local type ID argument must be in range [0, U32_MAX]")
+int obj_new_type_out_of_range(struct __sk_buff *ctx)
+{
+	struct sample_rec *r = bpf_obj_new_impl(0x100000000ULL + bpf_local_type_id(struct sample_rec), NULL);
+
+	if (r)
+		bpf_obj_drop(r);
+	return 0;
+}
+
 BPF_VERDICT_LICENSE;

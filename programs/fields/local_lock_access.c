@@ -8,6 +8,16 @@ struct sub_item {
 	struct bpf_list_node link;
 };
 
+struct sub_tree_item {
+	__u64 v;
+	struct bpf_rb_node rb;
+};
+
+struct tree_obj {
+	struct bpf_spin_lock lock;
+	struct bpf_rb_root tree __contains(sub_tree_item, rb);
+};
+
 struct container_obj {
 	__u64 id;
 	struct bpf_spin_lock lock;
@@ -64,6 +74,24 @@ int local_write_head(struct __sk_buff *ctx)
 	*(volatile __u64 *)&c->items = 0;
 	bpf_obj_drop(c);
 	return 0;
+}
+
+SEC("tc")
+__description("local fields: read the rb root of a local object")
+__failure __msg("direct access to bpf_rb_root is disallowed")
+int local_read_rb_root(struct __sk_buff *ctx)
+{
+	struct tree_obj *t = bpf_obj_new(struct tree_obj);
+	struct sub_tree_item *it = bpf_obj_new(struct sub_tree_item);
+	__u64 w;
+
+	if (it)
+		bpf_obj_drop(it);
+	if (!t)
+		return 0;
+	w = *(volatile __u64 *)&t->tree;
+	bpf_obj_drop(t);
+	return w != 0;
 }
 
 BPF_VERDICT_LICENSE;

@@ -11,6 +11,7 @@ struct task_ent {
 
 private(TQ) struct bpf_spin_lock tq_lock;
 private(TQ) struct bpf_list_head tq_head __contains(task_ent, link);
+private(TQ) struct bpf_list_head tq_expired __contains(task_ent, link);
 
 /* Also keeps struct task_ent in the object's BTF: clang emits a type only when something refers to
  * it (here bpf_obj_new's type id); without it, the head's __contains names a missing type. */
@@ -85,6 +86,35 @@ int pop_leak(struct __sk_buff *ctx)
 		return 0;
 	t = container_of(n, struct task_ent, link);
 	return t->pid;
+}
+
+SEC("tc")
+__description("pop: moved to another list without the NULL check")
+__failure __msg("dereference of modified ptr_or_null_ ptr R2 off=8 disallowed")
+int pop_unchecked_move(struct __sk_buff *ctx)
+{
+	struct bpf_list_node *n;
+
+	bpf_spin_lock(&tq_lock);
+	n = bpf_list_pop_front(&tq_head);
+	bpf_list_push_back(&tq_expired, n);
+	bpf_spin_unlock(&tq_lock);
+	return 0;
+}
+
+SEC("tc")
+__description("pop: moved to another list after the NULL check")
+__success
+int pop_checked_move(struct __sk_buff *ctx)
+{
+	struct bpf_list_node *n;
+
+	bpf_spin_lock(&tq_lock);
+	n = bpf_list_pop_front(&tq_head);
+	if (n)
+		bpf_list_push_back(&tq_expired, n);
+	bpf_spin_unlock(&tq_lock);
+	return 0;
 }
 
 BPF_VERDICT_LICENSE;

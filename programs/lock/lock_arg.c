@@ -15,6 +15,19 @@ struct {
 	__uint(max_entries, 1);
 } plain_stats SEC(".maps");
 
+struct padded_lock_val {
+	struct bpf_spin_lock lock;
+	__u32 pad;
+	__u64 n;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__type(key, int);
+	__type(value, struct padded_lock_val);
+	__uint(max_entries, 1);
+} padded_locks SEC(".maps");
+
 struct locked_obj {
 	__u64 seq;
 	struct bpf_spin_lock lock;
@@ -80,6 +93,24 @@ int lock_local_without_lock(struct __sk_buff *ctx)
 	bpf_spin_lock((struct bpf_spin_lock *)&s->rx);
 	bpf_spin_unlock((struct bpf_spin_lock *)&s->rx);
 	bpf_obj_drop(s);
+	return 0;
+}
+
+SEC("tc")
+__description("lock arg: a map value lock at a variable offset")
+__failure __msg("R1 doesn't have constant offset. bpf_spin_lock has to be at the constant offset")
+int lock_variable_offset(struct __sk_buff *ctx)
+{
+	int k = 0;
+	struct padded_lock_val *v = bpf_map_lookup_elem(&padded_locks, &k);
+	struct bpf_spin_lock *l;
+
+	if (!v)
+		return 0;
+	l = (void *)v + (ctx->hash & 8);
+	bpf_spin_lock(l);
+	v->n++;
+	bpf_spin_unlock(l);
 	return 0;
 }
 
