@@ -1,9 +1,64 @@
-// Placeholder: replaced by the issue that builds 'explain'.
+// `bpf-verdict explain OBJ.o PROGRAM`: the model's walk through one program, instruction by
+// instruction in the verifier log's notation, with the abstract state (registers, stack,
+// references, lock) where it changes, the branch points it comes back to, the states it prunes,
+// and the verdict. Data on stdout.
+import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
-import { BpfVerdictError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import { modelObject } from '../../model/index.js';
+import { DEFAULT_PROFILE, PROFILES, getProfile } from '../../model/profiles.js';
+import { loadObject } from './model.js';
+
+const HELP = `bpf-verdict explain: show the reference model's walk through one program
+
+Usage: bpf-verdict explain OBJ.o PROGRAM [--profile ${DEFAULT_PROFILE}] [--json]
+
+Prints every instruction the model processed, in the kernel verifier log's notation
+("12: (85) call bpf_list_push_front_impl#..."), followed after "; " by the registers, stack
+slots, references (refs=) and lock that changed, as the kernel's log level 2 does. Lines
+"from N: ..." start a path the model had put aside at a branch; "safe" marks a state pruned
+because an explored state at the same instruction covers it. The last lines give the verdict
+and, for a rejection, the full state at the rejected instruction.
+
+Options:
+  --profile P   semantics profile: ${Object.keys(PROFILES).join(', ')} (default ${DEFAULT_PROFILE})
+  --json        {"object","program","section","verdict","rule","insn","message","stateAt","trace":[...]}
+  -h, --help    this text
+
+Exit codes: 0 printed, 2 usage error (or no such program), 3 the object could not be read.
+
+Examples:
+  bpf-verdict explain programs/build/list.o push_without_lock
+  bpf-verdict explain prog.bpf.o my_prog --json | jq -r '.trace[]'
+`;
+
 export const command: Command = {
-  help: 'bpf-verdict explain: not built yet\n',
-  async run() {
-    throw new BpfVerdictError("'explain' is not built yet");
+  help: HELP,
+  async run(argv) {
+    let parsed;
+    try {
+      parsed = parseArgs({ args: argv, allowPositionals: true, options: { profile: { type: 'string' }, json: { type: 'boolean' } } });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    const [path, program, ...extra] = parsed.positionals;
+    if (!path || !program || extra.length) throw new UsageError('expected exactly OBJ.o and PROGRAM');
+    const profile = parsed.values.profile ?? DEFAULT_PROFILE;
+    getProfile(profile);
+    const obj = await loadObject(path);
+    const [r] = modelObject(obj, { program, profile, trace: true });
+    if (!r) throw new UsageError(`${path} has no program named '${program}' (has: ${obj.programs.map((p) => p.name).join(', ')})`);
+    if (parsed.values.json) {
+      process.stdout.write(JSON.stringify({ object: r.object, program: r.program, section: r.section, verdict: r.verdict, rule: r.rule, insn: r.insn, message: r.message, stateAt: r.stateAt, trace: r.trace ?? [] }) + '\n');
+      return 0;
+    }
+    const out: string[] = [`${r.program} (section ${r.section}) in ${r.object}, profile ${profile}`, ''];
+    out.push(...(r.trace ?? []));
+    out.push('', `verdict: ${r.verdict}${r.rule ? `  rule: ${r.rule}` : ''}${r.insn !== null ? `  insn: ${r.insn}` : ''}`);
+    if (r.message) out.push(`message: ${r.message}`);
+    if (r.stateAt) out.push(`state at insn ${r.insn}: ${r.stateAt}`);
+    out.push(`processed ${r.insnProcessed} insns`);
+    process.stdout.write(out.join('\n') + '\n');
+    return 0;
   },
 };

@@ -61,30 +61,39 @@ function walkFrom(env: Env, start: Path): Finding | null {
   return null;
 }
 
+/** explain: the insn line, then (kernel style, after "; ") the state tokens that changed. */
+function traceStep(env: Env, idx: number, path: Path, prev: { tokens: Set<string>; graph: string[] }): void {
+  const insn = env.insns[idx];
+  const rel = env.prog.relocs.get(idx);
+  const line = insn ? formatInsn(insn, idx, { callName: () => (rel?.kind === 'kfunc' ? rel.name : null) }) : `${idx}: ?`;
+  const tokens = formatState(path.state, env.names).split(' ').filter(Boolean);
+  const changed = tokens.filter((x) => !prev.tokens.has(x));
+  prev.tokens = new Set(tokens);
+  env.trace!.push(changed.length ? `${line.padEnd(38)}; ${changed.join(' ')}` : line);
+  const graph = env.hooks.describeState?.(path.state) ?? [];
+  if (graph.join('\n') !== prev.graph.join('\n')) {
+    for (const g of graph) if (!prev.graph.includes(g)) env.trace!.push(`      ${g}`);
+    prev.graph = graph;
+  }
+}
+
 function walkPath(env: Env, path: Path): Finding | null {
-  let lastPrinted = '';
+  const prev = { tokens: new Set<string>(), graph: [] as string[] };
+  if (env.trace) prev.tokens = new Set(formatState(path.state, env.names).split(' '));
   for (;;) {
     if (++env.insnProcessed > env.profile.insnLimit) return reject(CORE.tooLarge, path.insn, env.insnProcessed);
     if (env.prunePoints.has(path.insn) || env.callbackSites.has(path.insn)) {
       const v = isStateVisited(env, path);
-      if (v === 'prune') { env.trace?.push(`${path.insn}: safe (pruned)`); return null; }
+      if (v === 'prune') { env.trace?.push(`${path.insn}: safe (state subsumed by an explored one)`); return null; }
       if (v) { env.lastState = formatState(path.state, env.names); return v; }
     }
     const idx = path.insn;
-    if (env.trace) {
-      const insn = env.insns[idx];
-      const rel = env.prog.relocs.get(idx);
-      env.trace.push(insn ? formatInsn(insn, idx, { callName: () => (rel?.kind === 'kfunc' ? rel.name : null) }) : `${idx}: ?`);
-    }
     const s = step(env, path);
+    if (env.trace) traceStep(env, idx, path, prev);
     if (s.kind === 'finding') {
       env.lastState = formatState(path.state, env.names);
-      if (env.trace) env.trace.push(`${s.finding.message}`);
+      env.trace?.push(s.finding.message);
       return { ...s.finding, insn: s.finding.insn < 0 ? idx : s.finding.insn };
-    }
-    if (env.trace) {
-      const now = formatState(path.state, env.names);
-      if (now !== lastPrinted) { env.trace.push(`  ; ${now}`); lastPrinted = now; }
     }
     if (s.kind === 'end') { env.trace?.push(`${idx}: path done`); return null; }
     path.insn = s.insn;
