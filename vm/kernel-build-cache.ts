@@ -108,3 +108,24 @@ export function chooseSeed(
   if (sameTree.length) return sameTree[0]!;
   return sameConfig.find((e) => e.tree.path === want.path) ?? null;
 }
+
+/**
+ * One build per key at a time across processes (tests run in parallel): an O_EXCL lock file with
+ * the owner's pid. A lock whose owner is gone is taken over. Returns the release function.
+ */
+export async function lockKey(key: string, onWait: (msg: string) => void): Promise<() => Promise<void>> {
+  const file = join(kernelsDir(), `.lock-${key}`);
+  let told = false;
+  for (;;) {
+    try {
+      await writeFile(file, String(process.pid), { flag: 'wx' });
+      return () => rm(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const owner = Number(await readFile(file, 'utf8').catch(() => '0'));
+    if (!owner || !pidAlive(owner)) { await rm(file, { force: true }); continue; }
+    if (!told) { onWait(`another bpf-verdict (pid ${owner}) is building this kernel; waiting for it`); told = true; }
+    await new Promise((r) => setTimeout(r, 3000));
+  }
+}

@@ -6,12 +6,13 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
 import { execa } from 'execa';
 import type { KernelImage, ResolveOptions } from './kernel.js';
 import { buildKey, configHash, formatSrcSpec, patchedFiles, sha256, type Fragment, type SrcKernelSpec } from './kernel-build-key.js';
 import { applyPatches, linkCopy, touchPrivate, treeInfo } from './kernel-build-tree.js';
 import {
-  chooseSeed, entryDir, entryPaths, kernelsDir, listEntries, readEntry, removeStaleStaging, stagingDir, writeEntry, type CacheEntry,
+  chooseSeed, entryDir, entryPaths, kernelsDir, listEntries, lockKey, readEntry, removeStaleStaging, stagingDir, writeEntry, type CacheEntry,
 } from './kernel-build-cache.js';
 import { configure, makeBzImage, kernelRelease, toolchain } from './kernel-build-make.js';
 import { KernelBuildError } from './kernel-build-errors.js';
@@ -88,6 +89,31 @@ export async function buildSourceKernel(spec: SrcKernelSpec, opts: BuildOptions 
   }
 
   await mkdir(kernelsDir(), { recursive: true });
+  const unlock = await lockKey(key, progress);
+  try {
+    // Whoever held the lock may have built it meanwhile.
+    const built = await readEntry(key);
+    if (built) return image(specText, built, false, 0);
+    return await buildLocked({ key, specText, tree, patches, fragments, config, jobs: opts.jobs, progress });
+  } finally {
+    await unlock();
+  }
+}
+
+interface BuildContext {
+  key: string;
+  specText: string;
+  tree: Awaited<ReturnType<typeof treeInfo>>;
+  patches: Awaited<ReturnType<typeof readPatches>>;
+  fragments: Awaited<ReturnType<typeof loadFragments>>;
+  config: string;
+  jobs?: number;
+  progress: (m: string) => void;
+}
+
+/** Copy, seed, patch, configure, make, publish: under the key's lock, after a cache miss. */
+async function buildLocked(ctx: BuildContext): Promise<SourceKernelImage> {
+  const { key, specText, tree, patches, fragments, config, progress } = ctx;
   await removeStaleStaging();
   const seed = chooseSeed(await listEntries(), { identity: tree.identity, path: tree.path, configHash: config, patchShas: patches.map((p) => p.sha256) });
   const staging = stagingDir(key);
@@ -114,8 +140,8 @@ export async function buildSourceKernel(spec: SrcKernelSpec, opts: BuildOptions 
       unmet = missing.map((m) => `${m.option}=${m.requested} (got ${m.actual}; ${m.fragment})`);
       for (const u of unmet) progress(`warning: config option not set as requested: ${u}`);
     }
-    progress(`make -j${opts.jobs ?? 'N'} bzImage in ${paths.build} (cold: ~10 min on 2 cores; full output: ${logFile})`);
-    await makeBzImage(paths.src, { jobs: opts.jobs, progress, logFile });
+    progress(`make -j${ctx.jobs ?? availableParallelism()} bzImage in ${paths.build} (cold: ~10 min on 2 cores; full output: ${logFile})`);
+    await makeBzImage(paths.src, { jobs: ctx.jobs, progress, logFile });
     const entry: CacheEntry = {
       key, dir: entryDir(key), spec: specText,
       tree: { path: tree.path, identity: tree.identity, kernelVersion: tree.kernelVersion },
