@@ -76,10 +76,10 @@ export function decode(bytes: Uint8Array): Insn[] {
   for (let i = 0; i < n; i++) {
     const raw = rawAt(view, i);
     if (raw.code === (CLASS.LD | MODE.IMM | SIZE.DW)) {
-      if (i + 1 >= n) { out[i] = { ...raw, kind: 'unknown', reason: 'invalid bpf_ld_imm64 insn' }; continue; }
+      if (i + 1 >= n) { out[i] = { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'unknown', reason: 'invalid bpf_ld_imm64 insn' }; continue; }
       const hi = rawAt(view, i + 1);
       out[i] = decodeLdImm64(raw, hi);
-      out[i + 1] = { ...hi, kind: 'ld_imm64_hi' };
+      out[i + 1] = { code: hi.code, dst: hi.dst, src: hi.src, off: hi.off, imm: hi.imm, kind: 'ld_imm64_hi' };
       i++;
       continue;
     }
@@ -90,77 +90,77 @@ export function decode(bytes: Uint8Array): Insn[] {
 
 /** The two slots of ld_imm64 together. */
 export function decodeLdImm64(lo: RawInsn, hi: RawInsn): Insn {
-  if (hi.code !== 0 || hi.dst !== 0 || hi.src !== 0 || hi.off !== 0) return { ...lo, kind: 'unknown', reason: 'invalid bpf_ld_imm64 insn' };
+  if (hi.code !== 0 || hi.dst !== 0 || hi.src !== 0 || hi.off !== 0) return { code: lo.code, dst: lo.dst, src: lo.src, off: lo.off, imm: lo.imm, kind: 'unknown', reason: 'invalid bpf_ld_imm64 insn' };
   const value = (BigInt(hi.imm >>> 0) << 32n) | BigInt(lo.imm >>> 0);
-  return { ...lo, kind: 'ld_imm64', pseudo: lo.src, value, imm2: hi.imm };
+  return { code: lo.code, dst: lo.dst, src: lo.src, off: lo.off, imm: lo.imm, kind: 'ld_imm64', pseudo: lo.src, value, imm2: hi.imm };
 }
 
 /** Decode one single-slot instruction (ld_imm64 needs decodeLdImm64). */
 export function decodeOne(raw: RawInsn): Insn {
   const { code } = raw;
-  const unknown = (reason = `unknown opcode ${code.toString(16).padStart(2, '0')}`): Insn => ({ ...raw, kind: 'unknown', reason });
+  const unknown = (reason = `unknown opcode ${code.toString(16).padStart(2, '0')}`): Insn => ({ code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'unknown', reason });
   switch (insnClass(code)) {
     case CLASS.ALU: case CLASS.ALU64: {
       const alu64 = insnClass(code) === CLASS.ALU64;
       const op = insnOp(code);
       if (op === ALU.END) {
-        if (!alu64) return { ...raw, kind: 'endian', to: insnSrc(code) === SRC.X ? 'be' : 'le', bits: raw.imm };
-        return insnSrc(code) === SRC.K ? { ...raw, kind: 'endian', to: 'swap', bits: raw.imm } : unknown();
+        if (!alu64) return { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'endian', to: insnSrc(code) === SRC.X ? 'be' : 'le', bits: raw.imm };
+        return insnSrc(code) === SRC.K ? { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'endian', to: 'swap', bits: raw.imm } : unknown();
       }
-      if (op === ALU.NEG) return { ...raw, kind: 'neg', alu64 };
+      if (op === ALU.NEG) return { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'neg', alu64 };
       const aop = ALU_OPS[op];
       if (!aop) return unknown();
       const useReg = insnSrc(code) === SRC.X;
-      if (alu64 && aop === 'mov' && useReg && raw.off === ADDR_SPACE_CAST) return { ...raw, kind: 'addr_space_cast' };
+      if (alu64 && aop === 'mov' && useReg && raw.off === ADDR_SPACE_CAST) return { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'addr_space_cast' };
       const signed = (aop === 'div' || aop === 'mod') && raw.off === 1;
       const movsx = aop === 'mov' && (raw.off === 8 || raw.off === 16 || raw.off === 32) ? raw.off as 8 | 16 | 32 : 0;
-      return { ...raw, kind: 'alu', op: aop, alu64, useReg, signed, movsx };
+      return { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'alu', op: aop, alu64, useReg, signed, movsx };
     }
     case CLASS.LD: {
       const mode = insnMode(code);
-      if (mode === MODE.ABS) return { ...raw, kind: 'ld_abs', size: sizeBytes(insnSize(code)) };
-      if (mode === MODE.IND) return { ...raw, kind: 'ld_ind', size: sizeBytes(insnSize(code)) };
+      if (mode === MODE.ABS) return { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'ld_abs', size: sizeBytes(insnSize(code)) };
+      if (mode === MODE.IND) return { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'ld_ind', size: sizeBytes(insnSize(code)) };
       return unknown();
     }
     case CLASS.LDX: {
       const mode = insnMode(code);
       if (mode !== MODE.MEM && mode !== MODE.MEMSX) return unknown();
       if (mode === MODE.MEMSX && insnSize(code) === SIZE.DW) return unknown();
-      return { ...raw, kind: 'ldx', size: sizeBytes(insnSize(code)), signExtend: mode === MODE.MEMSX };
+      return { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'ldx', size: sizeBytes(insnSize(code)), signExtend: mode === MODE.MEMSX };
     }
     case CLASS.ST:
-      return insnMode(code) === MODE.MEM ? { ...raw, kind: 'st', size: sizeBytes(insnSize(code)) } : unknown();
+      return insnMode(code) === MODE.MEM ? { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'st', size: sizeBytes(insnSize(code)) } : unknown();
     case CLASS.STX: {
       const mode = insnMode(code);
-      if (mode === MODE.MEM) return { ...raw, kind: 'stx', size: sizeBytes(insnSize(code)) };
+      if (mode === MODE.MEM) return { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'stx', size: sizeBytes(insnSize(code)) };
       if (mode !== MODE.ATOMIC) return unknown();
       const size = sizeBytes(insnSize(code));
       if (size !== 4 && size !== 8) return unknown();
       const imm = raw.imm;
-      if (imm === ATOMIC.XCHG) return { ...raw, kind: 'atomic', size, op: 'xchg', fetch: true };
-      if (imm === ATOMIC.CMPXCHG) return { ...raw, kind: 'atomic', size, op: 'cmpxchg', fetch: true };
+      if (imm === ATOMIC.XCHG) return { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'atomic', size, op: 'xchg', fetch: true };
+      if (imm === ATOMIC.CMPXCHG) return { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'atomic', size, op: 'cmpxchg', fetch: true };
       const fetch = (imm & ATOMIC.FETCH) !== 0;
       const base = imm & ~ATOMIC.FETCH;
       const aop = base === ATOMIC.ADD ? 'add' : base === ATOMIC.AND ? 'and' : base === ATOMIC.OR ? 'or' : base === ATOMIC.XOR ? 'xor' : null;
-      return aop ? { ...raw, kind: 'atomic', size, op: aop, fetch } : unknown();
+      return aop ? { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'atomic', size, op: aop, fetch } : unknown();
     }
     case CLASS.JMP: case CLASS.JMP32: {
       const jmp32 = insnClass(code) === CLASS.JMP32;
       const op = insnOp(code);
       if (op === JMP.JA) {
         if (insnSrc(code) !== SRC.K) return unknown();
-        return jmp32 ? { ...raw, kind: 'ja', long: true, offset: raw.imm } : { ...raw, kind: 'ja', long: false, offset: raw.off };
+        return jmp32 ? { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'ja', long: true, offset: raw.imm } : { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'ja', long: false, offset: raw.off };
       }
       if (jmp32 && (op === JMP.CALL || op === JMP.EXIT || op === JMP.JCOND)) return unknown();
       if (op === JMP.CALL) {
-        if (insnSrc(code) === SRC.X) return { ...raw, kind: 'callx' };
+        if (insnSrc(code) === SRC.X) return { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'callx' };
         const target = raw.src === PSEUDO_CALL ? 'subprog' : raw.src === PSEUDO_KFUNC_CALL ? 'kfunc' : raw.src === 0 ? 'helper' : null;
-        return target ? { ...raw, kind: 'call', target } : unknown();
+        return target ? { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'call', target } : unknown();
       }
-      if (op === JMP.EXIT) return { ...raw, kind: 'exit' };
-      if (op === JMP.JCOND) return raw.src === MAY_GOTO ? { ...raw, kind: 'may_goto' } : unknown();
+      if (op === JMP.EXIT) return { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'exit' };
+      if (op === JMP.JCOND) return raw.src === MAY_GOTO ? { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'may_goto' } : unknown();
       const jop = JMP_OPS[op];
-      return jop ? { ...raw, kind: 'jmp', op: jop, jmp32, useReg: insnSrc(code) === SRC.X } : unknown();
+      return jop ? { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'jmp', op: jop, jmp32, useReg: insnSrc(code) === SRC.X } : unknown();
     }
   }
   return unknown();

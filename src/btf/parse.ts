@@ -54,20 +54,20 @@ export function parseBtf(bytes: Uint8Array, file: string): Btf {
     const at = o;
     const nm = name(nameOff);
     o += 12;
-    const base = { id, name: nm };
+
     let t: BtfType;
     switch (kind) {
       case BTF_KIND.INT: {
         need(4, 'INT encoding');
         const enc = u32(o); o += 4;
         const e = (enc >>> 24) & 0xf;
-        t = { ...base, kind: 'int', size: sizeOrType, signed: (e & 1) !== 0, char: (e & 2) !== 0, bool: (e & 4) !== 0, bits: enc & 0xff, bitOffset: (enc >>> 16) & 0xff };
+        t = { id, name: nm, kind: 'int', size: sizeOrType, signed: (e & 1) !== 0, char: (e & 2) !== 0, bool: (e & 4) !== 0, bits: enc & 0xff, bitOffset: (enc >>> 16) & 0xff };
         break;
       }
-      case BTF_KIND.PTR: t = { ...base, kind: 'ptr', type: sizeOrType }; break;
+      case BTF_KIND.PTR: t = { id, name: nm, kind: 'ptr', type: sizeOrType }; break;
       case BTF_KIND.ARRAY: {
         need(12, 'ARRAY info');
-        t = { ...base, kind: 'array', type: u32(o), indexType: u32(o + 4), nelems: u32(o + 8) }; o += 12;
+        t = { id, name: nm, kind: 'array', type: u32(o), indexType: u32(o + 4), nelems: u32(o + 8) }; o += 12;
         break;
       }
       case BTF_KIND.STRUCT: case BTF_KIND.UNION: {
@@ -77,7 +77,7 @@ export function parseBtf(bytes: Uint8Array, file: string): Btf {
           const off = u32(o + 8);
           members.push({ name: name(u32(o)), type: u32(o + 4), bitOffset: kflag ? off & 0xffffff : off, bitfieldSize: kflag ? off >>> 24 : 0 });
         }
-        t = kind === BTF_KIND.STRUCT ? { ...base, kind: 'struct', size: sizeOrType, members } : { ...base, kind: 'union', size: sizeOrType, members };
+        t = kind === BTF_KIND.STRUCT ? { id, name: nm, kind: 'struct', size: sizeOrType, members } : { id, name: nm, kind: 'union', size: sizeOrType, members };
         break;
       }
       case BTF_KIND.ENUM: {
@@ -87,7 +87,7 @@ export function parseBtf(bytes: Uint8Array, file: string): Btf {
           const raw = v.getInt32(o + 4, true);
           values.push({ name: name(u32(o)), value: kflag ? BigInt(raw) : BigInt(raw >>> 0) });
         }
-        t = { ...base, kind: 'enum', size: sizeOrType, signed: kflag, values };
+        t = { id, name: nm, kind: 'enum', size: sizeOrType, signed: kflag, values };
         break;
       }
       case BTF_KIND.ENUM64: {
@@ -97,26 +97,26 @@ export function parseBtf(bytes: Uint8Array, file: string): Btf {
           const u = (BigInt(u32(o + 8)) << 32n) | BigInt(u32(o + 4));
           values.push({ name: name(u32(o)), value: kflag ? BigInt.asIntN(64, u) : u });
         }
-        t = { ...base, kind: 'enum64', size: sizeOrType, signed: kflag, values };
+        t = { id, name: nm, kind: 'enum64', size: sizeOrType, signed: kflag, values };
         break;
       }
-      case BTF_KIND.FWD: t = { ...base, kind: 'fwd', fwdKind: kflag ? 'union' : 'struct' }; break;
-      case BTF_KIND.TYPEDEF: t = { ...base, kind: 'typedef', type: sizeOrType }; break;
-      case BTF_KIND.VOLATILE: t = { ...base, kind: 'volatile', type: sizeOrType }; break;
-      case BTF_KIND.CONST: t = { ...base, kind: 'const', type: sizeOrType }; break;
-      case BTF_KIND.RESTRICT: t = { ...base, kind: 'restrict', type: sizeOrType }; break;
-      case BTF_KIND.TYPE_TAG: t = { ...base, kind: 'type_tag', type: sizeOrType }; break;
+      case BTF_KIND.FWD: t = { id, name: nm, kind: 'fwd', fwdKind: kflag ? 'union' : 'struct' }; break;
+      case BTF_KIND.TYPEDEF: t = { id, name: nm, kind: 'typedef', type: sizeOrType }; break;
+      case BTF_KIND.VOLATILE: t = { id, name: nm, kind: 'volatile', type: sizeOrType }; break;
+      case BTF_KIND.CONST: t = { id, name: nm, kind: 'const', type: sizeOrType }; break;
+      case BTF_KIND.RESTRICT: t = { id, name: nm, kind: 'restrict', type: sizeOrType }; break;
+      case BTF_KIND.TYPE_TAG: t = { id, name: nm, kind: 'type_tag', type: sizeOrType }; break;
       case BTF_KIND.FUNC: {
         const linkage = LINKAGE[vlen];
         if (!linkage) fail(`type [${id}] at offset ${at}: FUNC '${nm}' has unknown linkage ${vlen}`);
-        t = { ...base, kind: 'func', type: sizeOrType, linkage: linkage! };
+        t = { id, name: nm, kind: 'func', type: sizeOrType, linkage: linkage! };
         break;
       }
       case BTF_KIND.FUNC_PROTO: {
         need(8 * vlen, `${vlen} params`);
         const params = [];
         for (let i = 0; i < vlen; i++, o += 8) params.push({ name: name(u32(o)), type: u32(o + 4) });
-        t = { ...base, kind: 'func_proto', returnType: sizeOrType, params };
+        t = { id, name: nm, kind: 'func_proto', returnType: sizeOrType, params };
         break;
       }
       case BTF_KIND.VAR: {
@@ -124,20 +124,20 @@ export function parseBtf(bytes: Uint8Array, file: string): Btf {
         const linkage = LINKAGE[u32(o)];
         if (!linkage) fail(`type [${id}] at offset ${at}: VAR '${nm}' has unknown linkage ${u32(o)}`);
         o += 4;
-        t = { ...base, kind: 'var', type: sizeOrType, linkage: linkage! };
+        t = { id, name: nm, kind: 'var', type: sizeOrType, linkage: linkage! };
         break;
       }
       case BTF_KIND.DATASEC: {
         need(12 * vlen, `${vlen} section variables`);
         const vars = [];
         for (let i = 0; i < vlen; i++, o += 12) vars.push({ type: u32(o), offset: u32(o + 4), size: u32(o + 8) });
-        t = { ...base, kind: 'datasec', size: sizeOrType, vars };
+        t = { id, name: nm, kind: 'datasec', size: sizeOrType, vars };
         break;
       }
-      case BTF_KIND.FLOAT: t = { ...base, kind: 'float', size: sizeOrType }; break;
+      case BTF_KIND.FLOAT: t = { id, name: nm, kind: 'float', size: sizeOrType }; break;
       case BTF_KIND.DECL_TAG: {
         need(4, 'DECL_TAG component index');
-        t = { ...base, kind: 'decl_tag', type: sizeOrType, componentIdx: v.getInt32(o, true) }; o += 4;
+        t = { id, name: nm, kind: 'decl_tag', type: sizeOrType, componentIdx: v.getInt32(o, true) }; o += 4;
         break;
       }
       default:
