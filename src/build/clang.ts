@@ -68,5 +68,6 @@ export function clangErrorSummary(stderr: string, max = 12): string {
   const errors = lines.filter((l) => /\berror\b/.test(l));
   const pick = errors.length ? errors : lines;
   const shown = pick.slice(0, max);
-  return shown.join('\n') + (pick.length > max ? `\n(${pick.length - max} more)` : '');
+  const hint = /fatal error: '.*' file not found/.test(stderr) ? '\n(hint: add include directories with -I DIR, or build.includeDirs in bpf-verdict.yaml)' : '';
+  return shown.join('\n') + (pick.length > max ? `\n(${pick.length - max} more)` : '') + hint;
 }
