@@ -9,7 +9,7 @@ import { readObject } from '../../../src/object/read.js';
 import { modelObject } from '../../../src/model/index.js';
 import { describeGraphState } from '../../../src/model/graph/explain.js';
 
-type Row = [file: string, program: string, verdict: 'accept' | 'reject', rule: string | null, insn: number | null, message: string | null];
+import { EXPECTED } from './expected.js';
 export const EXPECTED: Row[] = [
   ['g_kptr', 'stash_ok', 'accept', null, null, null],
   ['g_kptr', 'stash_wrong_type', 'reject', 'graph.kptr.type_mismatch', 16, "invalid kptr access, R2 type=ptr_other expected=ptr_blob"],
