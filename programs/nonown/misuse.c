@@ -4,19 +4,19 @@
 #include "vmlinux.h"
 #include "bpf_verdict.h"
 
-struct bucket_item {
+struct bkt_item {
 	__u64 val;
 	struct bpf_rb_node rb;
 };
 
 private(BKT) struct bpf_spin_lock bkt_lock;
-private(BKT) struct bpf_rb_root bkt_hot __contains(bucket_item, rb);
-private(BKT) struct bpf_rb_root bkt_cold __contains(bucket_item, rb);
+private(BKT) struct bpf_rb_root bkt_hot __contains(bkt_item, rb);
+private(BKT) struct bpf_rb_root bkt_cold __contains(bkt_item, rb);
 
 static bool val_less(struct bpf_rb_node *a, const struct bpf_rb_node *b)
 {
-	return container_of(a, struct bucket_item, rb)->val <
-	       container_of(b, struct bucket_item, rb)->val;
+	return container_of(a, struct bkt_item, rb)->val <
+	       container_of(b, struct bkt_item, rb)->val;
 }
 
 SEC("tc")
@@ -57,7 +57,7 @@ __description("non-owning: added node added again to the other tree")
 __failure __msg("arg#1 expected pointer to allocated object")
 int add_twice(struct __sk_buff *ctx)
 {
-	struct bucket_item *it = bpf_obj_new(struct bucket_item);
+	struct bkt_item *it = bpf_obj_new(struct bkt_item);
 
 	if (!it)
 		return 0;
@@ -78,7 +78,7 @@ int drop_first_in_cs(struct __sk_buff *ctx)
 	bpf_spin_lock(&bkt_lock);
 	n = bpf_rbtree_first(&bkt_hot);
 	if (n)
-		bpf_obj_drop(container_of(n, struct bucket_item, rb));
+		bpf_obj_drop(container_of(n, struct bkt_item, rb));
 	bpf_spin_unlock(&bkt_lock);
 	return 0;
 }
