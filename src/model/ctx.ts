@@ -58,6 +58,13 @@ export function ctxAccess(progType: ProgType, off: number, size: number, write: 
   switch (progType) {
     case 'sched_cls': case 'sched_act':
       return fieldAccess(SK_BUFF, SK_BUFF_SIZE, off, size, write, '__sk_buff');
+    case 'cgroup_skb': {
+      // cg_skb_is_valid_access: tc_classid, data_meta, wire_len unreadable; writes to mark, priority, cb[], tstamp only
+      const f = SK_BUFF.find((x) => off >= x.off && off < x.off + x.size);
+      if (f && ['tc_classid', 'data_meta', 'wire_len'].includes(f.name)) return { kind: 'invalid' };
+      if (write && !(f && (f.name === 'mark' || f.name === 'priority' || f.name.startsWith('cb[') || f.name === 'tstamp'))) return { kind: 'invalid' };
+      return fieldAccess(SK_BUFF.map((x) => ({ ...x, write: true })), SK_BUFF_SIZE, off, size, write, '__sk_buff');
+    }
     case 'xdp':
       if (write) return { kind: 'invalid' };
       return fieldAccess(XDP_MD, XDP_MD_SIZE, off, size, write, 'xdp_md');
@@ -70,10 +77,10 @@ export function ctxAccess(progType: ProgType, off: number, size: number, write: 
       if (write || off < 0 || off >= 0xffff || off % size !== 0) return { kind: 'invalid' };
       return { kind: 'scalar' };
     case 'tracing': case 'raw_tracepoint': case 'kprobe': case 'perf_event': case 'socket_filter':
-    case 'cgroup_skb': case 'struct_ops': case 'lsm': case 'unknown':
+    case 'struct_ops': case 'lsm': case 'unknown':
       return { kind: 'unsupported', what: `ctx access for program type ${progType}` };
   }
 }
 
 /** Program types the model walks at all. */
-export const MODELLED_PROG_TYPES = new Set<ProgType>(['sched_cls', 'sched_act', 'xdp', 'tracepoint', 'syscall', 'tracing', 'raw_tracepoint', 'kprobe']);
+export const MODELLED_PROG_TYPES = new Set<ProgType>(['sched_cls', 'sched_act', 'xdp', 'tracepoint', 'syscall', 'tracing', 'raw_tracepoint', 'kprobe', 'socket_filter', 'cgroup_skb']);

@@ -12,7 +12,9 @@ export type ArgKind =
   | 'mem_rdonly'         // ARG_PTR_TO_MEM | MEM_RDONLY, size in the next arg
   | 'uninit_mem'         // ARG_PTR_TO_UNINIT_MEM, size in the next arg (written)
   | 'const_size'         // ARG_CONST_SIZE
-  | 'const_size_or_zero'; // ARG_CONST_SIZE_OR_ZERO
+  | 'const_size_or_zero' // ARG_CONST_SIZE_OR_ZERO
+  | 'func'               // ARG_PTR_TO_FUNC (a static subprog address: ld_imm64 BPF_PSEUDO_FUNC)
+  | 'stack_or_null';     // ARG_PTR_TO_STACK_OR_NULL
 
 export type RetKind = 'integer' | 'map_value_or_null' | 'void';
 
@@ -23,6 +25,8 @@ export interface HelperSpec {
   ret: RetKind;
   /** 'base' = bpf_base_func_proto (every program type); otherwise the program types offering it. */
   progTypes: 'base' | ProgType[];
+  /** The helper runs a callback (push_callback_call): 'loop' = set_loop_callback_state. */
+  callback?: 'loop';
 }
 
 const TRACING: ProgType[] = ['kprobe', 'tracepoint', 'raw_tracepoint', 'perf_event', 'tracing', 'syscall'];
@@ -45,6 +49,7 @@ export const HELPERS: HelperSpec[] = [
   h(125, 'bpf_ktime_get_boot_ns', [], 'integer'),
   h(160, 'bpf_ktime_get_coarse_ns', [], 'integer', [...TRACING, 'sched_cls', 'sched_act', 'xdp', 'cgroup_skb', 'socket_filter']),
   h(208, 'bpf_ktime_get_tai_ns', [], 'integer'),
+  { ...h(181, 'bpf_loop', ['anything', 'func', 'stack_or_null', 'anything'], 'integer'), callback: 'loop' },
 ];
 
 const BY_ID = new Map(HELPERS.map((x) => [x.id, x]));

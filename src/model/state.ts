@@ -77,6 +77,8 @@ export interface FuncState {
   /** Which kfunc/helper pushed this callback frame (e.g. 'bpf_rbtree_add_impl'); in_rbtree_lock_required_cb reads it. */
   callbackOf: string | null;
   callbackRetRange: [bigint, bigint];
+  /** Callbacks pushed from this frame's current call site (bpf_func_state.callback_depth; bpf_loop stops at nr_loops). */
+  callbackDepth: number;
 }
 
 /** struct bpf_verifier_state. */
@@ -161,7 +163,7 @@ export function cloneState(s: VerifierState): VerifierState {
 export function newFrame(frameno: number, callsite: number, subprog: number): FuncState {
   const regs = Array.from({ length: MAX_BPF_REG }, regNotInit);
   regs[BPF_REG_FP] = regPtr(T.PTR_TO_STACK, { frameno });
-  return { frameno, callsite, subprog, regs, stack: [], inCallbackFn: false, callbackOf: null, callbackRetRange: [0n, 0n] };
+  return { frameno, callsite, subprog, regs, stack: [], inCallbackFn: false, callbackOf: null, callbackRetRange: [0n, 0n], callbackDepth: 0 };
 }
 
 export const curFrame = (s: VerifierState): FuncState => s.frames[s.frames.length - 1]!;

@@ -65,6 +65,7 @@ function helperCall(env: Env, path: Path, id: number, idx: number): Step {
     const f = checkArg(env, path, idx, regno, spec.args[i]!, regs, map, (m) => { map = m; });
     if (f) return stop(f);
   }
+  if (spec.callback === 'loop') loopCallback(env, path, idx);
   for (let r = 1; r <= 5; r++) markNotInit(regs[r]!);
   switch (spec.ret) {
     case 'integer': regs[0] = regUnknown(); break;
@@ -77,6 +78,23 @@ function helperCall(env: Env, path: Path, id: number, idx: number): Step {
     }
   }
   return next(idx + 1);
+}
+
+/** BPF_FUNC_loop: queue the callback while callback_depth < nr_loops (set_loop_callback_state). */
+function loopCallback(env: Env, path: Path, idx: number): void {
+  const caller = curFrame(path.state);
+  const fn = caller.regs[2]!;
+  if (BigInt(caller.callbackDepth) < caller.regs[1]!.umax) {
+    pushCallbackFrame(env, path, idx, {
+      subprog: fn.subprog, callbackOf: 'bpf_loop', retRange: [0n, 1n],
+      setup(callee, cloneCaller) {
+        callee.regs[1] = regUnknown();
+        callee.regs[2] = { ...cloneCaller.regs[3]! };
+        cloneCaller.callbackDepth++;
+      },
+    });
+  }
+  caller.callbackDepth = 0;
 }
 
 function typeMismatch(idx: number, regno: number, reg: RegState, expected: string): Finding {
@@ -114,6 +132,13 @@ function checkArg(env: Env, path: Path, idx: number, regno: number, kind: ArgKin
     }
     case 'const_size': case 'const_size_or_zero':
       return null; // checked with the memory argument before it
+    case 'func':
+      if (reg.type !== T.PTR_TO_FUNC) return typeMismatch(idx, regno, reg, 'func');
+      return null;
+    case 'stack_or_null':
+      if (reg.type === T.SCALAR_VALUE && tnumIsConst(reg.varOff) && reg.varOff.value === 0n) return null;
+      if (reg.type !== T.PTR_TO_STACK) return typeMismatch(idx, regno, reg, 'fp');
+      return null;
   }
 }
 
