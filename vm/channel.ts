@@ -17,8 +17,10 @@ export class AgentChannel {
 
   private constructor(private readonly sock: Socket, private readonly onFatal: (e: Error) => void) {
     sock.on('data', (chunk: Buffer) => this.onData(chunk));
-    sock.on('error', (e) => this.fail(new ProtocolError(`agent channel error: ${e.message}`)));
-    sock.on('close', () => this.fail(new ProtocolError('agent channel closed')));
+    // A closed socket usually means QEMU exited (a panic, a poweroff): the owner knows which,
+    // so it decides what error waiting requests get (onFatal), not the channel.
+    sock.on('error', (e) => this.onFatal(new ProtocolError(`agent channel error: ${e.message}`)));
+    sock.on('close', () => this.onFatal(new ProtocolError('agent channel closed')));
   }
 
   /** Connect, retrying while QEMU has not created the socket yet. */

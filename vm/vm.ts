@@ -111,8 +111,9 @@ export class GuestVm {
 
     const bootFail = (msg: string, hint?: string) => new VmBootError(msg, [watcher.tail(40), qemuStderr.trim() && `qemu: ${qemuStderr.trim()}`].filter(Boolean).join('\n'), hint ?? `console log: ${consoleLog}`);
     let channel: AgentChannel;
+    let vmRef: GuestVm | null = null;
     try {
-      channel = await AgentChannel.connect(socket, { deadline: Date.now() + bootTimeoutMs, alive: () => !exited, onFatal: () => {} });
+      channel = await AgentChannel.connect(socket, { deadline: Date.now() + bootTimeoutMs, alive: () => !exited, onFatal: (e) => vmRef?.onChannelFatal(e) });
     } catch (cause) {
       await killQemu(qemu, exitPromise);
       sink.end();
@@ -122,6 +123,7 @@ export class GuestVm {
       throw bootFail(`QEMU exited before the agent channel opened`, undefined);
     }
     const vm = new GuestVm(qemu, channel, watcher, sink, consoleLog, runDir, accel, requestTimeoutMs, !!opts.consoleLog);
+    vmRef = vm;
     vm.watch(exitPromise, () => event);
 
     // Boot: wait for the agent's 'ready', racing the timeout, a panic and QEMU's exit.
@@ -169,6 +171,11 @@ export class GuestVm {
   /** Test hooks (boot with testHooks): crash the guest kernel, or make the agent stop answering. */
   async testHook(kind: 'panic' | 'stall', timeoutMs?: number): Promise<void> {
     await this.request({ type: kind === 'panic' ? 'test-panic' : 'test-stall' }, { timeoutMs });
+  }
+
+  /** QEMU's process id (for checks that it is gone). */
+  get pid(): number | undefined {
+    return this.qemu.pid;
   }
 
   get alive(): boolean {
@@ -233,6 +240,20 @@ export class GuestVm {
       this.markDead(ev ? new VmPanicError(ev.kind, ev.line, this.console.tail(60), this.consoleLog)
         : new VmPanicError('exit', 'QEMU exited', this.console.tail(60), this.consoleLog));
     });
+  }
+
+  /**
+   * The channel broke (closed, or garbage). If QEMU is exiting or the console shows a
+   * panic, that explanation wins (watch() reports it); otherwise report the channel's error.
+   */
+  private onChannelFatal(err: Error): void {
+    if (this.dead) return;
+    const grace = err instanceof ProtocolError && /garbage/.test(err.message) ? 0 : PANIC_SETTLE_MS * 2;
+    setTimeout(() => {
+      if (this.dead) return;
+      this.markDead(new ProtocolError(`${err.message}; console tail:\n${this.console.tail(20)}`, `console log: ${this.consoleLog}`));
+      void this.kill();
+    }, grace).unref();
   }
 
   private markDead(err: Error): void {
