@@ -21,4 +21,11 @@ export const EXPECTED: Row[] = [
   ['g_rbtree', 'list_and_tree_ok', 'accept', null, null, null],
   ['g_rbtree', 'refcounted_nonown_drop', 'reject', 'kfunc.arg.not_trusted', 23, "R1 must be referenced or trusted"],
   ['g_rbtree', 'wrong_lock', 'reject', 'graph.root.lock_not_held', 17, "bpf_spin_lock at off=0 must be held for bpf_rb_root"],
+  ['g_nested', 'box_own_list_ok', 'accept', null, null, null],
+  ['g_nested', 'box_other_lock', 'reject', 'graph.root.lock_not_held', 26, "bpf_spin_lock at off=0 must be held for bpf_list_head"],
+  ['g_nested', 'array_heads_ok', 'accept', null, null, null],
+  ['g_nested', 'two_lookups', 'reject', 'graph.root.lock_not_held', 30, "bpf_spin_lock at off=0 must be held for bpf_list_head"],
+  ['g_nested', 'subprog_push_ok', 'accept', null, null, null],
+  ['g_nested', 'subprog_after_unlock', 'reject', 'mem.invalid_access_type', 31, "R1 invalid mem access \'scalar\'"],
+  ['g_nested', 'refcount_in_lock', 'reject', 'graph.refcount.no_field', 26, "arg#0 doesn\'t point to a type with bpf_refcount field"],
 ];
