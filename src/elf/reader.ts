@@ -49,6 +49,7 @@ export interface ElfFile {
   section(name: string): ElfSection | undefined;
 }
 
+const DECODER = new TextDecoder();
 const HINT = 'rebuild it with clang -target bpf -g -O2 -c, or check the path points at a BPF object';
 
 /** Parse an ELF64 BPF object. `file` is only used in error messages. */
@@ -88,7 +89,7 @@ export function readElf(bytes: Uint8Array, file: string): ElfFile {
     if (off >= tab.length && !(off === 0 && tab.length === 0)) fail(`${what}: string offset ${off} outside its string table (${tab.length} bytes)`);
     let end = off;
     while (end < tab.length && tab[end] !== 0) end++;
-    return new TextDecoder().decode(tab.subarray(off, end));
+    return DECODER.decode(tab.subarray(off, end));
   };
 
   const sections: ElfSection[] = raw.map((s, index) => ({
