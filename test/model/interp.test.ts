@@ -1,0 +1,86 @@
+// The walk's machinery on hand-assembled programs (made here, not compiled): pruning keeps
+// branchy programs linear, the complexity limits and the infinite-loop check fire with the
+// kernel's messages, scalar copies get ids as env->id_gen hands them out.
+import t from 'tap';
+import { decodeOne, type RawInsn } from '../../src/bpf/insn.js';
+import type { BpfObject, BpfProgram } from '../../src/object/types.js';
+import { modelObject } from '../../src/model/index.js';
+import { graphHooks } from '../../src/model/graph/index.js';
+import { makeEnv, verifyProgram } from '../../src/model/interp/explore.js';
+import { PROFILES } from '../../src/model/profiles.js';
+
+const I = (code: number, dst = 0, src = 0, off = 0, imm = 0): RawInsn => ({ code, dst, src, off, imm });
+const mov = (dst: number, imm: number) => I(0xb7, dst, 0, 0, imm);
+const movr = (dst: number, src: number) => I(0xbf, dst, src);
+const add = (dst: number, imm: number) => I(0x07, dst, 0, 0, imm);
+const ldxw = (dst: number, src: number, off: number) => I(0x61, dst, src, off);
+const ldxdw = (dst: number, src: number, off: number) => I(0x79, dst, src, off);
+const jeq = (dst: number, imm: number, off: number) => I(0x15, dst, 0, off, imm);
+const jlt = (dst: number, imm: number, off: number) => I(0xa5, dst, 0, off, imm);
+const ja = (off: number) => I(0x05, 0, 0, off);
+const exit = () => I(0x95);
+
+function object(raw: RawInsn[]): BpfObject {
+  const insns = raw.map(decodeOne);
+  const prog: BpfProgram = {
+    name: 'p', section: 'tc', progType: 'sched_cls', attachTo: null, sleepable: false, insns,
+    funcs: [{ name: 'p', start: 0, end: insns.length, btfTypeId: null, linkage: 'global' }],
+    relocs: new Map(), lines: new Map(), declTags: [],
+  };
+  return { file: 'hand-made.o', btf: null, maps: [], programs: [prog], license: 'GPL' };
+}
+
+t.test('40 sequential branches: pruning keeps the walk linear', async (t) => {
+  const raw = [ldxw(6, 1, 0), mov(0, 0)];
+  for (let i = 0; i < 40; i++) raw.push(jeq(6, i + 100, 1), mov(0, 0));
+  raw.push(exit());
+  const [r] = modelObject(object(raw));
+  t.equal(r!.verdict, 'accept');
+  t.ok(r!.insnProcessed < 400, `processed ${r!.insnProcessed} insns (2^40 paths without pruning)`);
+});
+
+t.test('the processed-instruction limit', async (t) => {
+  const obj = object([mov(0, 0), add(0, 1), jlt(0, 100000, -2), exit()]);
+  const env = makeEnv(obj, obj.programs[0]!, { ...PROFILES['6.12']!, insnLimit: 1000 }, graphHooks, false);
+  const w = verifyProgram(env);
+  t.equal(w.finding?.rule, 'limit.too_large');
+  t.equal(w.finding?.message, 'BPF program is too large. Processed 1001 insn');
+});
+
+t.test('the pending-branch limit', async (t) => {
+  const raw = [ldxw(6, 1, 0), mov(0, 0)];
+  for (let i = 0; i < 10; i++) raw.push(jeq(6, i + 100, 1), mov(7, i));
+  raw.push(exit());
+  const obj = object(raw);
+  const env = makeEnv(obj, obj.programs[0]!, { ...PROFILES['6.12']!, jmpSeqLimit: 4 }, graphHooks, false);
+  const w = verifyProgram(env);
+  t.equal(w.finding?.message, 'The sequence of 5 jumps is too complex.');
+  t.equal(w.finding?.insn, 10, 'the fifth undecided branch');
+});
+
+t.test('a state that repeats exactly on a back-edge is an infinite loop', async (t) => {
+  const [r] = modelObject(object([mov(0, 0), ja(-1), exit()]));
+  t.same({ verdict: r!.verdict, rule: r!.rule, insn: r!.insn, message: r!.message },
+    { verdict: 'reject', rule: 'cfg.infinite_loop', insn: 1, message: 'infinite loop detected at insn 1' });
+});
+
+t.test('a copy of an unknown scalar shares a fresh id (assign_scalar_id_before_mov)', async (t) => {
+  const [r] = modelObject(object([ldxw(6, 1, 0), movr(7, 6), ldxdw(0, 6, 0), exit()]));
+  t.equal(r!.message, "R6 invalid mem access 'scalar'");
+  t.match(r!.stateAt, /R6=scalar\(id=1,/);
+  t.match(r!.stateAt, /R7=scalar\(id=1,/);
+});
+
+t.test('an instruction the model does not model: unsupported, naming it', async (t) => {
+  const [r] = modelObject(object([I(0x20, 0, 0, 0, 0) /* ld_abs w */, exit()]));
+  t.equal(r!.verdict, 'unsupported');
+  t.equal(r!.message, 'unsupported: instruction ld_abs');
+});
+
+t.test('an unknown helper id: the kernel message; a known unmodelled helper: unsupported', async (t) => {
+  const [a] = modelObject(object([I(0x85, 0, 0, 0, 9999), exit()]));
+  t.equal(a!.message, 'invalid func unknown#9999');
+  const [b] = modelObject(object([I(0x85, 0, 0, 0, 131), exit()]));
+  t.equal(b!.verdict, 'unsupported');
+  t.equal(b!.message, 'unsupported: helper bpf_ringbuf_reserve#131');
+});
