@@ -39,3 +39,11 @@ t.test('describeGraphState', async (t) => {
   const lines = describeGraphState({ frames: [], refs: [{ id: 2, insnIdx: 5, callbackRef: 0 }], activeLock: { ptr: 'btf:prog', id: 4 }, activeRcuLock: false, activePreemptLock: 0, jmps: 0 });
   t.same(lines, ['refs: id=2 alloc_insn=5', 'lock: btf:prog id=4']);
 });
+
+t.test('other profiles: graph constructs are unsupported, never a 6.12 guess', async (t) => {
+  const path = await compileFixture('g_list');
+  for (const r of modelObject(readObject(new Uint8Array(readFileSync(path)), path), { profile: 'bpf-next' })) {
+    t.equal(r.verdict, 'unsupported', `${r.program}: ${r.message}`);
+    t.equal(r.rule, 'model.unsupported.profile');
+  }
+});
