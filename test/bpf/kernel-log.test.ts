@@ -4,7 +4,8 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatInsnText } from '../../src/bpf/format.js';
+import { formatInsnText, formatLineInfo } from '../../src/bpf/format.js';
+import { lineAt } from '../../src/object/lines.js';
 import { readObject } from '../../src/object/read.js';
 import { FIXTURE_SRC } from '../fixtures/readers/compile.js';
 
@@ -20,7 +21,7 @@ function insnLine(line: string): [number, string] | null {
 
 t.test('recorded 6.12 logs: same instruction at every index, printed the same way', async (t) => {
   t.ok(records.length >= 30, `${records.length} recorded program logs`);
-  let lines = 0;
+  let lines = 0, sourceLines = 0;
   const objects = new Map<string, ReturnType<typeof readObject>>();
   for (const rec of records) {
     let obj = objects.get(rec.object);
@@ -30,7 +31,18 @@ t.test('recorded 6.12 logs: same instruction at every index, printed the same wa
     if (!p) continue;
     const resolver = { callName: (_: unknown, i: number) => { const r = p.relocs.get(i); return r?.kind === 'kfunc' ? r.name : null; } };
     const diffs: string[] = [];
-    for (const line of rec.log.split('\n')) {
+    const logLines = rec.log.split('\n');
+    logLines.forEach((line, k) => {
+      // A source line printed right before instruction i must be our line info for i.
+      const next = insnLine(logLines[k + 1] ?? '');
+      if (line.startsWith('; ') && next && /^; .* @ .*:\d+$/.test(line)) {
+        const l = lineAt(p, next[0]);
+        if (!l) diffs.push(`${next[0]}: kernel "${line}", we have no line info`);
+        else if (formatLineInfo(l) !== line) diffs.push(`${next[0]}: kernel "${line}" ours "${formatLineInfo(l)}"`);
+        else sourceLines++;
+      }
+    });
+    for (const line of logLines) {
       const f = /^func#(\d+) @(\d+)$/.exec(line);
       if (f && p.funcs[Number(f[1])]?.start !== Number(f[2])) diffs.push(`${line}: ours @${p.funcs[Number(f[1])]?.start}`);
       const l = insnLine(line);
@@ -49,4 +61,5 @@ t.test('recorded 6.12 logs: same instruction at every index, printed the same wa
     t.same(diffs, [], `${rec.object} ${rec.program}`);
   }
   t.ok(lines > 300, `${lines} logged instruction lines compared`);
+  t.ok(sourceLines > 80, `${sourceLines} source lines ("; text @ file:line") compared`);
 });
