@@ -61,4 +61,57 @@ int static_stack_ptr(struct __sk_buff *ctx)
 	return v;
 }
 
+__noinline int global_ctx(struct __sk_buff *skb)
+{
+	return skb->len & 1;
+}
+
+SEC("tc")
+__description("calls: global subprog taking the program's ctx")
+__success
+int global_ctx_call(struct __sk_buff *ctx)
+{
+	return global_ctx(ctx);
+}
+
+__noinline int global_mem_unchecked(__u64 *p)
+{
+	return *p & 1;
+}
+
+SEC("tc")
+__description("calls: global subprog dereferences its maybe-NULL memory argument")
+__failure __msg("R1 invalid mem access 'mem_or_null'")
+int global_mem_call(struct __sk_buff *ctx)
+{
+	__u64 v = ctx->len;
+
+	return global_mem_unchecked(&v);
+}
+
+__noinline int global_mem_checked(__u64 *p)
+{
+	return p ? *p & 1 : 0;
+}
+
+SEC("tc")
+__description("calls: global subprog checks its memory argument; caller passes stack memory")
+__success
+int global_mem_ok(struct __sk_buff *ctx)
+{
+	__u64 v = ctx->len;
+
+	return global_mem_checked(&v);
+}
+
+SEC("tc")
+__description("calls: a scalar where the global subprog expects the ctx")
+__failure __msg("Caller passes invalid args into func#{{[0-9]+}} ('global_ctx')")
+__naked int global_ctx_bad_arg(void)
+{
+	asm volatile ("r1 = 0;"
+		      "call global_ctx;"
+		      "exit;" ::: __clobber_all);
+}
+
 BPF_VERDICT_LICENSE;

@@ -22,7 +22,7 @@ const zeroSized = { id: 'call.zero_sized_read', format: 'R%d invalid zero-sized 
 const sizeNeg = { id: 'call.size_negative', format: "R%d min value is negative, either use unsigned or 'var &= const'", kernelFn: 'check_mem_size_reg', doc: 'size argument may be negative' };
 const sizeUnbounded = { id: 'call.size_unbounded', format: "R%d unbounded memory access, use 'var &= const' or 'if (var < const)'", kernelFn: 'check_mem_size_reg', doc: 'size argument has no upper bound' };
 const indirectStack = { id: 'stack.invalid_indirect_access', format: 'invalid indirect access to stack R%d off=%d size=%d', kernelFn: 'check_stack_access_within_bounds', doc: 'helper memory argument outside the stack' };
-const notScalar = { id: 'call.global_arg_not_scalar', format: 'R%d is not a scalar', kernelFn: 'btf_check_func_arg_match', doc: 'global subprog scalar argument is not a scalar' };
+const invalidArgs = { id: 'call.global_invalid_args', format: "Caller passes invalid args into func#%d ('%s')", kernelFn: 'check_func_call / btf_check_func_arg_match', doc: 'a global subprog argument does not match its BTF prototype (after "R%d is not a scalar", "arg#%d expects pointer to ctx"...)' };
 const retStack = { id: 'ret.stack_pointer', format: 'cannot return stack pointer to the caller', kernelFn: 'prepare_func_exit', doc: 'subprog returns a pointer to its own stack' };
 
 export function callInsn(env: Env, path: Path, insn: Extract<Insn, { kind: 'call' }>, idx: number): Step {
@@ -185,11 +185,22 @@ function subprogCall(env: Env, path: Path, target: number, idx: number): Step {
   if (st.frames.length >= env.profile.maxCallFrames) return stop(reject(CORE.stackDepth, idx, st.frames.length + 1));
   const caller = curFrame(st);
   if (global) {
-    const params = globalParams(env, fi);
-    if (params === null) return stop(unsupported(`global function ${func.name} with non-scalar arguments`, idx, 'model.unsupported.global_args'));
-    for (let i = 0; i < params; i++) {
+    const args = globalArgs(env, fi);
+    if (typeof args === 'string') return stop(unsupported(`global function ${func.name}: ${args}`, idx, 'model.unsupported.global_args'));
+    const bad = (): Step => stop(reject(invalidArgs, idx, kernelSubprogNo(env, fi), func.name));
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
       const r = caller.regs[i + 1]!;
-      if (r.type !== T.SCALAR_VALUE) return stop(reject(notScalar, idx, i + 1));
+      if (a.kind === 'scalar') { if (r.type !== T.SCALAR_VALUE) return bad(); continue; }
+      if (a.kind === 'ctx') { if (r.type !== T.PTR_TO_CTX || r.off !== 0 || !tnumIsConst(r.varOff) || r.varOff.value !== 0n) return bad(); continue; }
+      // ARG_PTR_TO_MEM | PTR_MAYBE_NULL: NULL, or `size` accessible bytes (check_mem_reg)
+      if (r.type === T.SCALAR_VALUE && tnumIsConst(r.varOff) && r.varOff.value === 0n) continue;
+      const base = r.type & ~F.PTR_MAYBE_NULL;
+      if (base !== T.PTR_TO_STACK && base !== T.PTR_TO_MAP_VALUE && base !== T.PTR_TO_MEM) {
+        return stop(unsupported(`global function ${func.name}: argument ${i + 1} of type ${regTypeStr(r.type)}`, idx, 'model.unsupported.global_args'));
+      }
+      const f = helperMem(env, path, idx, i + 1, { ...r, type: base }, a.size, false);
+      if (f) return f.kind === 'unsupported' ? stop(f) : bad();
     }
     env.calledGlobals.add(fi);
     for (let r = 1; r <= 5; r++) markNotInit(caller.regs[r]!);
@@ -203,20 +214,43 @@ function subprogCall(env: Env, path: Path, target: number, idx: number): Step {
   return next(target);
 }
 
-/** Number of BTF parameters of a global function when all are scalars (int/enum), else null. */
-export function globalParams(env: Env, fi: number): number | null {
+export type GlobalArg = { kind: 'scalar' } | { kind: 'ctx' } | { kind: 'mem'; size: number };
+
+/** The ctx struct a global function's pointer parameter must name for this program type (btf_is_prog_ctx_type). */
+const CTX_STRUCT: Partial<Record<string, string>> = { sched_cls: '__sk_buff', sched_act: '__sk_buff', socket_filter: '__sk_buff', cgroup_skb: '__sk_buff', xdp: 'xdp_md' };
+
+/**
+ * btf_prepare_func_args for a global function: each parameter is a scalar, the program's ctx, or
+ * memory of the pointee's size (maybe NULL). A string names what the model does not model.
+ */
+export function globalArgs(env: Env, fi: number): GlobalArg[] | string {
   const func = env.prog.funcs[fi]!;
-  if (!env.btf || func.btfTypeId === null) return null;
-  const f = env.btf.get(func.btfTypeId);
-  if (f.kind !== 'func') return null;
-  const proto = env.btf.get(f.type);
-  if (proto.kind !== 'func_proto') return null;
+  const btf = env.btf;
+  if (!btf || func.btfTypeId === null) return 'no BTF for the function';
+  const f = btf.get(func.btfTypeId);
+  if (f.kind !== 'func') return 'BTF is not a FUNC';
+  const proto = btf.get(f.type);
+  if (proto.kind !== 'func_proto') return 'BTF is not a FUNC_PROTO';
+  if (btf.declTags(func.btfTypeId).some((t) => t.componentIdx >= 0 && t.value.startsWith('arg:'))) return 'arg: decl tags';
+  const out: GlobalArg[] = [];
   for (const p of proto.params) {
-    const t = env.btf.resolve(p.type);
-    if (t.kind !== 'int' && t.kind !== 'enum' && t.kind !== 'enum64') return null;
+    const t = btf.resolve(p.type);
+    if (t.kind === 'int' || t.kind === 'enum' || t.kind === 'enum64') { out.push({ kind: 'scalar' }); continue; }
+    if (t.kind !== 'ptr') return `parameter ${p.name} of kind ${t.kind}`;
+    const pointee = btf.resolve(t.type);
+    const ctxName = CTX_STRUCT[env.prog.progType];
+    if (pointee.kind === 'struct' && ctxName && pointee.name === ctxName) { out.push({ kind: 'ctx' }); continue; }
+    if (pointee.kind === 'struct' && pointee.name === 'bpf_dynptr') return `parameter ${p.name}: dynptr`;
+    const size = btf.sizeOf(t.type);
+    if (size === null || size === 0) return `parameter ${p.name}: pointee size unknown`;
+    out.push({ kind: 'mem', size });
   }
-  return proto.params.length;
+  return out;
 }
+
+/** The kernel numbers subprograms by start instruction. */
+const kernelSubprogNo = (env: Env, fi: number): number =>
+  [...env.prog.funcs].sort((a, b) => a.start - b.start).findIndex((f) => f === env.prog.funcs[fi]);
 
 /** push_callback_call: queue a copy of the state with a new frame running the callback. */
 export function pushCallbackFrame(env: Env, path: Path, idx: number, spec: CallbackSpec): void {

@@ -10,11 +10,11 @@ import { formatState } from '../print.js';
 import type { Profile } from '../profiles.js';
 import { CORE } from '../rules/core.js';
 import { reject } from '../finding.js';
-import { IdGen, T, newFrame, regPtr, regUnknown, type VerifierState } from '../state.js';
+import { F, IdGen, T, newFrame, regPtr, regUnknown, type VerifierState } from '../state.js';
 import { makeNamer, type Env, type Path } from './env.js';
 import { endPath, isStateVisited } from './prune.js';
 import { step } from './step.js';
-import { globalParams } from './call.js';
+import { globalArgs } from './call.js';
 
 /** check_cfg's prune points: conditional jumps, jump targets, calls and the insn after them. */
 function prunePoints(insns: Insn[]): Set<number> {
@@ -41,9 +41,13 @@ function entryState(env: Env, subprog: number): VerifierState | string {
   const f = newFrame(0, -1, subprog);
   if (subprog === 0) f.regs[1] = regPtr(T.PTR_TO_CTX);
   else {
-    const n = globalParams(env, subprog);
-    if (n === null) return `global function ${env.prog.funcs[subprog]!.name} with non-scalar arguments`;
-    for (let i = 1; i <= n; i++) f.regs[i] = regUnknown();
+    const args = globalArgs(env, subprog);
+    if (typeof args === 'string') return `global function ${env.prog.funcs[subprog]!.name}: ${args}`;
+    args.forEach((a, i) => {
+      if (a.kind === 'scalar') f.regs[i + 1] = regUnknown();
+      else if (a.kind === 'ctx') f.regs[i + 1] = regPtr(T.PTR_TO_CTX);
+      else f.regs[i + 1] = regPtr(T.PTR_TO_MEM | F.PTR_MAYBE_NULL, { memSize: a.size, id: env.ids.next() });
+    });
   }
   return { frames: [f], refs: [], activeLock: null, activeRcuLock: false, activePreemptLock: 0, jmps: 0 };
 }
