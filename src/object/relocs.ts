@@ -48,7 +48,8 @@ export function sectionRelocs(elf: ElfFile, sec: ElfSection, code: DataView, btf
       out.set(idx, { type: 'subprog_addr', symOff: sym.value, symbol: sym.name });
       continue;
     }
-    const target = elf.sections[sym.shndx]!;
+    const target = elf.sections[sym.shndx];
+    if (!target) return fail(`symbol names section #${sym.shndx}, but the object has ${elf.sections.length}`);
     if (target.name === '.maps') {
       const m = maps.find((p) => p.shndx === sym.shndx && p.offset === sym.value);
       if (!m) fail(`no map at offset ${sym.value} of .maps`);
