@@ -5,16 +5,15 @@ import { found, type GraphHooks, type HookCtx } from '../hooks.js';
 import { unsupported } from '../finding.js';
 import type { RegState } from '../state.js';
 import { btfAccess, mapValueAccess } from './access.js';
-import { loadContext, regRecord, type LoadContext } from './context.js';
+import { lastLoadContext, loadContext, regRecord } from './context.js';
 import { beforeCall, exitChecks, graphHelper } from './helpers.js';
 import { graphKfunc } from './kfunc-call.js';
 import { describeGraphState } from './explain.js';
 
-// The hooks are called for one object at a time; mayPointToSpinLock gets no context, so it uses
-// the object of the most recent hook call (set before any state of that object exists).
-let current: LoadContext | null = null;
+// mayPointToSpinLock gets no context: it uses the object of the walk in progress (graphPrecheck
+// runs before every walk and records it; every hook call refreshes it).
 const track = <A extends unknown[], R>(fn: (ctx: HookCtx, ...a: A) => R) =>
-  (ctx: HookCtx, ...a: A): R => { current = loadContext(ctx.obj); return fn(ctx, ...a); };
+  (ctx: HookCtx, ...a: A): R => { loadContext(ctx.obj); return fn(ctx, ...a); };
 
 // The graph rules are written for 6.12.117. Other profiles ('6.1', 'bpf-next') differ in exactly
 // these rules (SEMANTICS.md 5.1/5.2: release_on_unlock, trusted-args default, owning rbtree_remove,
@@ -35,7 +34,7 @@ export const graphHooks: GraphHooks = {
   exitChecks: track((ctx, e) => (ctx.state.activeLock ? gate(ctx, 'exit with a bpf_spin_lock held') : null) ?? exitChecks(ctx, e)),
   /** reg_may_point_to_spin_lock(): the pointee's btf_record has a bpf_spin_lock. */
   mayPointToSpinLock(reg: RegState, ctx?: HookCtx): boolean {
-    const lc = ctx ? loadContext(ctx.obj) : current;
+    const lc = ctx ? loadContext(ctx.obj) : lastLoadContext();
     return !!lc && !!regRecord(lc, reg)?.has('spin_lock');
   },
   describeState: describeGraphState,
