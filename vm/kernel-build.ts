@@ -140,7 +140,7 @@ async function buildLocked(ctx: BuildContext): Promise<SourceKernelImage> {
       unmet = missing.map((m) => `${m.option}=${m.requested} (got ${m.actual}; ${m.fragment})`);
       for (const u of unmet) progress(`warning: config option not set as requested: ${u}`);
     }
-    progress(`make -j${ctx.jobs ?? availableParallelism()} bzImage in ${paths.build} (cold: ~10 min on 2 cores; full output: ${logFile})`);
+    progress(`make -j${ctx.jobs ?? availableParallelism()} bzImage in ${paths.build} (${seed ? 'incremental: a few minutes' : 'from scratch: ~10-25 min on 2 cores'}; full output: ${logFile})`);
     await makeBzImage(paths.src, { jobs: ctx.jobs, progress, logFile });
     const entry: CacheEntry = {
       key, dir: entryDir(key), spec: specText,
