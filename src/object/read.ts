@@ -49,6 +49,7 @@ function readObjectUnchecked(bytes: Uint8Array, file: string): BpfObject {
   const extSec = elf.section('.BTF.ext');
   const ext: BtfExt | null = btfSec && extSec ? parseBtfExt(extSec.data, btfStrings(btfSec.data), file) : null;
 
+  if (btf && ext) checkExtTypeIds(btf, ext, file);
   const placed = [...readBtfMaps(elf, btf, file), ...readDataMaps(elf, btf)];
   const text = elf.sections.find((s) => s.name === '.text' && s.size > 0) ?? null;
   const codeSecs = new Map<number, CodeSection>();
@@ -198,4 +199,13 @@ function funcInfoOf(btf: Btf | null, ext: BtfExt | null, p: Piece): FuncInfo {
   // libbpf marks hidden global functions static in BTF, so the verifier checks them with their caller's context.
   if (p.sym.bind !== STB.LOCAL && p.sym.visibility === 2 && linkage === 'global') linkage = 'static';
   return { name: p.sym.name, start: p.outOff, end: p.outOff + p.count, btfTypeId: id, linkage };
+}
+
+/** func_info and CO-RE records name BTF types: all must exist (a reader bug otherwise surfaces later). */
+function checkExtTypeIds(btf: Btf, ext: BtfExt, file: string): void {
+  const check = (what: string, sec: string, insnOff: number, id: number) => {
+    if (id >= btf.count) throw new InputError(file, `corrupt .BTF.ext: ${what} for ${sec} at insn ${insnOff / 8} names BTF type [${id}], but .BTF has ${btf.count - 1} types`, 'rebuild the object with clang-19 -g; .BTF.ext must match .BTF');
+  };
+  for (const [sec, recs] of ext.funcInfo) for (const r of recs) check('func_info', sec, r.insnOff, r.typeId);
+  for (const [sec, recs] of ext.coreRelos) for (const r of recs) check('CO-RE relocation', sec, r.insnOff, r.typeId);
 }

@@ -27,11 +27,12 @@ t.test('flipped bytes: InputError or a result, nothing else', async (t) => {
     const flips = 1 + Math.floor(rand() * 8);
     for (let i = 0; i < flips; i++) b[Math.floor(rand() * b.length)] = Math.floor(rand() * 256);
     try { readObject(b, 'mutant.o'); ok++; } catch (e) {
-      if (e instanceof InputError && e.file === 'mutant.o') input++;
+      // The catch-all "malformed object (...)" would mean a bound the readers forgot to check.
+      if (e instanceof InputError && e.file === 'mutant.o' && !/malformed object/.test(e.message)) input++;
       else other.push(`round ${round}: ${(e as Error).name}: ${(e as Error).message}`);
     }
   }
-  t.same(other, [], 'no exception other than InputError');
+  t.same(other, [], 'no exception other than a deliberate InputError');
   t.ok(ok > 0 && input > 0, `${ok} mutants read, ${input} refused with InputError`);
 });
 
