@@ -54,39 +54,42 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
   const kernel = await deps.kernel.resolve(spec, progress('resolve'));
   run.id = kernel.id;
 
-  // Build against this kernel's own vmlinux.h.
-  let built: BuildOutcome[] = [];
-  if (corpus.sources.length) {
-    const header = await deps.kernel.vmlinuxHeader(kernel, progress('header'));
-    run.ms.resolve = performance.now() - t;
-    t = performance.now();
-    emit({ kind: 'kernel', spec, phase: 'build', message: `building ${corpus.sources.length} files` });
-    built = await buildObjects(corpus.sources, {
-      vmlinuxHeader: header, includeDirs: opts.includeDirs ?? [], cflags: opts.cflags ?? [],
-      cache: opts.cacheDir ? new ObjectCache(opts.cacheDir) : undefined,
-      onProgress: (done, total, o) => emit({ kind: 'build', spec, done, total, source: display(o.source), ok: o.ok, cached: o.ok && o.cached }),
-    });
-    run.ms.build = performance.now() - t;
-  } else run.ms.resolve = performance.now() - t;
-  const objects: { object: string; source: string | null; file: string }[] = [];
-  for (const b of built) {
-    if (b.ok) {
-      objects.push({ object: display(b.source), source: b.source, file: b.object });
-      run.built[b.cached ? 'cached' : 'compiled']++;
-    } else {
-      run.built.failed++;
-      records.push(notLoaded(spec, kernel, display(b.source), b.source, null, `does not compile: ${b.error}`));
-    }
-  }
-  for (const o of corpus.objects) objects.push({ object: display(o), source: null, file: o });
-
   const pool = new GuestPool(deps.kernel, kernel, (n) => ({
     memoryMb: opts.memoryMb ?? 1024, cpus: opts.cpus ?? 1,
     bootTimeoutMs: (opts.bootTimeoutSec ?? 180) * 1000, requestTimeoutMs: (opts.loadTimeoutSec ?? 120) * 1000,
     consoleLog: opts.consoleDir ? join(opts.consoleDir, `${kernel.id}-console-${n}.log`) : undefined,
     onProgress: progress('boot'),
   }), (message) => emit({ kind: 'vm', spec, message }));
+  // Boot while the host builds: the first load waits for it (and gets its error, if any).
+  if (corpus.sources.length || corpus.objects.length) pool.prestart();
+
   try {
+    // Build against this kernel's own vmlinux.h.
+    let built: BuildOutcome[] = [];
+    if (corpus.sources.length) {
+      const header = await deps.kernel.vmlinuxHeader(kernel, progress('header'));
+      run.ms.resolve = performance.now() - t;
+      t = performance.now();
+      emit({ kind: 'kernel', spec, phase: 'build', message: `building ${corpus.sources.length} files` });
+      built = await buildObjects(corpus.sources, {
+        vmlinuxHeader: header, includeDirs: opts.includeDirs ?? [], cflags: opts.cflags ?? [],
+        cache: opts.cacheDir ? new ObjectCache(opts.cacheDir) : undefined,
+        onProgress: (done, total, o) => emit({ kind: 'build', spec, done, total, source: display(o.source), ok: o.ok, cached: o.ok && o.cached }),
+      });
+      run.ms.build = performance.now() - t;
+    } else run.ms.resolve = performance.now() - t;
+    const objects: { object: string; source: string | null; file: string }[] = [];
+    for (const b of built) {
+      if (b.ok) {
+        objects.push({ object: display(b.source), source: b.source, file: b.object });
+        run.built[b.cached ? 'cached' : 'compiled']++;
+      } else {
+        run.built.failed++;
+        records.push(notLoaded(spec, kernel, display(b.source), b.source, null, `does not compile: ${b.error}`));
+      }
+    }
+    for (const o of corpus.objects) objects.push({ object: display(o), source: null, file: o });
+
     let done = 0;
     for (const o of objects) {
       const mine = await runObject(deps, opts, spec, kernel, o, pool, run);

@@ -43,7 +43,7 @@ t.test('terminal summary: counts, then each difference with its evidence', async
   t.match(s, /\[expectation-differs\] .*c\.o:wrong_decl/);
   t.match(s, /why: +the kernel rejects the program; it declares __success/);
   t.match(s, /kernel: +reject {2}ref\.unreleased {2}at insn 9/);
-  t.match(s, /\[crash\] .*b\.o:boom[\s\S]*console:[\s\S]*BUG: fake/);
+  t.match(s, /\[crash\] .*b\.o:boom[\s\S]*guest console \(tail\):[\s\S]*BUG: fake/);
   t.match(s, /\[loader-error\] .*broken\.c/);
   t.notMatch(s, /\[agree\]/, 'agreements are only counted');
   t.match(formatSummary(result, { color: true }), /\x1b\[31m\[model-differs\]\x1b\[0m/);

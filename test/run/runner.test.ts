@@ -45,6 +45,15 @@ t.test('an unusable kernel is reported and the other kernels still run', async (
   t.equal(r.exitCode, 3);
 });
 
+t.test('a kernel that does not boot: a typed kernel error, other kernels keep their results', async (t) => {
+  const log: string[] = [];
+  const r = await runCorpusWith(fakeDeps(log), { kernels: ['debian:6.12', 'debian:bootfail'], paths: [join(dir, 'corpus', 'a.o')] });
+  t.equal(r.kernels[1]!.error, 'guest never reached the agent (fake)');
+  t.equal(r.records.length, 2);
+  t.equal(r.exitCode, 3);
+  t.same(log, ['boot', 'shutdown', 'boot-failed']);
+});
+
 t.test('all green: exit code 0', async (t) => {
   const r = await runCorpusWith(fakeDeps([]), { kernels: ['debian:6.12'], paths: [join(dir, 'corpus', 'a.o'), join(dir, 'corpus', 'd.o')], exclude: [] });
   t.equal(r.exitCode, 1, 'unsupported is not green');
