@@ -14,7 +14,13 @@ const ACK_WAIT_MS = 5000;
 
 function findPort(): string {
   const dir = '/sys/class/virtio-ports';
-  for (const p of readdirSync(dir)) {
+  let ports: string[];
+  try {
+    ports = readdirSync(dir);
+  } catch {
+    throw new Error(`${dir} is missing: this kernel has no virtio console driver (needs CONFIG_VIRTIO_CONSOLE and CONFIG_VIRTIO_PCI, =y or as modules)`);
+  }
+  for (const p of ports) {
     try {
       if (readFileSync(`${dir}/${p}/name`, 'utf8').trim() === PORT_NAME) return `/dev/${p}`;
     } catch { /* a port without a name */ }

@@ -2,7 +2,7 @@
 // lists, `apt-get download` it (never installed), keep only its vmlinuz, cached by the
 // exact package version. I/O adapter around apt-cache / apt-get / dpkg-deb.
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile, copyFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { cacheDir, publishDir } from './cache.js';
@@ -88,10 +88,11 @@ export async function resolveDebianKernel(spec: string, version: string, onProgr
     throw new KernelError(spec, `no Debian package linux-image-${version}*-amd64 (apt offers: ${have})`,
       `run 'apt-get update' (bookworm-security/bookworm-backports carry 6.12), or pick one of the versions apt offers`);
   }
-  const key = `debian-${pkg.name.replace(/^linux-image-/, '')}_${pkg.version}`.replace(/[^A-Za-z0-9._+~-]/g, '_');
+  // -v2: entries since the agent modules are kept (modules.json).
+  const key = `debian-${pkg.name.replace(/^linux-image-/, '')}_${pkg.version}-v2`.replace(/[^A-Za-z0-9._+~-]/g, '_');
   const dir = join(kernelsDir, key);
-  const image = (): KernelImage => ({ spec, bzImage: join(dir, 'bzImage'), id: `debian-${upstreamVersion(pkg.version)}`, version: upstreamVersion(pkg.version) });
-  if (existsSync(join(dir, 'bzImage'))) return image();
+  const image = async (): Promise<KernelImage> => ({ spec, bzImage: join(dir, 'bzImage'), id: `debian-${upstreamVersion(pkg.version)}`, version: upstreamVersion(pkg.version), modules: await modulesOf(dir) });
+  if (existsSync(join(dir, 'bzImage')) && existsSync(join(dir, 'modules.json'))) return image();
 
   onProgress?.(`downloading ${pkg.name} ${pkg.version}`);
   await publishDir(dir, async (tmp) => {
@@ -101,15 +102,18 @@ export async function resolveDebianKernel(spec: string, version: string, onProgr
       throw new KernelError(spec, `apt-get download ${pkg.name}=${pkg.version} failed: ${dl.stderr.trim().split('\n').at(-1) ?? ''}`,
         'check network access to the Debian archive, then apt-get update');
     }
-    // Only /boot from the package's data: its ~100 MB of modules are not needed (the guest loads none).
-    const x = await execa('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --wildcards "./boot/vmlinuz-*" "./boot/config-*"', 'sh', join(tmp, deb), tmp], { reject: false });
+    // Only /boot and the agent channel's modules: the package's other ~100 MB of modules are not needed.
+    const x = await execa('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --wildcards "./boot/vmlinuz-*" "./boot/config-*" "./lib/modules/*/kernel/drivers/virtio/virtio*.ko*" "./lib/modules/*/kernel/drivers/char/virtio_console.ko*"', 'sh', join(tmp, deb), tmp], { reject: false });
     const boot = join(tmp, 'boot');
     const vmlinuz = existsSync(boot) ? (await readdir(boot)).find((f) => f.startsWith('vmlinuz-')) : undefined;
-    if (x.exitCode !== 0 || !vmlinuz) throw new KernelError(spec, `no vmlinuz in ${deb}: ${x.stderr.trim()}`, 'the package may be damaged: delete it and retry');
+    // tar exits non-zero when a pattern matches nothing (6.12 builds virtio in): judge by what came out.
+    if (!vmlinuz) throw new KernelError(spec, `no vmlinuz in ${deb}: ${x.stderr.trim()}`, 'the package may be damaged: delete it and retry');
     await copyFile(join(boot, vmlinuz), join(tmp, 'bzImage'));
     const config = (await readdir(boot)).find((f) => f.startsWith('config-'));
     if (config) await copyFile(join(boot, config), join(tmp, 'config'));
-    await execa('rm', ['-rf', boot, join(tmp, deb)]);
+    const modules = await keepAgentModules(join(tmp, 'lib'), join(tmp, 'modules'));
+    await execa('rm', ['-rf', boot, join(tmp, 'lib'), join(tmp, deb)]);
+    await writeFile(join(tmp, 'modules.json'), JSON.stringify(modules) + '\n');
     await writeFile(join(tmp, 'meta.json'), JSON.stringify({ package: pkg.name, version: pkg.version }, null, 2));
   });
   return image();
@@ -121,12 +125,78 @@ async function newestCached(kernelsDir: string, version: string): Promise<Kernel
     if (!d.startsWith('debian-') || d.includes('.tmp-')) continue;
     try {
       const meta = JSON.parse(await readFile(join(kernelsDir, d, 'meta.json'), 'utf8')) as { package: string; version: string };
-      if (existsSync(join(kernelsDir, d, 'bzImage'))) entries.push({ dir: d, pkg: { name: meta.package, version: meta.version } });
+      if (existsSync(join(kernelsDir, d, 'bzImage')) && existsSync(join(kernelsDir, d, 'modules.json'))) entries.push({ dir: d, pkg: { name: meta.package, version: meta.version } });
     } catch { /* not ours */ }
   }
   const best = pickPackage(entries.map((e) => e.pkg), version);
   const hit = best && entries.find((e) => e.pkg === best);
   if (!hit) return null;
   const up = upstreamVersion(hit.pkg.version);
-  return { spec: `debian:${version}`, bzImage: join(kernelsDir, hit.dir, 'bzImage'), id: `debian-${up}`, version: up };
+  return { spec: `debian:${version}`, bzImage: join(kernelsDir, hit.dir, 'bzImage'), id: `debian-${up}`, version: up, modules: await modulesOf(join(kernelsDir, hit.dir)) };
+}
+
+/**
+ * The agent talks over a virtio-serial port. 6.12 builds virtio and virtio_console in;
+ * 6.1 ships them as modules, so the guest must insmod them, in dependency order.
+ */
+export const AGENT_MODULES = ['virtio', 'virtio_ring', 'virtio_pci_modern_dev', 'virtio_pci_legacy_dev', 'virtio_pci', 'virtio_console'];
+
+async function keepAgentModules(libDir: string, outDir: string): Promise<string[]> {
+  if (!existsSync(libDir)) return [];
+  const found = new Map<string, string>();
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      if (e.isDirectory()) await walk(join(d, e.name));
+      else found.set(e.name.replace(/\.ko(\.[a-z]+)?$/, ''), join(d, e.name));
+    }
+  };
+  await walk(libDir);
+  const kept: string[] = [];
+  for (const m of AGENT_MODULES) {
+    const src = found.get(m);
+    if (!src) continue; // built in
+    if (!src.endsWith('.ko')) throw new Error(`compressed module ${src}: not supported yet`);
+    await mkdir(outDir, { recursive: true });
+    await copyFile(src, join(outDir, `${m}.ko`));
+    kept.push(`${m}.ko`);
+  }
+  return kept;
+}
+
+async function modulesOf(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = JSON.parse(await readFile(join(dir, 'modules.json'), 'utf8')) as string[];
+  } catch {
+    return [];
+  }
+  const mods = await Promise.all(names.map(async (n) => ({ name: n.replace(/\.ko$/, ''), path: join(dir, 'modules', n), depends: modinfoDepends(await readFile(join(dir, 'modules', n))) })));
+  return orderByDepends(mods).map((m) => m.path);
+}
+
+/** The "depends=a,b" entry of a module's .modinfo (NUL-separated key=value strings). */
+export function modinfoDepends(ko: Uint8Array): string[] {
+  const text = Buffer.from(ko.buffer, ko.byteOffset, ko.byteLength).toString('latin1');
+  const m = /\0depends=([^\0]*)\0/.exec(text);
+  return m && m[1] ? m[1].split(',').filter(Boolean) : [];
+}
+
+/** Dependencies first (insmod has no modprobe to resolve them); unknown dependencies are assumed built in. */
+export function orderByDepends<T extends { name: string; depends: string[] }>(mods: T[]): T[] {
+  const byName = new Map(mods.map((m) => [m.name, m]));
+  const out: T[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (m: T): void => {
+    if (state.get(m.name) === 'done') return;
+    if (state.get(m.name) === 'visiting') throw new Error(`module dependency cycle at ${m.name}`);
+    state.set(m.name, 'visiting');
+    for (const d of m.depends) {
+      const dep = byName.get(d);
+      if (dep) visit(dep);
+    }
+    state.set(m.name, 'done');
+    out.push(m);
+  };
+  mods.forEach(visit);
+  return out;
 }

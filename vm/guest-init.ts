@@ -9,6 +9,10 @@ export const INIT_SCRIPT = `#!/bin/busybox sh
 /bin/busybox mount -t devtmpfs devtmpfs /dev
 /bin/busybox mount -t tmpfs tmpfs /tmp
 export PATH=/bin:/usr/bin HOME=/tmp
+# The agent channel's drivers when this kernel has them as modules (numbered: dependency order).
+for m in ${AGENT_DIR}/modules/*.ko; do
+  [ -e "$m" ] && { /bin/busybox insmod "$m" || echo "bpf-verdict: insmod $m failed"; }
+done
 echo "bpf-verdict: starting agent"
 ${'$'}{NODE:-/usr/bin/node} --max-old-space-size=1024 ${AGENT_DIR}/harness/agent.js
 echo "bpf-verdict: agent exited with status $?"

@@ -3,8 +3,8 @@
 // Cached under <cache>/images/<hash of inputs>/ and rebuilt only when an input changes.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { dirname, join, posix } from 'node:path';
+import { readdir, rm } from 'node:fs/promises';
+import { basename, dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { finished } from 'node:stream/promises';
 import { execa } from 'execa';
@@ -16,6 +16,7 @@ import { AGENT_DIR, INIT_SCRIPT } from './guest-init.js';
 const FORMAT = 1; // bump when the layout changes
 const BUSYBOX = '/bin/busybox';
 const SMALL_FILE = 1 << 20;
+const KEEP_IMAGES = 4;
 
 /** One file of the image: copied from the host, or generated. */
 export type ImageFile =
@@ -44,7 +45,7 @@ async function ldd(file: string): Promise<string[]> {
   return parseLdd(r.stdout);
 }
 
-export async function imageFiles(addonPath: string): Promise<ImageFile[]> {
+export async function imageFiles(addonPath: string, modules: string[] = []): Promise<ImageFile[]> {
   const node = process.execPath;
   const files: ImageFile[] = [
     { guest: '/init', content: Buffer.from(INIT_SCRIPT), mode: 0o755 },
@@ -59,6 +60,7 @@ export async function imageFiles(addonPath: string): Promise<ImageFile[]> {
   for (const f of (await readdir(agentDir)).filter((f) => f.endsWith('.js')).sort()) {
     files.push({ guest: `${AGENT_DIR}/harness/${f}`, host: join(agentDir, f), mode: 0o644 });
   }
+  modules.forEach((m, i) => files.push({ guest: `${AGENT_DIR}/modules/${i}-${basename(m)}`, host: m, mode: 0o644 }));
   const libs = new Set([...(await ldd(node)), ...(await ldd(addonPath))]);
   for (const lib of [...libs].sort()) files.push({ guest: lib, host: lib, mode: 0o755 });
   return files;
@@ -89,15 +91,26 @@ export function parentDirs(paths: string[]): string[] {
   return [...dirs].sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
 }
 
-export async function buildGuestImage(opts: { addonPath: string; onProgress?: (msg: string) => void }): Promise<GuestImage> {
-  const files = await imageFiles(opts.addonPath);
+export async function buildGuestImage(opts: { addonPath: string; modules?: string[]; onProgress?: (msg: string) => void }): Promise<GuestImage> {
+  const files = await imageFiles(opts.addonPath, opts.modules);
   const hash = imageHash(files);
   const dir = join(await cacheDir('images'), hash);
   const path = join(dir, 'initramfs.cpio');
   if (existsSync(path)) return { path, hash, files: files.length, bytes: statSync(path).size };
   opts.onProgress?.(`building guest image ${hash} (${files.length} files)`);
   await publishDir(dir, async (tmp) => writeImage(join(tmp, 'initramfs.cpio'), files));
+  await pruneImages(dirname(dir), KEEP_IMAGES);
   return { path, hash, files: files.length, bytes: statSync(path).size };
+}
+
+/**
+ * Each image is ~105 MB and every agent rebuild makes a new one: keep the newest few.
+ * (A QEMU still running from a removed image is unaffected: Linux keeps the open file.)
+ */
+async function pruneImages(imagesDir: string, keep: number): Promise<void> {
+  const dirs = (await readdir(imagesDir)).filter((d) => !d.includes('.tmp-')).map((d) => join(imagesDir, d));
+  const byAge = dirs.map((d) => ({ d, t: statSync(d).mtimeMs })).sort((a, b) => b.t - a.t);
+  for (const { d } of byAge.slice(keep)) await rm(d, { recursive: true, force: true });
 }
 
 async function writeImage(out: string, files: ImageFile[]): Promise<void> {

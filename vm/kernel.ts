@@ -14,6 +14,8 @@ export interface KernelImage {
   bzImage: string;
   id: string;           // cache key, e.g. debian-6.12.117
   version?: string;
+  /** Modules the guest must insmod (in order) for the agent channel: virtio_console & co when not built in. */
+  modules?: string[];
 }
 
 export interface ResolveOptions { onProgress?: (msg: string) => void }

@@ -84,7 +84,7 @@ export class GuestVm {
     const progress = opts.onProgress ?? (() => {});
     const addon = findAddon();
     if (!addon) throw new GuestImageError('the libbpf addon is not built', 'run: bash scripts/setup.sh');
-    const image = await buildGuestImage({ addonPath: addon, onProgress: progress });
+    const image = await buildGuestImage({ addonPath: addon, modules: opts.kernel.modules, onProgress: progress });
     const bootTimeoutMs = opts.bootTimeoutMs ?? (accel === 'kvm' ? 60_000 : 300_000);
     const requestTimeoutMs = opts.requestTimeoutMs ?? (accel === 'kvm' ? 120_000 : 600_000);
     const runDir = await mkdtemp(join(tmpdir(), 'bpf-verdict-vm-'));

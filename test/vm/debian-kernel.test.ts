@@ -36,3 +36,21 @@ Version: 6.12.57-1~deb12u1
   t.equal(pickPackage(pkgs, '6.1'), null);
   t.equal(upstreamVersion('6.12.117-1~deb12u1'), '6.12.117');
 });
+
+t.test('modules are inserted dependencies first, as .modinfo says (Debian 6.1 virtio set)', async (t) => {
+  const { modinfoDepends, orderByDepends } = await import('../../vm/debian-kernel.js');
+  t.same(modinfoDepends(Buffer.from('\0license=GPL\0depends=virtio,virtio_ring\0retpoline=Y\0')), ['virtio', 'virtio_ring']);
+  t.same(modinfoDepends(Buffer.from('\0depends=\0')), []);
+  // depends= values recorded from linux-image-6.1.0-56-amd64's modules.
+  const mods = [
+    { name: 'virtio', depends: ['virtio_ring'] },
+    { name: 'virtio_ring', depends: [] },
+    { name: 'virtio_pci_modern_dev', depends: [] },
+    { name: 'virtio_pci_legacy_dev', depends: [] },
+    { name: 'virtio_pci', depends: ['virtio_ring', 'virtio_pci_modern_dev', 'virtio_pci_legacy_dev', 'virtio'] },
+    { name: 'virtio_console', depends: ['virtio', 'virtio_ring'] },
+  ];
+  const order = orderByDepends(mods).map((m) => m.name);
+  for (const m of mods) for (const d of m.depends) t.ok(order.indexOf(d) < order.indexOf(m.name), `${d} before ${m.name}`);
+  t.throws(() => orderByDepends([{ name: 'a', depends: ['b'] }, { name: 'b', depends: ['a'] }]), /cycle/);
+});
