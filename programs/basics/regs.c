@@ -89,4 +89,15 @@ __naked int return_pointer(void)
 		      "exit;" ::: __clobber_all);
 }
 
+SEC("tc")
+__description("cfg: an instruction no path reaches")
+__failure __msg("unreachable insn 2")
+__naked int unreachable_insn(void)
+{
+	asm volatile ("r0 = 0;"
+		      "goto +1;"
+		      "r0 = 1;"
+		      "exit;" ::: __clobber_all);
+}
+
 BPF_VERDICT_LICENSE;

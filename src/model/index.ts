@@ -7,6 +7,7 @@ import { MODELLED_PROG_TYPES } from './ctx.js';
 import { graphHooks, graphPrecheck } from './graph/index.js';
 import type { GraphHooks } from './hooks.js';
 import { makeEnv, verifyProgram } from './interp/explore.js';
+import { checkCfg, checkSubprogs } from './interp/cfg.js';
 import { getProfile } from './profiles.js';
 
 export interface ModelProgramResult extends ModelResult {
@@ -30,8 +31,9 @@ export function modelProgram(obj: BpfObject, prog: BpfProgram, opts: ModelOption
     return finish({ verdict: 'unsupported', rule: 'model.unsupported.prog_type', insn: null, message: `unsupported: program type ${prog.progType} (section ${prog.section})`, stateAt: null, insnProcessed: 0 });
   }
   try {
-    // checks made while resolving ld_imm64, before the walk (check_map_prog_compatibility)
-    const pre = opts.hooks ? null : graphPrecheck(obj, prog);
+    // before the walk, in bpf_check's order: check_subprogs, resolve_pseudo_ldimm64
+    // (check_map_prog_compatibility: graph precheck), check_cfg
+    const pre = checkSubprogs(prog) ?? (opts.hooks ? null : graphPrecheck(obj, prog)) ?? checkCfg(prog);
     if (pre) return finish({ verdict: pre.kind, rule: pre.rule, insn: pre.insn, message: pre.message, stateAt: null, insnProcessed: 0 });
     const env = makeEnv(obj, prog, profile, opts.hooks ?? graphHooks, !!opts.trace);
     const w = verifyProgram(env);

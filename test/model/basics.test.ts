@@ -25,6 +25,7 @@ const EXACT: Record<string, { rule: string; insn: number; message: string }> = {
   var_index_off_by_one: { rule: 'map.max_outside', insn: 11, message: 'R0 max value is outside of the allowed memory range' },
   var_index_unchecked: { rule: 'map.unbounded', insn: 10, message: 'R0 unbounded memory access, make sure to bounds check any such access' },
   map_arg_scalar: { rule: 'call.arg_type', insn: 3, message: 'R1 type=scalar expected=map_ptr' },
+  unreachable_insn: { rule: 'cfg.unreachable', insn: 2, message: 'unreachable insn 2' },
   self_loop: { rule: 'cfg.infinite_loop', insn: 1, message: 'infinite loop detected at insn 1' },
   tc_write_len: { rule: 'ctx.invalid_access', insn: 1, message: 'invalid bpf_context access off=0 size=4' },
   tc_read_past_end: { rule: 'ctx.invalid_access', insn: 0, message: 'invalid bpf_context access off=256 size=4' },

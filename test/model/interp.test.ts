@@ -59,9 +59,16 @@ t.test('the pending-branch limit', async (t) => {
 });
 
 t.test('a state that repeats exactly on a back-edge is an infinite loop', async (t) => {
-  const [r] = modelObject(object([mov(0, 0), ja(-1), exit()]));
+  const [r] = modelObject(object([mov(0, 0), jeq(0, 0, -1), exit()]));
   t.same({ verdict: r!.verdict, rule: r!.rule, insn: r!.insn, message: r!.message },
     { verdict: 'reject', rule: 'cfg.infinite_loop', insn: 1, message: 'infinite loop detected at insn 1' });
+});
+
+t.test('control-flow checks before the walk (check_subprogs, check_cfg)', async (t) => {
+  const msg = (raw: RawInsn[]) => modelObject(object(raw))[0]!.message;
+  t.equal(msg([mov(0, 0), ja(-1), exit()]), 'unreachable insn 2');
+  t.equal(msg([mov(0, 0), ja(5), exit()]), 'jump out of range from insn 1 to 7');
+  t.equal(msg([mov(0, 0), exit(), mov(0, 1)]), 'last insn is not an exit or jmp');
 });
 
 t.test('a copy of an unknown scalar shares a fresh id (assign_scalar_id_before_mov)', async (t) => {

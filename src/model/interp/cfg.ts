@@ -1,0 +1,60 @@
+// Checks the kernel makes on the control-flow graph before it walks anything:
+// check_subprogs (jumps stay inside their function, a function ends in exit or goto) and
+// check_cfg (every instruction reachable from the entry, through calls and callback addresses).
+// Privileged loads may have back-edges (bounded loops), so those are not refused here.
+import type { Insn } from '../../bpf/insn.js';
+import { PSEUDO } from '../../bpf/opcode.js';
+import type { BpfProgram } from '../../object/types.js';
+import { reject, type Finding } from '../finding.js';
+import { CORE } from '../rules/core.js';
+
+/** Successors of instruction t (visit_insn / visit_func_call_insn). */
+function successors(insn: Insn, t: number): number[] {
+  switch (insn.kind) {
+    case 'exit': return [];
+    case 'ja': return [t + 1 + insn.offset];
+    case 'jmp': case 'may_goto': return [t + 1, t + 1 + insn.off];
+    case 'call': return insn.target === 'subprog' ? [t + 1, t + 1 + insn.imm] : [t + 1];
+    case 'ld_imm64': return insn.pseudo === PSEUDO.FUNC ? [t + 2, t + 1 + insn.imm] : [t + 2];
+    default: return [t + 1];
+  }
+}
+
+/** check_subprogs: "jump out of range from insn %d to %d", "last insn is not an exit or jmp". */
+export function checkSubprogs(prog: BpfProgram): Finding | null {
+  const funcs = [...prog.funcs].sort((a, b) => a.start - b.start);
+  for (const f of funcs) {
+    for (let i = f.start; i < f.end; i++) {
+      const insn = prog.insns[i]!;
+      if (insn.kind === 'jmp' || insn.kind === 'ja' || insn.kind === 'may_goto') {
+        const off = insn.kind === 'ja' ? i + 1 + insn.offset : i + 1 + insn.off;
+        if (off < f.start || off >= f.end) return reject(CORE.jumpOutOfRange, i, i, off);
+      }
+    }
+    const last = prog.insns[f.end - 1];
+    if (!last || (last.kind !== 'exit' && last.kind !== 'ja')) return reject(CORE.lastInsn, f.end - 1);
+  }
+  return null;
+}
+
+/** check_cfg: depth-first from insn 0; any instruction never reached is refused. */
+export function checkCfg(prog: BpfProgram): Finding | null {
+  const n = prog.insns.length;
+  const seen = new Uint8Array(n);
+  const stack = [0];
+  seen[0] = 1;
+  while (stack.length) {
+    const t = stack.pop()!;
+    for (const w of successors(prog.insns[t]!, t)) {
+      if (w < 0 || w >= n) return reject(CORE.jumpOutOfRange, t, t, w);
+      if (!seen[w]) { seen[w] = 1; stack.push(w); }
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const insn = prog.insns[i]!;
+    if (insn.kind === 'ld_imm64_hi') continue;
+    if (!seen[i]) return reject(CORE.unreachable, i, i);
+    if (insn.kind === 'ld_imm64' && seen[i + 1]) return reject({ ...CORE.unreachable, id: 'cfg.jump_into_ldimm64', format: 'jump into the middle of ldimm64 insn %d' }, i, i);
+  }
+  return null;
+}
