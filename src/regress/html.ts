@@ -32,7 +32,7 @@ export function regressHtml(d: HtmlInput): string {
     const cls = r.flagged ? 'flagged' : r.changed ? 'changed' : 'same';
     const agrees = r.model_agrees === null ? 'n/a' : r.model_agrees ? 'yes' : 'no';
     const logs = [['base', d.base], ['head', d.head]].map(([label, spec]) =>
-      `<details><summary>${label} log (${esc(spec!)})</summary><pre>${esc(logOf(d.records, spec!, r))}</pre></details>`).join('');
+      `<details><summary>${label} kernel's verifier log</summary><pre>${esc(logOf(d.records, spec!, r))}</pre></details>`).join('');
     return `<tr class="${cls}" id="p${i}"><td><code>${esc(name)}</code><br><small>${esc(r.section ?? '')}</small></td>`
       + `<td>${r.change ? `<b>${esc(r.change)}</b>` : '-'}</td>${side(r.base)}${side(r.head)}${side(r.model)}`
       + `<td class="a-${agrees}">${agrees}</td><td>${esc(r.expected ?? '-')}${r.expectation_ok === false ? ' <b>(violated)</b>' : ''}</td></tr>`
@@ -42,14 +42,16 @@ export function regressHtml(d: HtmlInput): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>bpf-verdict regress: ${esc(d.base)} -> ${esc(d.head)}</title>
 <style>
-body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}
+body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}h1{font-size:1.4em}dl.specs dd{font-family:monospace;word-break:break-all;margin:0 0 .4em 1.5em}
+td:nth-child(2){white-space:nowrap}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.35em .5em;vertical-align:top;text-align:left}
 tr.flagged>td:first-child{border-left:4px solid #c0392b}tr.changed>td:first-child{border-left:4px solid #e6a700}
 tr.logs td{border-bottom:2px solid #bbb;padding-top:0}pre{white-space:pre-wrap;font-size:12px;background:#f6f6f6;padding:.5em;max-height:30em;overflow:auto}
 .v-accept b{color:#1e7b34}.v-reject b{color:#a12}.a-no{color:#c0392b;font-weight:bold}.a-yes{color:#1e7b34}
 .summary span{display:inline-block;margin-right:1.5em}
 </style></head><body>
-<h1>Regress: <code>${esc(d.base)}</code> → <code>${esc(d.head)}</code></h1>
+<h1>Regress: base → head kernel</h1>
+<dl class="specs"><dt>base</dt><dd>${esc(d.base)}</dd><dt>head</dt><dd>${esc(d.head)}</dd></dl>
 <p class="summary"><span>${s.programs} programs</span><span>${s.changed} changed</span><span>${s.modelAgreesWithChange} changes the model agrees with</span><span><b>${s.flagged} flagged</b> (head disagrees with the model or a declared expectation)</span></p>
 <p><small>generated ${esc(d.generatedAt)} by bpf-verdict regress</small></p>
 <table><thead><tr><th>program</th><th>change</th><th>base kernel</th><th>head kernel</th><th>model</th><th>model agrees with head</th><th>declared</th></tr></thead>

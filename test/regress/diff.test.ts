@@ -91,6 +91,6 @@ t.test('reports: JSON lines carry the promised fields; table lists changes; HTML
   t.match(formatSummary(summarize(rows), base, head), /4 programs, 3 changed .*1 flagged/);
   const html = regressHtml({ base, head, rows, summary: summarize(rows), records, generatedAt: 'now' });
   t.match(html, /invalid mem access &#39;scalar&#39;/);
-  t.match(html, /log of use_after_unlock on src:\/t\+p\.patch/);
+  t.match(html, /head kernel's verifier log<\/summary><pre>log of use_after_unlock on src:\/t\+p\.patch/);
   t.notMatch(html, /<script/);
 });
