@@ -4,11 +4,17 @@
 import { InputError } from '../errors.js';
 import { Btf, type BtfType } from '../btf/types.js';
 import { STT, type ElfFile } from '../elf/reader.js';
+import { kconfigLayout } from './kconfig.js';
 
 export function fixupDatasecs(btf: Btf, elf: ElfFile, file: string): Btf {
   let changed = false;
+  const kconfig = kconfigLayout(btf);
   const types = btf.types.map((t): BtfType => {
     if (t.kind !== 'datasec') return t;
+    if (t.name === '.kconfig' && kconfig) {
+      changed = true;
+      return { ...t, size: kconfig.size, vars: t.vars.map((vi) => ({ ...vi, offset: kconfig.vars.get(btf.get(vi.type).name)?.offset ?? vi.offset })) };
+    }
     // .ksyms lists extern kfuncs/ksyms: no ELF section, libbpf handles it separately.
     if (t.name === '.ksyms' || t.name === '.kconfig') return t;
     const sec = elf.section(t.name);

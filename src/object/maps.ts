@@ -5,6 +5,7 @@ import { InputError } from '../errors.js';
 import type { Btf } from '../btf/types.js';
 import { SHF, SHT, type ElfFile, type ElfSection } from '../elf/reader.js';
 import type { BpfMap } from './types.js';
+import { kconfigLayout } from './kconfig.js';
 
 export const BPF_MAP_TYPE_ARRAY = 2;
 
@@ -22,9 +23,14 @@ export function dataSectionKind(s: ElfSection): 'data' | 'rodata' | 'bss' | null
   return null;
 }
 
-/** Global-data maps, in section order. */
+/** Global-data maps, in section order, then ".kconfig" when the object has __kconfig externs. */
 export function readDataMaps(elf: ElfFile, btf: Btf | null): PlacedMap[] {
   const out: PlacedMap[] = [];
+  const kconfig = kconfigLayout(btf);
+  const kmap = (): PlacedMap[] => kconfig ? [{
+    shndx: -1, offset: 0,
+    map: { name: '.kconfig', kind: 'datasec', section: '.kconfig', mapType: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: kconfig.size, maxEntries: 1, keyTypeId: null, valueTypeId: btf!.find('.kconfig', 'datasec')!.id },
+  }] : [];
   for (const s of elf.sections) {
     if (!dataSectionKind(s)) continue;
     const sec = btf?.find(s.name, 'datasec') ?? null;
@@ -36,7 +42,7 @@ export function readDataMaps(elf: ElfFile, btf: Btf | null): PlacedMap[] {
       },
     });
   }
-  return out;
+  return [...out, ...kmap()];
 }
 
 /** BTF-defined maps of the .maps section. Throws InputError for a definition libbpf would reject. */

@@ -31,6 +31,13 @@ export function sectionRelocs(elf: ElfFile, sec: ElfSection, code: DataView, btf
     const code_ = code.getUint8(rel.offset);
     const src = code.getUint8(rel.offset + 1) >> 4;
     if (code_ !== CALL && code_ !== LD_IMM64) fail(`instruction code 0x${code_.toString(16)} cannot be relocated`);
+    const kcfg = sym.shndx === SHN_UNDEF && code_ === LD_IMM64 ? maps.find((p) => p.map.section === '.kconfig') : undefined;
+    if (kcfg) {
+      // libbpf: RELO_EXTERN_LD64 of an EXT_KCFG extern loads &.kconfig[data_off] (map value).
+      const ds = btf?.get(kcfg.map.valueTypeId!);
+      const vi = ds?.kind === 'datasec' ? ds.vars.find((x) => btf!.get(x.type).name === sym.name) : undefined;
+      if (vi) { out.set(idx, { type: 'data', map: kcfg.map, symOff: vi.offset }); continue; }
+    }
     if (sym.shndx === SHN_UNDEF) {
       const fn = btf?.findAll(sym.name).find((t) => t.kind === 'func') ?? null;
       out.set(idx, code_ === CALL ? { type: 'extern_call', name: sym.name, btfTypeId: fn ? fn.id : null } : { type: 'extern_ld', name: sym.name });

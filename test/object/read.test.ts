@@ -119,6 +119,14 @@ t.test('maps, global data, externs and CO-RE references', async (t) => {
   const ksym = [...sys.relocs.entries()].find(([, r]) => r.kind === 'ksym');
   t.equal(ksym?.[1].kind === 'ksym' && ksym[1].name, 'bpf_prog_active');
   t.match(sys.insns[ksym![0]], { kind: 'ld_imm64', pseudo: 3 }, 'typed ksym is BPF_PSEUDO_BTF_ID');
+  // __kconfig externs: offsets as libbpf lays them out (checked against libbpf's own debug output,
+  // "extern (kcfg) #N: ... off X, name Y": CONFIG_BIG 0, CONFIG_HZ 8, LINUX_KERNEL_VERSION 12, CONFIG_BAR 16).
+  t.match(byName['.kconfig'], { kind: 'datasec', mapType: 2, valueSize: 19, maxEntries: 1 });
+  const tp = prog(o, 'tp_prog');
+  const kcfg = [...tp.relocs.values()].flatMap((r) => r.kind === 'map_value' && r.map.name === '.kconfig' ? [r.offset] : []).sort((a, b) => a - b);
+  t.same(kcfg, [0, 8, 12, 16], '.kconfig loads at libbpf\'s offsets');
+  const kds = o.btf!.get(byName['.kconfig']!.valueTypeId!);
+  if (kds.kind === 'datasec') t.same(kds.vars.map((v) => [o.btf!.get(v.type).name, v.offset]).sort(), [['CONFIG_BAR', 16], ['CONFIG_BIG', 0], ['CONFIG_HZ', 8], ['LINUX_KERNEL_VERSION', 12]]);
   const fentry = prog(o, 'fentry_prog');
   t.ok([...fentry.relocs.values()].some((r) => r.kind === 'core' && r.accessStr === '0:1' && r.relo === 0), 'field offset CO-RE relocation');
   const srcLine = readFileSync(join(FIXTURE_SRC, 'graph.c'), 'utf8').split('\n').findIndex((l) => l.startsWith('int push(')) + 1;
