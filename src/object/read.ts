@@ -157,7 +157,8 @@ function assemble(btf: Btf | null, ext: BtfExt | null, mainCs: CodeSection, main
             relocs.set(idx, { kind: 'kfunc', name: relo.name, btfTypeId: relo.btfTypeId });
             break;
           case 'extern_ld':
-            out[at + 1] = (out[at + 1]! & 0x0f) | (PSEUDO.BTF_ID << 4);
+            // Typed ksyms become BPF_PSEUDO_BTF_ID; typeless ones (`extern const void x __ksym`) a plain address.
+            if (relo.typed) out[at + 1] = (out[at + 1]! & 0x0f) | (PSEUDO.BTF_ID << 4);
             relocs.set(idx, { kind: 'ksym', name: relo.name });
             break;
         }

@@ -14,7 +14,7 @@ export type SecReloc =
   | { type: 'map'; map: BpfMap }                                   // RELO_LD64
   | { type: 'data'; map: BpfMap; symOff: number }                  // RELO_DATA
   | { type: 'extern_call'; name: string; btfTypeId: number | null } // RELO_EXTERN_CALL (kfunc)
-  | { type: 'extern_ld'; name: string };                           // RELO_EXTERN_LD64 (ksym variable)
+  | { type: 'extern_ld'; name: string; typed: boolean };           // RELO_EXTERN_LD64 (ksym variable; typeless = `const void`)
 
 const CALL = 0x85, LD_IMM64 = 0x18;
 
@@ -40,7 +40,10 @@ export function sectionRelocs(elf: ElfFile, sec: ElfSection, code: DataView, btf
     }
     if (sym.shndx === SHN_UNDEF) {
       const fn = btf?.findAll(sym.name).find((t) => t.kind === 'func') ?? null;
-      out.set(idx, code_ === CALL ? { type: 'extern_call', name: sym.name, btfTypeId: fn ? fn.id : null } : { type: 'extern_ld', name: sym.name });
+      if (code_ === CALL) { out.set(idx, { type: 'extern_call', name: sym.name, btfTypeId: fn ? fn.id : null }); continue; }
+      const v = btf?.findAll(sym.name).find((t) => t.kind === 'var');
+      const typed = !!v && v.kind === 'var' && btf!.resolve(v.type).kind !== 'void';
+      out.set(idx, { type: 'extern_ld', name: sym.name, typed });
       continue;
     }
     if (code_ === CALL) {
