@@ -119,8 +119,16 @@ export const command: Command = {
     const withObject = objects.length > 1;
     const rows: KernelResult[] = [];
     await withVm(kernel, { memoryMb, cpus, bootTimeoutMs, requestTimeoutMs: timeoutMs, consoleLog: v['console-log'], onProgress: progress }, async (vm) => {
-      for (const input of inputs) {
-        const results = await vm.loadObject(input.bytes, { object: input.path, programs: programs.length ? programs : undefined, logLevel });
+      // The agent loads side by side (one per vCPU): keep two requests in flight, print in order.
+      const pending = inputs.map(() => null as Promise<KernelResult[]> | null);
+      const start = (i: number) => {
+        if (i < inputs.length) pending[i] = vm.loadObject(inputs[i]!.bytes, { object: inputs[i]!.path, programs: programs.length ? programs : undefined, logLevel });
+      };
+      start(0);
+      start(1);
+      for (let i = 0; i < inputs.length; i++) {
+        const results = await pending[i]!;
+        start(i + 2);
         if (v.json) {
           for (const r of results) process.stdout.write(JSON.stringify(r) + '\n');
         } else if (v.log) {
