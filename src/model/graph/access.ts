@@ -120,6 +120,7 @@ export function mapValueAccess(ctx: HookCtx, a: MemAccess): HookResult {
 /** check_map_kptr_access(): loads give a maybe-NULL RCU (or untrusted) pointer; stores are restricted. */
 function kptrAccess(ctx: HookCtx, a: MemAccess, f: BtfField): HookResult {
   if (a.atomic) return found(fail(ctx, 'graph.kptr.bad_mode'));
+  if (f.kptr?.kernel) return found(unsupported(`access to a kernel-object kptr (struct ${f.kptr.name})`, ctx.insnIdx, 'model.unsupported.kptr'));
   const referenced = f.type === 'kptr_ref' || f.type === 'kptr_percpu';
   if (a.write && referenced) return found(fail(ctx, 'graph.kptr.store_referenced'));
   if (!a.write) {

@@ -5,7 +5,18 @@
 // then verified with no program BTF / a map without record: that is what this context records.
 import type { BpfMap, BpfObject } from '../../object/types.js';
 import { T, F, baseType, typeIsPtrAllocObj, type RegState } from '../state.js';
-import { mapRecord, structMetas, type BtfRecord, type RecordError } from './records.js';
+import { mapRecord, structMetas, type BtfRecord, type KernelTypes, type RecordError } from './records.js';
+import { VMLINUX_612_STRUCTS } from './vmlinux-6.12.js';
+
+// Kernel structs with a registered kptr destructor in 6.12 (register_btf_id_dtor_kfuncs callers:
+// helpers.c, cpumask.c, crypto.c, net/bpf/test_run.c).
+const DTOR_612 = new Set(['task_struct', 'cgroup', 'bpf_cpumask', 'bpf_crypto_ctx', 'prog_test_ref_kfunc', 'prog_test_member']);
+let names612: Set<string> | null = null;
+/** The 6.12 kernel's struct names (the model's graph rules are 6.12's; see index.ts). */
+export const kernelTypes612: KernelTypes = (name) => {
+  names612 ??= new Set(VMLINUX_612_STRUCTS.split(' '));
+  return !names612.has(name) ? 'none' : DTOR_612.has(name) ? 'dtor' : 'nodtor';
+};
 
 export interface MapInfo {
   /** The map was created with BTF (value type known to the kernel). */
@@ -38,7 +49,7 @@ export function loadContext(obj: BpfObject): LoadContext {
   const hit = cache.get(obj);
   if (hit) return (last = hit);
   const btf = obj.btf;
-  const res = btf ? structMetas(btf) : null;
+  const res = btf ? structMetas(btf, kernelTypes612) : null;
   const btfLoaded = !!res?.ok;
   const metas = res?.ok ? res.metas : new Map<number, BtfRecord>();
   const maps = new Map<BpfMap, MapInfo>();
@@ -48,7 +59,7 @@ export function loadContext(obj: BpfObject): LoadContext {
     let mi: MapInfo;
     if (!btf || !btfLoaded || m.valueTypeId === null) mi = { hasBtf: false, record: null, error: null };
     else {
-      const r = mapRecord(btf, m, metas);
+      const r = mapRecord(btf, m, metas, kernelTypes612);
       mi = r.ok ? { hasBtf: true, record: r.record, error: r.ignored } : { hasBtf: false, record: null, error: r.error };
     }
     maps.set(m, mi);

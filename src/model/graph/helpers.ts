@@ -117,6 +117,7 @@ function kptrXchg(ctx: HookCtx, name: string): HookResult {
   const field = rec.find(kptrOff, 'kptr');
   if (!field) return found(fail(ctx, 'graph.kptr.not_kptr_off', kptrOff));
   if (field.type !== 'kptr_ref' && field.type !== 'kptr_percpu') return found(fail(ctx, 'graph.kptr.not_referenced', kptrOff));
+  if (field.kptr?.kernel) return found(unsupported(`${name} on a kernel-object kptr (struct ${field.kptr.name})`, ctx.insnIdx, 'model.unsupported.kptr'));
 
   // R2: ARG_PTR_TO_BTF_ID_OR_NULL | OBJ_RELEASE
   const src = ctx.reg(2);

@@ -46,8 +46,9 @@ export interface BtfField {
   offset: number;
   size: number;
   graphRoot?: GraphRootInfo;
-  /** kptr pointee (program BTF id, after modifiers) and its name. */
-  kptr?: { typeId: number; name: string };
+  /** kptr pointee (program BTF id, after modifiers), its name, and whether the kernel resolved it
+   *  to a KERNEL type of the same name (btf_parse_kptr looks the name up in vmlinux first). */
+  kptr?: { typeId: number; name: string; kernel: boolean };
 }
 
 export interface BtfRecord {
@@ -60,6 +61,13 @@ export interface BtfRecord {
 }
 
 export interface RecordError { rule: string; errno: number; detail: string }
+
+/**
+ * What the kernel's BTF says about a struct name (bpf_find_btf_id): absent (the pointee is a
+ * program-local type), a kernel struct with a registered kptr destructor, or one without.
+ */
+export type KernelTypes = (structName: string) => 'none' | 'dtor' | 'nodtor';
+const noKernelTypes: KernelTypes = () => 'none';
 export type RecordResult = { ok: true; record: BtfRecord | null } | { ok: false; error: RecordError };
 
 const ERR = (rule: string, errno: number, detail: string): RecordResult => ({ ok: false, error: { rule, errno, detail } });
@@ -201,7 +209,7 @@ function describe(btf: Btf, id: number): string {
 }
 
 /** btf_parse_fields(): the record of struct/datasec `id` for `mask`, or the BTF/map error. */
-export function parseFields(btf: Btf, id: number, mask: FieldType[], valueSize: number): RecordResult {
+export function parseFields(btf: Btf, id: number, mask: FieldType[], valueSize: number, kernelTypes: KernelTypes = noKernelTypes): RecordResult {
   const what = describe(btf, id);
   let infos: Info[];
   try {
@@ -236,7 +244,15 @@ export function parseFields(btf: Btf, id: number, mask: FieldType[], valueSize: 
       if ('rule' in node) return { ok: false, error: node };
       f.graphRoot = node;
     }
-    if (x.kptrTypeId !== undefined) f.kptr = { typeId: x.kptrTypeId, name: btf.get(x.kptrTypeId).name };
+    if (x.kptrTypeId !== undefined) {
+      // btf_parse_kptr(): a name found in the kernel's BTF makes it a kernel kptr; a referenced
+      // one needs a registered destructor (btf_find_dtor_kfunc) or the BTF is refused.
+      const name = btf.get(x.kptrTypeId).name;
+      const k = kernelTypes(name);
+      if (k === 'nodtor' && x.type === 'kptr_ref')
+        return ERR('btf.record.kernel_kptr_no_dtor', ENOENT, `${what}: __kptr to struct ${name}, which is a kernel type without a kptr destructor`);
+      f.kptr = { typeId: x.kptrTypeId, name, kernel: k !== 'none' };
+    }
     fields.push(f);
   }
   const rec = makeRecord(fields);
@@ -264,7 +280,7 @@ function parseGraphRoot(btf: Btf, type: FieldType, root: { valueTypeId: number; 
 /** The program BTF's struct metas (btf_parse_struct_metas + fixup + ownership depth), or the BTF-load error. */
 export type MetasResult = { ok: true; metas: Map<number, BtfRecord> } | { ok: false; error: RecordError };
 
-export function structMetas(btf: Btf): MetasResult {
+export function structMetas(btf: Btf, kernelTypes: KernelTypes = noKernelTypes): MetasResult {
   const special = new Set<number>();
   for (const n of ['bpf_spin_lock', 'bpf_list_head', 'bpf_list_node', 'bpf_rb_root', 'bpf_rb_node', 'bpf_refcount']) {
     const t = btf.find(n, 'struct');
@@ -277,7 +293,7 @@ export function structMetas(btf: Btf): MetasResult {
   if (special.size === 0) return { ok: true, metas };
   for (const t of btf.types) {
     if (!isStruct(t) || !t.members.some((m) => special.has(m.type))) continue;
-    const res = parseFields(btf, t.id, STRUCT_MASK, t.size);
+    const res = parseFields(btf, t.id, STRUCT_MASK, t.size, kernelTypes);
     if (!res.ok) return res;
     if (!res.record) return { ok: false, error: { rule: 'btf.record.overlap', errno: EFAULT, detail: `struct ${t.name}: empty record` } };
     metas.set(t.id, res.record);
@@ -308,7 +324,7 @@ function checkOwnershipDepth(btf: Btf, metas: Map<number, BtfRecord>): RecordErr
     if (known === undefined) {
       let max = 0;
       for (const f of metas.get(id)!.fields) {
-        const owned = f.graphRoot?.valueTypeId ?? ((f.type === 'kptr_ref' || f.type === 'kptr_percpu') ? f.kptr?.typeId : undefined);
+        const owned = f.graphRoot?.valueTypeId ?? ((f.type === 'kptr_ref' || f.type === 'kptr_percpu') && !f.kptr?.kernel ? f.kptr?.typeId : undefined);
         if (owned === undefined || !metas.has(owned)) continue;
         const d = visit(owned, left - 1);
         if (d < 0) return -1;
@@ -338,9 +354,9 @@ export type MapRecordResult =
   | { ok: true; record: BtfRecord | null; ignored: RecordError | null }
   | { ok: false; error: RecordError };
 
-export function mapRecord(btf: Btf, map: BpfMap, metas: Map<number, BtfRecord>): MapRecordResult {
+export function mapRecord(btf: Btf, map: BpfMap, metas: Map<number, BtfRecord>, kernelTypes: KernelTypes = noKernelTypes): MapRecordResult {
   if (map.valueTypeId === null || map.valueSize === null) return { ok: true, record: null, ignored: null };
-  const res = parseFields(btf, map.valueTypeId, MAP_MASK, map.valueSize);
+  const res = parseFields(btf, map.valueTypeId, MAP_MASK, map.valueSize, kernelTypes);
   if (!res.ok) return { ok: true, record: null, ignored: res.error };
   if (!res.record) return { ok: true, record: null, ignored: null };
   const mt = map.mapType ?? MAP_TYPE.ARRAY;

@@ -190,6 +190,8 @@ export const graphRules: RuleSpec[] = [
   r('btf.record.list_and_rb_node_without_refcount', null, 'btf_parse_fields (kernel/bpf/btf.c)',
     'A struct with both bpf_list_node and bpf_rb_node but no bpf_refcount.', { errno: EINVAL, profiles: '6.3: any struct with both was rejected.' }),
   r('btf.record.bad_kptr', null, 'btf_find_kptr (kernel/bpf/btf.c)', 'A pointer with an unknown or doubled type tag, or a kptr to a non-struct.', { errno: EINVAL }),
+  r('btf.record.kernel_kptr_no_dtor', null, 'btf_parse_kptr (kernel/bpf/btf.c)',
+    'A __kptr to a program struct whose NAME is also a kernel struct (e.g. struct node) resolves to the kernel type, which has no kptr destructor.', { errno: ENOENT }),
   r('btf.record.contains_type_no_meta', null, 'btf_check_and_fixup_fields (kernel/bpf/btf.c)',
     'The graph root\'s value type has no special field, so no struct meta.', { errno: EFAULT }),
   r('btf.record.ownership_depth', null, 'btf_check_ownership_depth (kernel/bpf/btf.c)',
