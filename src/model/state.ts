@@ -90,6 +90,9 @@ export interface VerifierState {
   activePreemptLock: number;
   /** Conditional jumps on this path (the kernel's "sequence of 8193 jumps" counter). */
   jmps: number;
+  /** Callback frames queued on the way to this state (callback_unroll_depth): equal states at
+   *  different unroll depths are callback iterations, not an infinite loop. */
+  callbackUnrollDepth?: number;
 }
 
 export const MAX_BPF_REG = 11;
@@ -155,7 +158,7 @@ export function cloneState(s: VerifierState): VerifierState {
   return {
     frames: s.frames.map(cloneFrame), refs: s.refs.map((r) => ({ ...r })),
     activeLock: s.activeLock ? { ...s.activeLock } : null, activeRcuLock: s.activeRcuLock,
-    activePreemptLock: s.activePreemptLock, jmps: s.jmps,
+    activePreemptLock: s.activePreemptLock, jmps: s.jmps, callbackUnrollDepth: s.callbackUnrollDepth,
   };
 }
 

@@ -262,6 +262,7 @@ export function pushCallbackFrame(env: Env, path: Path, idx: number, spec: Callb
   callee.callbackRetRange = spec.retRange;
   spec.setup(callee, caller, cb);
   cb.frames.push(callee);
+  cb.callbackUnrollDepth = (cb.callbackUnrollDepth ?? 0) + 1;
   env.callbackSites.add(idx);
   env.pending.push({ state: cb, insn: env.prog.funcs[spec.subprog]!.start, parent: path.parent });
   if (path.parent) path.parent.branches++;

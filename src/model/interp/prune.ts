@@ -82,7 +82,9 @@ export function isStateVisited(env: Env, path: Path): 'prune' | Finding | null {
   const cbSite = env.callbackSites.has(path.insn);
   for (const cp of list) {
     if (cp.branches > 0 && !cbSite) {
-      if (statesEqual(cp.state, path.state, true)) return reject(CORE.infiniteLoop, path.insn, path.insn);
+      if ((cp.state.callbackUnrollDepth ?? 0) === (path.state.callbackUnrollDepth ?? 0) && statesEqual(cp.state, path.state, true)) {
+        return reject(CORE.infiniteLoop, path.insn, path.insn);
+      }
       continue; // still being explored: its safety is not established yet
     }
     if (statesEqual(cp.state, path.state, false)) return 'prune';
