@@ -46,4 +46,7 @@ export const EXPECTED: Row[] = [
   ['g_more2', 'rcu_kptr_acquire', 'reject', 'mem.invalid_access_type', 12, "R0 invalid mem access \'ptr_or_null_\'"],
   ['g_more2', 'rcu_kptr_acquire_ok', 'accept', null, null, null],
   ['g_more2', 'double_unlock', 'reject', 'graph.lock.unlock_without_lock', 8, "bpf_spin_unlock without taking a lock"],
+  ['g_loops', 'drain_ok', 'accept', null, null, null],
+  ['g_loops', 'refill_ok', 'accept', null, null, null],
+  ['g_loops', 'drain_leak_last', 'reject', 'ref.unreleased', 54, "Unreleased reference id=9 alloc_insn=50"],
 ];
