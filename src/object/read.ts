@@ -128,7 +128,17 @@ function assemble(btf: Btf | null, ext: BtfExt | null, mainCs: CodeSection, main
       relocs.set(p.outOff + i, { kind: 'subprog', target: tp.outOff, name: target.name });
     }
   };
-  relocCode(append(mainCs, mainSym));
+  const mainPiece = append(mainCs, mainSym);
+  relocCode(mainPiece);
+  // Mirrors bpf_prog_assign_exc_cb: an `exception_callback:NAME` decl tag on the entry function appends
+  // that global .text function even though nothing calls it (the verifier checks it as the callback).
+  const excName = exceptionCallback(btf, funcInfoOf(btf, ext, mainPiece).btfTypeId);
+  if (excName !== null) {
+    const exc = text?.funcs.find((f) => f.name === excName);
+    if (!exc) fail(`cannot find exception callback '${excName}'`);
+    if (exc!.bind === STB.LOCAL || exc!.visibility === 2) fail(`exception callback ${excName} must be a global non-hidden function`);
+    if (!appended.has(exc!)) relocCode(append(text!, exc!));
+  }
 
   // Mirrors bpf_object__relocate_data (no fds here: map references keep imm 0).
   const v = view();
@@ -209,4 +219,11 @@ function checkExtTypeIds(btf: Btf, ext: BtfExt, file: string): void {
   };
   for (const [sec, recs] of ext.funcInfo) for (const r of recs) check('func_info', sec, r.insnOff, r.typeId);
   for (const [sec, recs] of ext.coreRelos) for (const r of recs) check('CO-RE relocation', sec, r.insnOff, r.typeId);
+}
+
+/** The one `exception_callback:NAME` tag on an entry FUNC (several: none, as libbpf leaves it to the verifier). */
+function exceptionCallback(btf: Btf | null, funcId: number | null): string | null {
+  if (!btf || funcId === null) return null;
+  const tags = btf.declTags(funcId, -1).filter((t) => t.value.startsWith('exception_callback:'));
+  return tags.length === 1 ? tags[0]!.value.slice('exception_callback:'.length) : null;
 }

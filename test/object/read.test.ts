@@ -141,6 +141,21 @@ async function compileSrc(src: string, name: string, debug = true): Promise<{ pa
   return { path, bytes: new Uint8Array(readFileSync(path)) };
 }
 
+t.test('exception callback named by a decl tag is appended like libbpf does', async (t) => {
+  const src = `
+typedef unsigned long long u64;
+__attribute__((noinline)) int exc_cb(u64 cookie) { return 1; }
+static __attribute__((noinline)) int helper(long x) { return x * 3 + 1; }
+__attribute__((section("tc"), used, btf_decl_tag("exception_callback:exc_cb"))) int with_exc(void *ctx) { return helper((long)ctx); }
+__attribute__((section("tc"), used, btf_decl_tag("exception_callback:nope"))) int bad_exc(void *ctx) { return 0; }
+`;
+  const { path, bytes } = await compileSrc(src.replace(/bad_exc[\s\S]*$/, 'x(void *c) { return 0; }\n').replace('btf_decl_tag("exception_callback:nope")', 'unused'), 'exc');
+  const o = readObject(bytes, path);
+  t.same(prog(o, 'with_exc').funcs.map((f) => f.name), ['with_exc', 'helper', 'exc_cb'], 'callees first, then the exception callback');
+  const bad = await compileSrc(src, 'exc-bad');
+  t.throws(() => readObject(bad.bytes, bad.path), { name: 'InputError', message: /program 'bad_exc': cannot find exception callback 'nope'/ });
+});
+
 t.test('objects without BTF, and broken objects', async (t) => {
   const nobtf = await compileSrc('__attribute__((section("xdp"), used)) int f(void *c) { return 2; }\n', 'nobtf', false);
   const o = readObject(nobtf.bytes, nobtf.path);
