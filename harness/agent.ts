@@ -135,6 +135,10 @@ class Agent {
         return;
       case 'test-stall':
         throw new Error('test hooks are off (boot with testHooks to enable test-stall)');
+      case 'test-garbage':
+        if (!this.testHooks) throw new Error('test hooks are off (boot with testHooks to enable test-garbage)');
+        writeSync(this.fd, Buffer.from('Linux garbage, not a frame\n'.repeat(4)));
+        return;
       case 'ack':
         return;
       default: {

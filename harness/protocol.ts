@@ -17,7 +17,8 @@ export type Request =
   | { id: number; type: 'shutdown' }
   | { id: number; type: 'ack' }           // host: shutdown reply received, power off now
   | { id: number; type: 'test-panic' }    // test hook: crash the guest kernel (sysrq c)
-  | { id: number; type: 'test-stall' };   // test hook: stop answering
+  | { id: number; type: 'test-stall' }    // test hook: stop answering
+  | { id: number; type: 'test-garbage' };  // test hook: write bytes that are not a frame
 
 export type Reply =
   | { id: 0; type: 'ready'; pid: number }                     // unsolicited, when the agent has the port open

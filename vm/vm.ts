@@ -169,8 +169,8 @@ export class GuestVm {
   }
 
   /** Test hooks (boot with testHooks): crash the guest kernel, or make the agent stop answering. */
-  async testHook(kind: 'panic' | 'stall', timeoutMs?: number): Promise<void> {
-    await this.request({ type: kind === 'panic' ? 'test-panic' : 'test-stall' }, { timeoutMs });
+  async testHook(kind: 'panic' | 'stall' | 'garbage', timeoutMs?: number): Promise<void> {
+    await this.request({ type: kind === 'panic' ? 'test-panic' : kind === 'stall' ? 'test-stall' : 'test-garbage' }, { timeoutMs });
   }
 
   /** QEMU's process id (for checks that it is gone). */

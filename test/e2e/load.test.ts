@@ -81,6 +81,14 @@ t.test('bytes libbpf cannot open: a loader-error for the object; the VM keeps se
   t.equal(again!.verdict, 'accept');
 });
 
+t.test('CLI: bpf-verdict btf prints the cached vmlinux.h without booting again', async (t) => {
+  const bin = join(process.cwd(), 'bin', 'bpf-verdict.js');
+  const r = await execa('node', [bin, 'btf', '--kernel', 'debian:6.12'], { reject: false });
+  t.equal(r.exitCode, 0, r.stderr);
+  t.equal(r.stdout.trim(), header);
+  t.notMatch(r.stderr, /booting/, 'cached per kernel: no VM');
+});
+
 t.test('CLI: bpf-verdict load --json prints one object per program; the table form too', async (t) => {
   const bin = join(process.cwd(), 'bin', 'bpf-verdict.js');
   const json = await execa('node', [bin, 'load', '--kernel', 'debian:6.12', objs.graph!, objs.missing_kfunc!, '--json'], { reject: false });

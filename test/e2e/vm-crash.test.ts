@@ -4,7 +4,7 @@
 import t from 'tap';
 import { resolveKernel } from '../../vm/kernel.js';
 import { GuestVm } from '../../vm/vm.js';
-import { VmPanicError, VmTimeoutError } from '../../vm/errors.js';
+import { ProtocolError, VmPanicError, VmTimeoutError } from '../../vm/errors.js';
 
 const kernel = await resolveKernel('debian:6.12');
 
@@ -44,6 +44,17 @@ t.test('a guest that stops answering is a VmTimeoutError; QEMU is killed', async
   t.type(err, VmTimeoutError);
   t.ok(Date.now() - t0 < 20_000, 'the timeout fired, no hang');
   t.match((err as VmTimeoutError).message, /did not answer the 'test-stall' request within 3 s/);
+  await vm.shutdown();
+  t.ok(processGone(pid), `qemu pid ${pid} no longer exists`);
+});
+
+t.test('garbage on the channel is a ProtocolError, not a hang; QEMU is killed', async (t) => {
+  const vm = await GuestVm.boot({ kernel, testHooks: true });
+  t.teardown(() => vm.shutdown());
+  const pid = vm.pid;
+  const err = await vm.testHook('garbage', 60_000).then(() => null, (e: unknown) => e);
+  t.type(err, ProtocolError, `got: ${String(err)}`);
+  t.match((err as Error).message, /garbage on the agent channel: not a frame/);
   await vm.shutdown();
   t.ok(processGone(pid), `qemu pid ${pid} no longer exists`);
 });
