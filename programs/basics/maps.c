@@ -67,7 +67,8 @@ __naked int null_check_copy(void)
 
 SEC("tc")
 __description("maps: constant offset past the value")
-__failure __msg("R0 min value is outside of the allowed memory range")
+__failure __msg("invalid access to map value, value_size=16 off=16 size=8")
+__msg("R0 min value is outside of the allowed memory range")
 __naked int value_oob(void)
 {
 	asm volatile ("r1 = 0;"
@@ -106,7 +107,8 @@ __naked int var_index_checked(void)
 
 SEC("tc")
 __description("maps: variable index one past the check")
-__failure __msg("R0 max value is outside of the allowed memory range")
+__failure __msg("invalid access to map value, value_size=16 off=9 size=8")
+__msg("R0 max value is outside of the allowed memory range")
 __naked int var_index_off_by_one(void)
 {
 	asm volatile ("r6 = *(u32 *)(r1 +8);"

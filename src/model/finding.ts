@@ -3,9 +3,15 @@
 // names the construct the model does not model (never a guessed verdict).
 import type { RuleSpec } from './rules/types.js';
 
+/**
+ * `message` is the LAST line the kernel prints for the finding (what log classifiers key on);
+ * `before` holds the lines the kernel prints just before it for the same error, in order
+ * (e.g. "invalid access to map value, value_size=16 off=9 size=8" before
+ * "R0 max value is outside of the allowed memory range"), so __msg sequences can match.
+ */
 export type Finding =
-  | { kind: 'reject'; rule: string; insn: number; message: string }
-  | { kind: 'unsupported'; rule: string; insn: number; message: string };
+  | { kind: 'reject'; rule: string; insn: number; message: string; before?: string[] }
+  | { kind: 'unsupported'; rule: string; insn: number; message: string; before?: string[] };
 
 /** Render a kernel printf-style format (%d %u %s %lld %llu %x %#llx %%) with args. */
 export function renderFormat(format: string, args: readonly (string | number | bigint)[]): string {

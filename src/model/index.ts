@@ -15,6 +15,8 @@ export interface ModelProgramResult extends ModelResult {
   stateAt: string | null;
   /** explain output: the walk, instruction by instruction (only with `trace: true`). */
   trace?: string[];
+  /** Every line the kernel prints for the finding, in order, ending with `message` (null on accept). */
+  messageLines: string[] | null;
   /** Instructions processed (the kernel's "processed N insns" counterpart). */
   insnProcessed: number;
 }
@@ -28,24 +30,26 @@ export function modelProgram(obj: BpfObject, prog: BpfProgram, opts: ModelOption
   const finish = (r: Omit<ModelProgramResult, 'object' | 'program' | 'section' | 'ms'>): ModelProgramResult =>
     ({ ...base, ...r, ms: Math.round((performance.now() - t0) * 1000) / 1000 });
   if (!MODELLED_PROG_TYPES.has(prog.progType)) {
-    return finish({ verdict: 'unsupported', rule: 'model.unsupported.prog_type', insn: null, message: `unsupported: program type ${prog.progType} (section ${prog.section})`, stateAt: null, insnProcessed: 0 });
+    const message = `unsupported: program type ${prog.progType} (section ${prog.section})`;
+    return finish({ verdict: 'unsupported', rule: 'model.unsupported.prog_type', insn: null, message, messageLines: [message], stateAt: null, insnProcessed: 0 });
   }
   try {
     // before the walk, in bpf_check's order: check_subprogs, resolve_pseudo_ldimm64
     // (check_map_prog_compatibility: graph precheck), check_cfg
     const pre = checkSubprogs(prog) ?? (opts.hooks ? null : graphPrecheck(obj, prog)) ?? checkCfg(prog);
-    if (pre) return finish({ verdict: pre.kind, rule: pre.rule, insn: pre.insn, message: pre.message, stateAt: null, insnProcessed: 0 });
+    if (pre) return finish({ verdict: pre.kind, rule: pre.rule, insn: pre.insn, message: pre.message, messageLines: [...(pre.before ?? []), pre.message], stateAt: null, insnProcessed: 0 });
     const env = makeEnv(obj, prog, profile, opts.hooks ?? graphHooks, !!opts.trace);
     const w = verifyProgram(env);
     const f = w.finding;
     return finish({
       verdict: f ? f.kind : 'accept', rule: f?.rule ?? null, insn: f?.insn ?? null, message: f?.message ?? null,
+      messageLines: f ? [...(f.before ?? []), f.message] : null,
       stateAt: w.stateAt, insnProcessed: w.insnProcessed, ...(w.trace ? { trace: w.trace } : {}),
     });
   } catch (err) {
     // a model bug or an input the readers accepted but the model cannot walk: report, do not crash the run
     const msg = err instanceof Error ? err.message : String(err);
-    return finish({ verdict: 'error', rule: 'model.error', insn: null, message: msg, stateAt: null, insnProcessed: 0 });
+    return finish({ verdict: 'error', rule: 'model.error', insn: null, message: msg, messageLines: [msg], stateAt: null, insnProcessed: 0 });
   }
 }
 

@@ -41,6 +41,9 @@ for (const file of BASICS_FILES) {
       if (k.verdict === 'reject' && m.verdict === 'reject') {
         const lines = k.log.split('\n');
         t.ok(lines.includes(m.message!), `${k.program}: model message is a kernel log line: ${m.message}`);
+        const at = lines.indexOf(m.message!);
+        const before = m.messageLines!.slice(0, -1);
+        t.same(lines.slice(at - before.length, at), before, `${k.program}: the lines before it too`);
         // checks before the walk (check_cfg...) print no instruction; the walk's rejections do
         const kInsn = lastInsn(k.log);
         if (kInsn !== null) t.equal(m.insn, kInsn, `${k.program}: same instruction index`);

@@ -55,8 +55,9 @@ for (const file of BASICS_FILES) {
         t.equal(e.result, 'failure', 'declares __success or __failure');
         t.equal(r.verdict, 'reject', 'rejected');
         t.ok(e.messages.length > 0, 'declares the message');
-        const m = matchMessages(r.message ?? '', e.messages);
-        t.ok(m.ok, `message ${JSON.stringify(r.message)} matches ${e.messages.map((p) => p.text).join(' | ')}`);
+        t.equal(r.messageLines?.at(-1), r.message, 'the message is the last of the lines');
+        const m = matchMessages((r.messageLines ?? []).join('\n'), e.messages);
+        t.ok(m.ok, `lines ${JSON.stringify(r.messageLines)} match ${e.messages.map((p) => p.text).join(' | ')}`);
         t.type(r.insn, 'number');
         // rejections found while walking carry the state; control-flow checks happen before any state exists
         const beforeWalk = ['cfg.unreachable', 'cfg.jump_out_of_range', 'cfg.last_insn'].includes(r.rule!);

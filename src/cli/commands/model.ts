@@ -85,7 +85,7 @@ export const command: Command = {
         if (!(err instanceof BpfVerdictError)) throw err;
         failed = true;
         process.stderr.write(`bpf-verdict model: ${err.describe()}\n`);
-        rows = [{ object: path, program: values.program ?? '', section: '', verdict: 'error', rule: null, insn: null, message: err.message, ms: 0, stateAt: null, insnProcessed: 0 }];
+        rows = [{ object: path, program: values.program ?? '', section: '', verdict: 'error', rule: null, insn: null, message: err.message, messageLines: [err.message], ms: 0, stateAt: null, insnProcessed: 0 }];
       }
       if (values.json) for (const r of rows) process.stdout.write(jsonRow(r) + '\n');
       all.push(...rows);

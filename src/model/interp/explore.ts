@@ -96,7 +96,7 @@ function walkPath(env: Env, path: Path): Finding | null {
     if (env.trace) traceStep(env, idx, path, prev);
     if (s.kind === 'finding') {
       env.lastState = formatState(path.state, env.names);
-      env.trace?.push(s.finding.message);
+      env.trace?.push(...(s.finding.before ?? []), s.finding.message);
       return { ...s.finding, insn: s.finding.insn < 0 ? idx : s.finding.insn };
     }
     if (s.kind === 'end') { env.trace?.push(`${idx}: path done`); return null; }

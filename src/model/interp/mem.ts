@@ -156,16 +156,19 @@ function access(env: Env, path: Path, idx: number, regno: number, insnOff: numbe
 export function regionAccess(idx: number, regno: number, reg: RegState, off: number, size: number, memSize: number): Finding | null {
   const smin = reg.smin, umax = reg.umax;
   const bad = (o: bigint): boolean => !(o >= 0n && o + BigInt(size) <= BigInt(memSize));
-  // the kernel prints "invalid access to map value, value_size=.. off=.. size=.." then this line;
-  // the finding carries the last line (the one a log classifier keys on)
-  const first = (_o: bigint): Finding => reject(CORE.mapMinOutside, idx, regno);
+  // the kernel prints "invalid access to map value, value_size=.. off=.. size=.." (or "... to
+  // memory, mem_size=..") and then the min/max line; the finding's message is the last line
+  const pre = (o: bigint): string[] => [memSize === reg.map?.valueSize && reg.type === T.PTR_TO_MAP_VALUE
+    ? `invalid access to map value, value_size=${memSize} off=${BigInt.asIntN(32, o)} size=${size}`
+    : `invalid access to memory, mem_size=${memSize} off=${BigInt.asIntN(32, o)} size=${size}`];
+  const first = (o: bigint): Finding => ({ ...reject(CORE.mapMinOutside, idx, regno), before: pre(o) });
   if (smin < 0n && (smin === -(1n << 63n) || BigInt.asIntN(32, BigInt(off) + smin) !== BigInt(off) + smin || smin + BigInt(off) < 0n)) {
     return reject(CORE.mapMinNegative, idx, regno);
   }
   if (bad(smin + BigInt(off))) return first(smin + BigInt(off));
   if (umax >= 1n << 29n) return reject(CORE.mapUnbounded, idx, regno);
   if (bad(umax + BigInt(off))) {
-    return reject(CORE.mapMaxOutside, idx, regno);
+    return { ...reject(CORE.mapMaxOutside, idx, regno), before: pre(umax + BigInt(off)) };
   }
   return null;
 }
