@@ -29,7 +29,8 @@ ${['agree', 'declared', 'model-differs', 'expectation-differs', 'unsupported', '
 #details dt { color: #607d8b; }
 #details dd { margin: 0; font-family: ui-monospace, monospace; white-space: pre-wrap; }
 .panes { display: grid; grid-template-columns: 1fr 1fr 1fr; gap: 8px; }
-.pane h3 { font-size: 13px; margin: 0 0 4px; }
+.pane { min-width: 0; }
+.pane h3 { font-size: 13px; margin: 0 0 4px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .pane pre { margin: 0; height: 480px; overflow: auto; background: #263238; color: #eceff1; padding: 6px; font-size: 12px; }
 .pane pre .hl { background: #6d4c41; display: inline-block; width: 100%; }
 `;

@@ -9,7 +9,8 @@ import { kernelLogTail, programName, recordJson } from './record.js';
 const desc = (s: string) => s.replace(/\\/g, '\\\\').replace(/#/g, '\\#');
 
 export function formatTap(r: RunResult): string {
-  const lines = ['TAP version 14', `1..${r.records.length}`];
+  const broken = r.kernels.filter((k) => k.error);
+  const lines = ['TAP version 14', `1..${r.records.length + broken.length}`];
   r.records.forEach((rec, i) => {
     const name = desc(`${rec.kernel} ${programName(rec)}`);
     const n = i + 1;
@@ -31,6 +32,11 @@ export function formatTap(r: RunResult): string {
       ...(kernelLogTail(rec) ? { log_tail: kernelLogTail(rec) } : {}),
     };
     lines.push('  ---', ...stringify(diag, { lineWidth: 0 }).trimEnd().split('\n').map((l) => `  ${l}`), '  ...');
+  });
+  // A kernel that could not be used at all (resolve, vmlinux.h or boot failed) is a failure too.
+  broken.forEach((k, i) => {
+    lines.push(`not ok ${r.records.length + i + 1} - ${desc(`kernel ${k.spec} could not be used`)}`,
+      '  ---', ...stringify({ outcome: 'kernel-error', error: k.error }, { lineWidth: 0 }).trimEnd().split('\n').map((l) => `  ${l}`), '  ...');
   });
   return lines.join('\n') + '\n';
 }

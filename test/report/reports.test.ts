@@ -63,6 +63,14 @@ t.test('TAP 14 parses back: plan, failures, declared as TODO', async (t) => {
   t.equal(boom.diag.kernel.verdict, 'crash');
 });
 
+t.test('TAP: an unusable kernel is a failing test point', async (t) => {
+  const broken = await runCorpusWith(fakeDeps([]), { kernels: ['debian:0.0'], paths: [join(dir, 'corpus', 'a.o')] });
+  const parsed = await new Promise<any>((resolve) => { const p = new Parser(resolve); p.end(formatTap(broken)); });
+  t.equal(parsed.count, 1);
+  t.equal(parsed.fail, 1);
+  t.match(parsed.failures[0].name, /kernel debian:0\.0 could not be used/);
+});
+
 t.test('JUnit parses back as well-formed XML with the right counts', async (t) => {
   const x = parseXml(formatJunit(result));
   t.equal(x.name, 'testsuites');
