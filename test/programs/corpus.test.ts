@@ -31,6 +31,10 @@ const work = mkdtempSync(join(tmpdir(), 'corpus-'));
 t.ok(existsSync(KERNEL_BTF), `${KERNEL_BTF} exists (needed to generate vmlinux.h; every 6.x distro kernel has it)`);
 const header = await execa('bpftool', ['btf', 'dump', 'file', KERNEL_BTF, 'format', 'c']);
 writeFileSync(join(work, 'vmlinux.h'), header.stdout);
+// Parse the 100k-line header once (a precompiled header); each file then compiles in a fraction of
+// a second instead of re-reading it. The objects are the same as without it.
+const CFLAGS = ['-target', 'bpf', '-g', '-O2', '-mcpu=v3'];
+await execa('clang-19', [...CFLAGS, '-x', 'c-header', join(work, 'vmlinux.h'), '-o', join(work, 'vmlinux.h.pch')]);
 
 const topics = readdirSync(PROGRAMS, { withFileTypes: true })
   .filter((d) => d.isDirectory() && !NOT_CORPUS.has(d.name)).map((d) => d.name).sort();
@@ -41,14 +45,14 @@ const declared: Declared[] = [];
 const compileErrors: string[] = [];
 async function compileAndRead(file: string): Promise<Declared[]> {
   const out = join(work, file.replace(/[/.]/g, '_') + '.o');
-  const r = await execa('clang-19', ['-target', 'bpf', '-g', '-O2', '-mcpu=v3',
+  const r = await execa('clang-19', [...CFLAGS, '-include-pch', join(work, 'vmlinux.h.pch'),
     '-I', join(PROGRAMS, 'include'), '-I', work, '-c', join(PROGRAMS, file), '-o', out], { reject: false });
   if (r.exitCode !== 0) { compileErrors.push(`${file}:\n${r.stderr}`); return []; }
   const obj = readObject(new Uint8Array(readFileSync(out)), out);
   return obj.programs.map((p) =>
     ({ file, topic: file.split('/')[0]!, program: p.name, section: p.section, exp: parseExpectation(p.declTags) }));
 }
-// two clang processes at a time (CI has two cores; each one spends most of its time in vmlinux.h)
+// two clang processes at a time (CI has two cores)
 for (let i = 0; i < files.length; i += 2) {
   for (const got of await Promise.all(files.slice(i, i + 2).map(compileAndRead))) declared.push(...got);
 }
