@@ -9,7 +9,10 @@ const LINKAGE: Linkage[] = ['static', 'global', 'extern'];
 /** Decode a NUL-terminated string at `off` of a string table. */
 export function cString(tab: Uint8Array, off: number): string {
   let end = off;
-  while (end < tab.length && tab[end] !== 0) end++;
+  let ascii = true;
+  while (end < tab.length && tab[end] !== 0) { if (tab[end]! >= 0x80) ascii = false; end++; }
+  // Names are almost always ASCII: building the string directly avoids TextDecoder's per-call cost.
+  if (ascii && end - off < 256) return String.fromCharCode.apply(null, tab.subarray(off, end) as unknown as number[]);
   return DECODER.decode(tab.subarray(off, end));
 }
 const DECODER = new TextDecoder();

@@ -44,7 +44,8 @@ export interface ElfFile {
   littleEndian: boolean;
   sections: ElfSection[];
   symbols: ElfSymbol[];
-  /** Relocations by the index of the section they apply to (SHT_REL's sh_info). */
+  /** Relocations by the index of the section they apply to (SHT_REL's sh_info). Like libbpf
+   * (ignore_elf_section), relocations of DWARF and .BTF/.BTF.ext sections are not read. */
   relocations: Map<number, ElfRel[]>;
   section(name: string): ElfSection | undefined;
 }
@@ -118,6 +119,7 @@ export function readElf(bytes: Uint8Array, file: string): ElfFile {
   for (const s of sections) {
     if (s.type === SHT.RELA) fail(`section ${s.name}: SHT_RELA relocations are not used by BPF objects`);
     if (s.type !== SHT.REL) continue;
+    if (/^\.rel(\.debug_|\.BTF$|\.BTF\.ext$)/.test(s.name)) continue;
     if (s.info >= shnum) fail(`section ${s.name} applies to section #${s.info}, out of range`);
     if (s.data.length % 16 !== 0) fail(`section ${s.name} size ${s.data.length} is not a multiple of 16`);
     const rv = new DataView(s.data.buffer, s.data.byteOffset, s.data.byteLength);

@@ -90,7 +90,7 @@ function assemble(btf: Btf | null, ext: BtfExt | null, mainCs: CodeSection, main
   const appended = new Map<ElfSymbol, Piece>();
   const append = (cs: CodeSection, sym: ElfSymbol): Piece => {
     const count = sym.size / 8;
-    if ((len + count) * 8 > out.length) { const n = new Uint8Array(Math.max(out.length * 2, (len + count) * 8)); n.set(out); out = n; }
+    if ((len + count) * 8 > out.length) { const n = new Uint8Array(Math.max(out.length * 2, (len + count) * 8)); n.set(out); out = n; dv = new DataView(out.buffer); }
     out.set(cs.sec.data.subarray(sym.value, sym.value + sym.size), len * 8);
     const p: Piece = { cs, sym, start: sym.value / 8, count, outOff: len };
     len += count;
@@ -98,7 +98,8 @@ function assemble(btf: Btf | null, ext: BtfExt | null, mainCs: CodeSection, main
     appended.set(sym, p);
     return p;
   };
-  const view = () => new DataView(out.buffer);
+  let dv = new DataView(out.buffer);
+  const view = () => dv;
   const fail = (msg: string): never => { throw new InputError(file, `program '${mainSym.name}': ${msg}`, 'libbpf would fail to relocate this object as well'); };
 
   // Mirrors bpf_object__reloc_code: depth-first, each subprog appended at its first use.
