@@ -129,3 +129,12 @@ export async function lockKey(key: string, onWait: (msg: string) => void): Promi
     await new Promise((r) => setTimeout(r, 3000));
   }
 }
+
+/** Finished entries built with another config than `configHash` (older fragments or toolchain). */
+export async function staleEntries(configHash: string): Promise<CacheEntry[]> {
+  return (await listEntries()).filter((e) => e.config.hash !== configHash);
+}
+
+export async function removeEntry(e: CacheEntry): Promise<void> {
+  await rm(e.dir, { recursive: true, force: true });
+}

@@ -72,6 +72,11 @@ export async function readPatches(paths: string[]): Promise<{ path: string; text
   return out;
 }
 
+/** The config part of the key for these fragments with this machine's toolchain. */
+export async function currentConfigHash(fragments: { fragment: Fragment }[]): Promise<string> {
+  return configHash('tinyconfig x86_64', fragments.map((f) => f.fragment), await toolchain());
+}
+
 export async function buildSourceKernel(spec: SrcKernelSpec, opts: BuildOptions = {}): Promise<SourceKernelImage> {
   const progress = opts.onProgress ?? ((m: string) => process.stderr.write(`kernel build: ${m}\n`));
   const specText = formatSrcSpec(spec);
@@ -79,7 +84,7 @@ export async function buildSourceKernel(spec: SrcKernelSpec, opts: BuildOptions 
   if (tree.modified) progress(`${tree.path} changed since it was fetched: keyed by its contents, not its package version`);
   const patches = await readPatches(spec.patches);
   const fragments = await loadFragments(opts.fragments);
-  const config = configHash('tinyconfig x86_64', fragments.map((f) => f.fragment), await toolchain());
+  const config = await currentConfigHash(fragments);
   const key = buildKey({ tree: tree.identity, patches: patches.map((p) => p.sha256), config });
 
   const hit = await readEntry(key);

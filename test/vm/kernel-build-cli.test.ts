@@ -8,7 +8,7 @@ const run = (...args: string[]) => execa('node', [cli, ...args], { reject: false
 
 t.test('usage errors exit 2 and say what is wrong', async (t) => {
   const cases: [string[], RegExp][] = [
-    [['kernel'], /wants a subcommand: fetch, build or list/],
+    [['kernel'], /wants a subcommand: fetch, build, list or prune/],
     [['kernel', 'frob'], /unknown kernel subcommand 'frob'/],
     [['kernel', 'fetch', 'debian-source:x'], /unknown tree spec 'debian-source:x'/],
     [['kernel', 'build', 'debian:6.12'], /builds src: specs/],

@@ -10,6 +10,7 @@ Usage:
   bpf-verdict kernel fetch debian-source:6.12     download + unpack Debian's linux-source-6.12; prints the tree's path
   bpf-verdict kernel build SPEC [options]         build (or find in the cache) a src: kernel; prints its bzImage
   bpf-verdict kernel list [--json]                cached kernels: Debian images, source builds, fetched trees
+  bpf-verdict kernel prune [--dry-run]            delete source builds made with other fragments or another toolchain
 
 Options (build):
   --kernel-config FILE  an extra config fragment (CONFIG_X=y lines) merged after kernel-config/*.config;
@@ -72,8 +73,18 @@ export const command: Command = {
         process.stdout.write(values.json ? rows.map((r) => JSON.stringify(r) + '\n').join('') : formatKernelList(rows));
         return 0;
       }
+      case 'prune': {
+        const { values } = parseArgs({ args: rest, options: { 'dry-run': { type: 'boolean' } } });
+        const { loadFragments, currentConfigHash } = await import('../../../vm/kernel-build.js');
+        const { staleEntries, removeEntry } = await import('../../../vm/kernel-build-cache.js');
+        for (const e of await staleEntries(await currentConfigHash(await loadFragments()))) {
+          if (!values['dry-run']) await removeEntry(e);
+          process.stdout.write(`${values['dry-run'] ? 'would remove' : 'removed'} ${e.dir} (${e.spec})\n`);
+        }
+        return 0;
+      }
       default:
-        throw new UsageError(sub ? `unknown kernel subcommand '${sub}'` : 'kernel wants a subcommand: fetch, build or list');
+        throw new UsageError(sub ? `unknown kernel subcommand '${sub}'` : 'kernel wants a subcommand: fetch, build, list or prune');
     }
   },
 };
