@@ -5,19 +5,14 @@
 import type { Insn, JmpOp } from '../../bpf/insn.js';
 import { reject } from '../finding.js';
 import { CORE } from '../rules/core.js';
-import {
-  F, T, cloneState, curFrame, forEachReg, isNullReg, regConst, type RegState, type VerifierState,
-} from '../state.js';
-import { S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32, U64, s32, s64, tnumConst, tnumIsConst, u32 } from '../tnum.js';
+import { F, T, cloneState, curFrame, forEachReg, isNullReg, regConst, type RegState, type VerifierState } from '../state.js';
+import { U32, U64, s32, s64, tnumIsConst, u32 } from '../tnum.js';
 import { next, stop, type Env, type Path, type Step } from './env.js';
 import { boundsInvalid, boundsSync } from './scalar.js';
 import { checkRead } from './step.js';
 
 const NEGATE: Record<JmpOp, JmpOp | 'jset_false'> = {
   jeq: 'jne', jne: 'jeq', jgt: 'jle', jge: 'jlt', jlt: 'jge', jle: 'jgt', jsgt: 'jsle', jsge: 'jslt', jslt: 'jsge', jsle: 'jsgt', jset: 'jset_false',
-};
-const FLIP: Record<JmpOp, JmpOp> = {
-  jeq: 'jeq', jne: 'jne', jgt: 'jlt', jge: 'jle', jlt: 'jgt', jle: 'jge', jsgt: 'jslt', jsge: 'jsle', jslt: 'jsgt', jsle: 'jsge', jset: 'jset',
 };
 
 interface View { umin: bigint; umax: bigint; smin: bigint; smax: bigint; c: bigint | null }
@@ -28,7 +23,6 @@ function view(r: RegState, w: 32 | 64): View {
 
 /** is_scalar_branch_taken: 1 taken, 0 not taken, -1 unknown. */
 function scalarTaken(a: View, b: View, op: JmpOp | 'jset_false', w: 32 | 64): 1 | 0 | -1 {
-  const sx = (x: bigint): bigint => (w === 64 ? s64(x) : s32(x));
   switch (op) {
     case 'jeq':
       if (a.c !== null && b.c !== null) return a.c === b.c ? 1 : 0;
@@ -49,7 +43,6 @@ function scalarTaken(a: View, b: View, op: JmpOp | 'jset_false', w: 32 | 64): 1 
     case 'jslt': return a.smax < b.smin ? 1 : a.smin >= b.smax ? 0 : -1;
     case 'jsle': return a.smax <= b.smin ? 1 : a.smin > b.smax ? 0 : -1;
   }
-  void sx;
 }
 
 /** is_branch_taken including pointers vs NULL. */
@@ -174,7 +167,6 @@ export function condJump(env: Env, path: Path, insn: Extract<Insn, { kind: 'jmp'
     if (!otherDead) { syncLinked(other, od); if (insn.useReg) syncLinked(other, os); }
     if (!thisDead) { syncLinked(st, d); if (insn.useReg) syncLinked(st, s); }
   }
-  void FLIP; void S32_MAX; void S32_MIN; void S64_MAX; void S64_MIN; void tnumConst;
   if (!otherDead) {
     env.pending.push({ state: other, insn: target, parent: path.parent });
     if (path.parent) path.parent.branches++;

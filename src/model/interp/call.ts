@@ -1,29 +1,18 @@
-// Calls and exits: helpers (helpers.ts table; graph helpers via hooks), kfuncs (hooks), static
-// and global bpf-to-bpf calls, callback frames, and BPF_EXIT (exit hooks, check_reference_leak,
-// prepare_func_exit, check_return_code).
+// Calls and exits: kfuncs (hooks), static and global bpf-to-bpf calls, callback frames, and BPF_EXIT
+// (exit hooks, check_reference_leak, prepare_func_exit, check_return_code). Helpers: helper-call.ts.
 import type { Insn } from '../../bpf/insn.js';
 import { reject, unsupported, type Finding } from '../finding.js';
 import type { CallbackSpec } from '../hooks.js';
-import { helperById, helperName, PLAIN_MAP_TYPES, type ArgKind } from '../helpers.js';
 import { regTypeStr } from '../print.js';
 import { CORE } from '../rules/core.js';
-import type { BpfMap as BpfMapLike } from '../../object/types.js';
 import {
-  F, T, cloneState, curFrame, markNotInit, newFrame, regNotInit, regPtr, regUnknown, slotIndex, type RegState,
+  F, T, cloneState, curFrame, markNotInit, newFrame, regUnknown, type RegState,
 } from '../state.js';
 import { tnumIsConst } from '../tnum.js';
 import { hookCtx, next, stop, type Env, type Path, type Step } from './env.js';
-import { regionAccess } from './mem.js';
+import { helperCall, helperMem } from './helper-call.js';
 import { checkRead } from './step.js';
 
-const MEM_TYPES = [T.PTR_TO_STACK, T.PTR_TO_PACKET, T.PTR_TO_PACKET_META, T.PTR_TO_MAP_KEY, T.PTR_TO_MAP_VALUE, T.PTR_TO_MEM, T.PTR_TO_MEM | F.MEM_RINGBUF, T.PTR_TO_BUF, T.PTR_TO_BTF_ID | F.PTR_TRUSTED];
-const MEM_EXPECTED = MEM_TYPES.map(regTypeStr).join(', ');
-const zeroSized = { id: 'call.zero_sized_read', format: 'R%d invalid zero-sized read: u64=[%lld,%lld]', kernelFn: 'check_mem_size_reg', doc: 'size argument may be zero' };
-const sizeNeg = { id: 'call.size_negative', format: "R%d min value is negative, either use unsigned or 'var &= const'", kernelFn: 'check_mem_size_reg', doc: 'size argument may be negative' };
-const sizeUnbounded = { id: 'call.size_unbounded', format: "R%d unbounded memory access, use 'var &= const' or 'if (var < const)'", kernelFn: 'check_mem_size_reg', doc: 'size argument has no upper bound' };
-const indirectStack = { id: 'stack.invalid_indirect_access', format: 'invalid indirect access to stack R%d off=%d size=%d', kernelFn: 'check_stack_access_within_bounds', doc: 'helper memory argument outside the stack' };
-const invalidArgs = { id: 'call.global_invalid_args', format: "Caller passes invalid args into func#%d ('%s')", kernelFn: 'check_func_call / btf_check_func_arg_match', doc: 'a global subprog argument does not match its BTF prototype (after "R%d is not a scalar", "arg#%d expects pointer to ctx"...)' };
-const retStack = { id: 'ret.stack_pointer', format: 'cannot return stack pointer to the caller', kernelFn: 'prepare_func_exit', doc: 'subprog returns a pointer to its own stack' };
 
 export function callInsn(env: Env, path: Path, insn: Extract<Insn, { kind: 'call' }>, idx: number): Step {
   switch (insn.target) {
@@ -43,136 +32,6 @@ export function callInsn(env: Env, path: Path, insn: Extract<Insn, { kind: 'call
   }
 }
 
-function helperCall(env: Env, path: Path, id: number, idx: number): Step {
-  const name = helperName(id);
-  if (!name) return stop(reject(CORE.invalidFunc, idx, 'unknown', id));
-  const ctx = hookCtx(env, path, idx, (spec) => pushCallbackFrame(env, path, idx, spec));
-  const bc = env.hooks.beforeCall(ctx, { kind: 'helper', id, name });
-  if (bc) return stop(bc);
-  const g = env.hooks.graphHelper(ctx, id, name);
-  if (g.kind === 'finding') return stop(g.finding);
-  if (g.kind === 'done') return next(idx + 1);
-  const spec = helperById(id);
-  if (!spec) return stop(unsupported(`helper ${name}#${id}`, idx, 'model.unsupported.helper'));
-  if (spec.progTypes !== 'base' && !spec.progTypes.includes(env.prog.progType)) {
-    return stop(unsupported(`helper ${name}#${id} in a ${env.prog.progType} program`, idx, 'model.unsupported.helper'));
-  }
-  const regs = curFrame(path.state).regs;
-  let map: BpfMapLike | null = null;
-  for (let i = 0; i < spec.args.length; i++) {
-    const regno = i + 1;
-    const e = checkRead(env, path.state, regno, idx); if (e) return e;
-    const f = checkArg(env, path, idx, regno, spec.args[i]!, regs, map, (m) => { map = m; });
-    if (f) return stop(f);
-  }
-  if (spec.callback === 'loop') loopCallback(env, path, idx);
-  for (let r = 1; r <= 5; r++) markNotInit(regs[r]!);
-  switch (spec.ret) {
-    case 'integer': regs[0] = regUnknown(); break;
-    case 'void': regs[0] = regNotInit(); break;
-    case 'map_value_or_null': {
-      const r = regPtr(T.PTR_TO_MAP_VALUE | F.PTR_MAYBE_NULL, { map });
-      r.id = env.ids.next();
-      regs[0] = r;
-      break;
-    }
-  }
-  return next(idx + 1);
-}
-
-/** BPF_FUNC_loop: queue the callback while callback_depth < nr_loops (set_loop_callback_state). */
-function loopCallback(env: Env, path: Path, idx: number): void {
-  const caller = curFrame(path.state);
-  const fn = caller.regs[2]!;
-  if (BigInt(caller.callbackDepth) < caller.regs[1]!.umax) {
-    pushCallbackFrame(env, path, idx, {
-      subprog: fn.subprog, callbackOf: 'bpf_loop', retRange: [0n, 1n],
-      setup(callee, cloneCaller) {
-        callee.regs[1] = regUnknown();
-        callee.regs[2] = { ...cloneCaller.regs[3]! };
-        cloneCaller.callbackDepth++;
-      },
-    });
-  }
-  caller.callbackDepth = 0;
-}
-
-function typeMismatch(idx: number, regno: number, reg: RegState, expected: string): Finding {
-  return reject(CORE.argType, idx, regno, regTypeStr(reg.type), expected);
-}
-
-function checkArg(env: Env, path: Path, idx: number, regno: number, kind: ArgKind, regs: RegState[], map: BpfMapLike | null,
-  setMap: (m: BpfMapLike) => void): Finding | null {
-  const reg = regs[regno]!;
-  switch (kind) {
-    case 'anything': return null;
-    case 'const_map_ptr':
-      if (reg.type !== T.CONST_PTR_TO_MAP) return typeMismatch(idx, regno, reg, 'map_ptr');
-      if (reg.map!.kind === 'map' && !PLAIN_MAP_TYPES.has(reg.map!.mapType ?? -1)) {
-        return unsupported(`helper on map type ${reg.map!.mapType} (${reg.map!.name})`, idx, 'model.unsupported.map_type');
-      }
-      setMap(reg.map!);
-      return null;
-    case 'map_key': case 'map_value': {
-      if (!MEM_TYPES.includes(reg.type)) return typeMismatch(idx, regno, reg, MEM_EXPECTED);
-      const m = map!;
-      const size = (kind === 'map_key' ? m.keySize : m.valueSize) ?? 0;
-      return helperMem(env, path, idx, regno, reg, size, false);
-    }
-    case 'mem_rdonly': case 'uninit_mem': {
-      const ok = MEM_TYPES.includes(reg.type) || (kind === 'mem_rdonly' && MEM_TYPES.includes(reg.type & ~F.MEM_RDONLY));
-      if (!ok) return typeMismatch(idx, regno, reg, MEM_EXPECTED);
-      const sz = regs[regno + 1]!;
-      const e = checkRead(env, path.state, regno + 1, idx); if (e && e.kind === 'finding') return e.finding;
-      if (sz.type !== T.SCALAR_VALUE) return typeMismatch(idx, regno + 1, sz, 'scalar');
-      if (sz.smin < 0n) return reject(sizeNeg, idx, regno + 1);
-      if (sz.umin === 0n) return reject(zeroSized, idx, regno + 1, sz.umin, sz.umax);
-      if (sz.umax >= 1n << 29n) return reject(sizeUnbounded, idx, regno + 1);
-      return helperMem(env, path, idx, regno, reg, Number(sz.umax), kind === 'uninit_mem');
-    }
-    case 'const_size': case 'const_size_or_zero':
-      return null; // checked with the memory argument before it
-    case 'func':
-      if (reg.type !== T.PTR_TO_FUNC) return typeMismatch(idx, regno, reg, 'func');
-      return null;
-    case 'stack_or_null':
-      if (reg.type === T.SCALAR_VALUE && tnumIsConst(reg.varOff) && reg.varOff.value === 0n) return null;
-      if (reg.type !== T.PTR_TO_STACK) return typeMismatch(idx, regno, reg, 'fp');
-      return null;
-  }
-}
-
-/** check_helper_mem_access: `size` bytes at reg must be accessible (and are written when `write`). */
-function helperMem(env: Env, path: Path, idx: number, regno: number, reg: RegState, size: number, write: boolean): Finding | null {
-  switch (reg.type) {
-    case T.PTR_TO_STACK: {
-      if (!tnumIsConst(reg.varOff)) return unsupported('variable-offset stack pointer passed to a helper', idx);
-      const off = reg.off + Number(BigInt.asIntN(64, reg.varOff.value));
-      if (off < -512 || off + size > 0 || size <= 0) return reject(indirectStack, idx, regno, reg.off, size);
-      const f = path.state.frames.find((x) => x.frameno === reg.frameno)!;
-      if (write) {
-        for (let b = off; b < off + size; b++) {
-          const spi = slotIndex(b);
-          while (f.stack.length <= spi) f.stack.push({ bytes: Array(8).fill('invalid'), spilled: null });
-          const slot = f.stack[spi]!;
-          if (slot.bytes[7] === 'spill') { slot.bytes = slot.bytes.map((x) => (x === 'invalid' ? 'invalid' : 'misc')); slot.spilled = null; }
-          slot.bytes[(-b - 1) % 8] = 'misc';
-        }
-      }
-      return null;
-    }
-    case T.PTR_TO_MAP_VALUE: case T.PTR_TO_MAP_VALUE | F.MEM_RDONLY:
-      if (write && reg.map!.kind === 'datasec' && reg.map!.section.startsWith('.rodata')) {
-        return reject({ id: 'map.write_rdonly', format: 'write into map forbidden, value_size=%d off=%d size=%d', kernelFn: 'check_map_access_type', doc: '' }, idx, reg.map!.valueSize ?? 0, reg.off, size);
-      }
-      return regionAccess(idx, regno, reg, reg.off, size, reg.map!.valueSize ?? 0);
-    case T.PTR_TO_MEM: case T.PTR_TO_MEM | F.MEM_RDONLY:
-      return regionAccess(idx, regno, reg, reg.off, size, reg.memSize);
-    default:
-      return unsupported(`helper memory argument of type ${regTypeStr(reg.type)}`, idx);
-  }
-}
-
 function subprogCall(env: Env, path: Path, target: number, idx: number): Step {
   const fi = env.prog.funcs.findIndex((f) => f.start === target);
   if (fi < 0) return stop(unsupported(`call to insn ${target} which starts no function`, idx));
@@ -187,7 +46,7 @@ function subprogCall(env: Env, path: Path, target: number, idx: number): Step {
   if (global) {
     const args = globalArgs(env, fi);
     if (typeof args === 'string') return stop(unsupported(`global function ${func.name}: ${args}`, idx, 'model.unsupported.global_args'));
-    const bad = (): Step => stop(reject(invalidArgs, idx, kernelSubprogNo(env, fi), func.name));
+    const bad = (): Step => stop(reject(CORE.globalInvalidArgs, idx, kernelSubprogNo(env, fi), func.name));
     for (let i = 0; i < args.length; i++) {
       const a = args[i]!;
       const r = caller.regs[i + 1]!;
@@ -296,7 +155,7 @@ export function exitInsn(env: Env, path: Path, idx: number): Step {
   if (leak) return stop(leak);
   if (!main) {
     const r0 = f.regs[0]!;
-    if (r0.type === T.PTR_TO_STACK) return stop(reject(retStack, idx));
+    if (r0.type === T.PTR_TO_STACK) return stop(reject(CORE.retStackPointer, idx));
     const caller = st.frames[st.frames.length - 2]!;
     if (f.inCallbackFn) {
       if (r0.type !== T.SCALAR_VALUE) return stop(reject(CORE.cbRetNotScalar, idx, 0));

@@ -54,7 +54,7 @@ export function checkCfg(prog: BpfProgram): Finding | null {
     const insn = prog.insns[i]!;
     if (insn.kind === 'ld_imm64_hi') continue;
     if (!seen[i]) return reject(CORE.unreachable, i, i);
-    if (insn.kind === 'ld_imm64' && seen[i + 1]) return reject({ ...CORE.unreachable, id: 'cfg.jump_into_ldimm64', format: 'jump into the middle of ldimm64 insn %d' }, i, i);
+    if (insn.kind === 'ld_imm64' && seen[i + 1]) return reject(CORE.jumpIntoLdImm64, i, i);
   }
   return null;
 }

@@ -19,9 +19,6 @@ import { pushCallbackFrame } from './call.js';
 
 type MemInsn = Extract<Insn, { kind: 'ldx' | 'st' | 'stx' | 'atomic' }>;
 
-const misalignedStack = { id: 'stack.misaligned', format: 'misaligned stack access off %s+%d+%d size %d', kernelFn: 'check_generic_ptr_alignment', doc: 'stack access not aligned to its size' };
-const rdonlyMap = { id: 'map.write_rdonly', format: 'write into map forbidden, value_size=%d off=%d size=%d', kernelFn: 'check_map_access_type', doc: 'store into a map the program may only read (.rodata)' };
-const spillSize = { id: 'stack.invalid_spill_size', format: 'invalid size of register spill', kernelFn: 'check_stack_write_fixed_off', doc: 'pointer spilled with a store narrower than 8 bytes' };
 
 export function memInsn(env: Env, path: Path, insn: MemInsn, idx: number): Step {
   const st = path.state;
@@ -90,7 +87,7 @@ function access(env: Env, path: Path, idx: number, regno: number, insnOff: numbe
     case T.PTR_TO_STACK: {
       if (!tnumIsConst(reg.varOff)) return unsupported('variable-offset stack access', idx, 'model.unsupported.stack_var_off');
       const total = off + Number(BigInt.asIntN(64, reg.varOff.value));
-      if (total % size !== 0) return reject(misalignedStack, idx, tnumStr(reg.varOff), reg.off, insnOff, size);
+      if (total % size !== 0) return reject(CORE.stackMisaligned, idx, tnumStr(reg.varOff), reg.off, insnOff, size);
       if (total < -512 || total + size > 0) {
         return reject(write ? CORE.stackInvalidOff : CORE.stackInvalidReadOff, idx, regno, off, size);
       }
@@ -104,7 +101,7 @@ function access(env: Env, path: Path, idx: number, regno: number, insnOff: numbe
       const map = reg.map!;
       const vs = map.valueSize ?? 0;
       if (write && map.kind === 'datasec' && map.section.startsWith('.rodata')) {
-        return reject(rdonlyMap, idx, vs, off + Number(reg.smin), size);
+        return reject(CORE.mapWriteRdonly, idx, vs, off + Number(reg.smin), size);
       }
       const bounds = regionAccess(idx, regno, reg, off, size, vs);
       if (bounds) return bounds;
@@ -200,7 +197,7 @@ function stackWrite(env: Env, path: Path, f: FuncState, off: number, size: numbe
     return null;
   }
   if (reg && reg.type !== T.SCALAR_VALUE && reg.type !== T.NOT_INIT) {
-    if (size !== 8) return reject(spillSize, idx);
+    if (size !== 8) return reject(CORE.spillSize, idx);
     if (f !== cur && reg.type === T.PTR_TO_STACK) return unsupported('spilling a stack pointer into the caller\'s frame', idx);
     save(reg);
     return null;

@@ -4,7 +4,7 @@
 import type { AluOp } from '../../bpf/insn.js';
 import { markUnknown, setKnown, type RegState } from '../state.js';
 import {
-  S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32, U64, s32, s64, tnumAdd, tnumAnd, tnumArshift, tnumConst, tnumIsConst, tnumLshift,
+  S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32, U64, s32, s64, tnumAdd, tnumAnd, tnumArshift, tnumIsConst, tnumLshift,
   tnumMul, tnumOr, tnumRange, tnumRshift, tnumSub, tnumSubreg, tnumUnknown, tnumXor, u32, u64, type Tnum,
 } from '../tnum.js';
 

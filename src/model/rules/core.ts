@@ -12,7 +12,6 @@ export const CORE = {
   stackInvalidRead: r('stack.invalid_read', 'invalid read from stack off %d+%d size %d', 'check_stack_read_fixed_off', 'read of stack bytes never written', 13),
   stackInvalidOff: r('stack.invalid_off', 'invalid write to stack R%d off=%d size=%d', 'check_stack_access_within_bounds', 'stack access outside [-512, 0)', 13),
   stackInvalidReadOff: r('stack.invalid_read_off', 'invalid read from stack R%d off=%d size=%d', 'check_stack_access_within_bounds', 'stack read outside [-512, 0)', 13),
-  stackVarOff: r('stack.variable_offset', 'variable stack access var_off=%s off=%d size=%d', 'check_stack_access_within_bounds', 'variable-offset stack access (model: unsupported unless reported by the kernel in the same way)', 13),
   spillCorrupt: r('stack.corrupt_spill', 'attempt to corrupt spilled pointer on stack', 'check_stack_write_fixed_off', 'partial overwrite of a spilled pointer', 13),
   fillSize: r('stack.invalid_fill_size', 'invalid size of register fill', 'check_stack_read_fixed_off', 'partial read of a spilled pointer', 13),
   mapValueBounds: r('map.value_out_of_bounds', 'invalid access to map value, value_size=%d off=%d size=%d', 'check_map_access_type/__check_mem_access', 'map value access outside [0, value_size)', 13),
@@ -49,9 +48,18 @@ export const CORE = {
   retNotKnown: r('ret.not_known', '%s the register R%d is not a known value (%s)', 'check_return_code', 'program return value is a pointer where a range is enforced', 22),
   retRange: r('ret.range', '%s the register %s has%s should have been in [%d, %d]', 'check_return_code / verbose_invalid_scalar', 'return value outside the enforced range', 22),
   cbRetNotScalar: r('ret.callback_not_scalar', 'R%d not a scalar value', 'prepare_func_exit', 'callback returns a pointer', 13),
-  invalidIndirect: r('stack.invalid_indirect_read', 'invalid read from stack R%d off %d+%d size %d', 'check_stack_range_initialized', 'helper reads uninitialised stack bytes', 13),
   invalidLdImm: r('insn.invalid_ld_imm', 'invalid BPF_LD_IMM insn', 'check_ld_imm', 'malformed ld_imm64', 22),
   unknownOpcode: r('insn.unknown_opcode', 'unknown opcode %02x', 'do_check', 'opcode not in the ISA', 22),
+  stackMisaligned: r('stack.misaligned', 'misaligned stack access off %s+%d+%d size %d', 'check_generic_ptr_alignment', 'stack access not aligned to its size (stack accesses are always strictly aligned)', 13),
+  spillSize: r('stack.invalid_spill_size', 'invalid size of register spill', 'check_stack_write_fixed_off', 'pointer spilled with a store narrower than 8 bytes', 13),
+  indirectStack: r('stack.invalid_indirect_access', 'invalid indirect access to stack R%d off=%d size=%d', 'check_stack_access_within_bounds', 'helper memory argument outside the stack', 13),
+  mapWriteRdonly: r('map.write_rdonly', 'write into map forbidden, value_size=%d off=%d size=%d', 'check_map_access_type', 'store into a map the program may only read (.rodata: BPF_F_RDONLY_PROG)', 13),
+  zeroSized: r('call.zero_sized_read', 'R%d invalid zero-sized read: u64=[%lld,%lld]', 'check_mem_size_reg', 'helper size argument may be zero', 13),
+  sizeNegative: r('call.size_negative', "R%d min value is negative, either use unsigned or 'var &= const'", 'check_mem_size_reg', 'helper size argument may be negative', 13),
+  sizeUnbounded: r('call.size_unbounded', "R%d unbounded memory access, use 'var &= const' or 'if (var < const)'", 'check_mem_size_reg', 'helper size argument has no upper bound', 13),
+  globalInvalidArgs: r('call.global_invalid_args', "Caller passes invalid args into func#%d ('%s')", 'check_func_call / btf_check_func_arg_match', 'a global subprog argument does not match its BTF prototype (printed after "R%d is not a scalar", "arg#%d expects pointer to ctx"...)', 22),
+  retStackPointer: r('ret.stack_pointer', 'cannot return stack pointer to the caller', 'prepare_func_exit', 'a subprog returns a pointer to its own stack', 22),
+  jumpIntoLdImm64: r('cfg.jump_into_ldimm64', 'jump into the middle of ldimm64 insn %d', 'check_cfg', 'a jump lands on the second half of ld_imm64', 22),
 } satisfies Record<string, RuleSpec>;
 
 export const coreRules: RuleSpec[] = Object.values(CORE);

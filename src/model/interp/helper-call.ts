@@ -1,0 +1,147 @@
+// Helper calls (check_helper_call): the helper table (../helpers.ts), graph helpers through the
+// hooks, argument checks (check_func_arg / check_reg_type / check_helper_mem_access), R0 by the
+// return kind, callbacks of bpf_loop (push_callback_call + set_loop_callback_state).
+import type { BpfMap as BpfMapLike } from '../../object/types.js';
+import { reject, unsupported, type Finding } from '../finding.js';
+import { helperById, helperName, PLAIN_MAP_TYPES, type ArgKind } from '../helpers.js';
+import { regTypeStr } from '../print.js';
+import { CORE } from '../rules/core.js';
+import { F, T, curFrame, markNotInit, regNotInit, regPtr, regUnknown, slotIndex, type RegState } from '../state.js';
+import { tnumIsConst } from '../tnum.js';
+import { hookCtx, next, stop, type Env, type Path, type Step } from './env.js';
+import { regionAccess } from './mem.js';
+import { checkRead } from './step.js';
+import { pushCallbackFrame } from './call.js';
+
+const MEM_TYPES = [T.PTR_TO_STACK, T.PTR_TO_PACKET, T.PTR_TO_PACKET_META, T.PTR_TO_MAP_KEY, T.PTR_TO_MAP_VALUE, T.PTR_TO_MEM, T.PTR_TO_MEM | F.MEM_RINGBUF, T.PTR_TO_BUF, T.PTR_TO_BTF_ID | F.PTR_TRUSTED];
+const MEM_EXPECTED = MEM_TYPES.map(regTypeStr).join(', ');
+export function helperCall(env: Env, path: Path, id: number, idx: number): Step {
+  const name = helperName(id);
+  if (!name) return stop(reject(CORE.invalidFunc, idx, 'unknown', id));
+  const ctx = hookCtx(env, path, idx, (spec) => pushCallbackFrame(env, path, idx, spec));
+  const bc = env.hooks.beforeCall(ctx, { kind: 'helper', id, name });
+  if (bc) return stop(bc);
+  const g = env.hooks.graphHelper(ctx, id, name);
+  if (g.kind === 'finding') return stop(g.finding);
+  if (g.kind === 'done') return next(idx + 1);
+  const spec = helperById(id);
+  if (!spec) return stop(unsupported(`helper ${name}#${id}`, idx, 'model.unsupported.helper'));
+  if (spec.progTypes !== 'base' && !spec.progTypes.includes(env.prog.progType)) {
+    return stop(unsupported(`helper ${name}#${id} in a ${env.prog.progType} program`, idx, 'model.unsupported.helper'));
+  }
+  const regs = curFrame(path.state).regs;
+  let map: BpfMapLike | null = null;
+  for (let i = 0; i < spec.args.length; i++) {
+    const regno = i + 1;
+    const e = checkRead(env, path.state, regno, idx); if (e) return e;
+    const f = checkArg(env, path, idx, regno, spec.args[i]!, regs, map, (m) => { map = m; });
+    if (f) return stop(f);
+  }
+  if (spec.callback === 'loop') loopCallback(env, path, idx);
+  for (let r = 1; r <= 5; r++) markNotInit(regs[r]!);
+  switch (spec.ret) {
+    case 'integer': regs[0] = regUnknown(); break;
+    case 'void': regs[0] = regNotInit(); break;
+    case 'map_value_or_null': {
+      const r = regPtr(T.PTR_TO_MAP_VALUE | F.PTR_MAYBE_NULL, { map });
+      r.id = env.ids.next();
+      regs[0] = r;
+      break;
+    }
+  }
+  return next(idx + 1);
+}
+
+/** BPF_FUNC_loop: queue the callback while callback_depth < nr_loops (set_loop_callback_state). */
+function loopCallback(env: Env, path: Path, idx: number): void {
+  const caller = curFrame(path.state);
+  const fn = caller.regs[2]!;
+  if (BigInt(caller.callbackDepth) < caller.regs[1]!.umax) {
+    pushCallbackFrame(env, path, idx, {
+      subprog: fn.subprog, callbackOf: 'bpf_loop', retRange: [0n, 1n],
+      setup(callee, cloneCaller) {
+        callee.regs[1] = regUnknown();
+        callee.regs[2] = { ...cloneCaller.regs[3]! };
+        cloneCaller.callbackDepth++;
+      },
+    });
+  }
+  caller.callbackDepth = 0;
+}
+
+function typeMismatch(idx: number, regno: number, reg: RegState, expected: string): Finding {
+  return reject(CORE.argType, idx, regno, regTypeStr(reg.type), expected);
+}
+
+function checkArg(env: Env, path: Path, idx: number, regno: number, kind: ArgKind, regs: RegState[], map: BpfMapLike | null,
+  setMap: (m: BpfMapLike) => void): Finding | null {
+  const reg = regs[regno]!;
+  switch (kind) {
+    case 'anything': return null;
+    case 'const_map_ptr':
+      if (reg.type !== T.CONST_PTR_TO_MAP) return typeMismatch(idx, regno, reg, 'map_ptr');
+      if (reg.map!.kind === 'map' && !PLAIN_MAP_TYPES.has(reg.map!.mapType ?? -1)) {
+        return unsupported(`helper on map type ${reg.map!.mapType} (${reg.map!.name})`, idx, 'model.unsupported.map_type');
+      }
+      setMap(reg.map!);
+      return null;
+    case 'map_key': case 'map_value': {
+      if (!MEM_TYPES.includes(reg.type)) return typeMismatch(idx, regno, reg, MEM_EXPECTED);
+      const m = map!;
+      const size = (kind === 'map_key' ? m.keySize : m.valueSize) ?? 0;
+      return helperMem(env, path, idx, regno, reg, size, false);
+    }
+    case 'mem_rdonly': case 'uninit_mem': {
+      const ok = MEM_TYPES.includes(reg.type) || (kind === 'mem_rdonly' && MEM_TYPES.includes(reg.type & ~F.MEM_RDONLY));
+      if (!ok) return typeMismatch(idx, regno, reg, MEM_EXPECTED);
+      const sz = regs[regno + 1]!;
+      const e = checkRead(env, path.state, regno + 1, idx); if (e && e.kind === 'finding') return e.finding;
+      if (sz.type !== T.SCALAR_VALUE) return typeMismatch(idx, regno + 1, sz, 'scalar');
+      if (sz.smin < 0n) return reject(CORE.sizeNegative, idx, regno + 1);
+      if (sz.umin === 0n) return reject(CORE.zeroSized, idx, regno + 1, sz.umin, sz.umax);
+      if (sz.umax >= 1n << 29n) return reject(CORE.sizeUnbounded, idx, regno + 1);
+      return helperMem(env, path, idx, regno, reg, Number(sz.umax), kind === 'uninit_mem');
+    }
+    case 'const_size': case 'const_size_or_zero':
+      return null; // checked with the memory argument before it
+    case 'func':
+      if (reg.type !== T.PTR_TO_FUNC) return typeMismatch(idx, regno, reg, 'func');
+      return null;
+    case 'stack_or_null':
+      if (reg.type === T.SCALAR_VALUE && tnumIsConst(reg.varOff) && reg.varOff.value === 0n) return null;
+      if (reg.type !== T.PTR_TO_STACK) return typeMismatch(idx, regno, reg, 'fp');
+      return null;
+  }
+}
+
+/** check_helper_mem_access: `size` bytes at reg must be accessible (and are written when `write`). */
+export function helperMem(env: Env, path: Path, idx: number, regno: number, reg: RegState, size: number, write: boolean): Finding | null {
+  switch (reg.type) {
+    case T.PTR_TO_STACK: {
+      if (!tnumIsConst(reg.varOff)) return unsupported('variable-offset stack pointer passed to a helper', idx);
+      const off = reg.off + Number(BigInt.asIntN(64, reg.varOff.value));
+      if (off < -512 || off + size > 0 || size <= 0) return reject(CORE.indirectStack, idx, regno, reg.off, size);
+      const f = path.state.frames.find((x) => x.frameno === reg.frameno)!;
+      if (write) {
+        for (let b = off; b < off + size; b++) {
+          const spi = slotIndex(b);
+          while (f.stack.length <= spi) f.stack.push({ bytes: Array(8).fill('invalid'), spilled: null });
+          const slot = f.stack[spi]!;
+          if (slot.bytes[7] === 'spill') { slot.bytes = slot.bytes.map((x) => (x === 'invalid' ? 'invalid' : 'misc')); slot.spilled = null; }
+          slot.bytes[(-b - 1) % 8] = 'misc';
+        }
+      }
+      return null;
+    }
+    case T.PTR_TO_MAP_VALUE: case T.PTR_TO_MAP_VALUE | F.MEM_RDONLY:
+      if (write && reg.map!.kind === 'datasec' && reg.map!.section.startsWith('.rodata')) {
+        return reject(CORE.mapWriteRdonly, idx, reg.map!.valueSize ?? 0, reg.off, size);
+      }
+      return regionAccess(idx, regno, reg, reg.off, size, reg.map!.valueSize ?? 0);
+    case T.PTR_TO_MEM: case T.PTR_TO_MEM | F.MEM_RDONLY:
+      return regionAccess(idx, regno, reg, reg.off, size, reg.memSize);
+    default:
+      return unsupported(`helper memory argument of type ${regTypeStr(reg.type)}`, idx);
+  }
+}
+
