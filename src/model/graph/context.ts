@@ -5,7 +5,8 @@
 // then verified with no program BTF / a map without record: that is what this context records.
 import type { BpfMap, BpfObject } from '../../object/types.js';
 import { T, F, baseType, typeIsPtrAllocObj, type RegState } from '../state.js';
-import { mapRecord, structMetas, type BtfRecord, type KernelTypes, type RecordError } from './records.js';
+import { structMetas, type BtfRecord, type KernelTypes, type RecordError } from './records.js';
+import { mapRecord } from './map-records.js';
 import { VMLINUX_612_STRUCTS } from './vmlinux-6.12.js';
 
 // Kernel structs with a registered kptr destructor in 6.12 (register_btf_id_dtor_kfuncs callers:

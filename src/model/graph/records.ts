@@ -1,11 +1,10 @@
 // btf_record computation from program BTF, mirroring kernel/bpf/btf.c (6.12.117):
 //   btf_parse_struct_metas  -> structMetas()  (at BTF load: every struct with a direct special member)
 //   btf_parse_fields         -> parseFields()  (special fields of a struct / map value / datasec)
-//   btf_check_and_fixup_fields, btf_check_ownership_depth (BTF load), map_check_btf (map create).
+//   btf_check_and_fixup_fields, btf_check_ownership_depth (BTF load); map_check_btf is map-records.ts.
 // Failures are what the kernel reports as an errno from BPF_BTF_LOAD / BPF_MAP_CREATE with no
 // verifier log: they come back as data (RecordError, with a rule id of rules/graph.ts).
 import type { Btf, BtfType } from '../../btf/types.js';
-import type { BpfMap } from '../../object/types.js';
 
 export type FieldType =
   | 'spin_lock' | 'timer' | 'wq' | 'list_head' | 'list_node' | 'rb_root' | 'rb_node' | 'refcount'
@@ -71,12 +70,12 @@ const noKernelTypes: KernelTypes = () => 'none';
 export type RecordResult = { ok: true; record: BtfRecord | null } | { ok: false; error: RecordError };
 
 const ERR = (rule: string, errno: number, detail: string): RecordResult => ({ ok: false, error: { rule, errno, detail } });
-const E2BIG = 7, EINVAL = 22, ENOENT = 2, EEXIST = 17, EFAULT = 14, ELOOP = 40, EOPNOTSUPP = 95;
+const E2BIG = 7, EINVAL = 22, ENOENT = 2, EEXIST = 17, EFAULT = 14, ELOOP = 40;
 const BTF_FIELDS_MAX = 11;
 const MAX_RESOLVE_DEPTH = 32;
 
 const STRUCT_MASK: FieldType[] = ['spin_lock', 'list_head', 'list_node', 'rb_root', 'rb_node', 'refcount', 'kptr_ref'];
-const MAP_MASK: FieldType[] = ['spin_lock', 'timer', 'kptr_ref', 'list_head', 'rb_root', 'refcount', 'wq'];
+export const MAP_MASK: FieldType[] = ['spin_lock', 'timer', 'kptr_ref', 'list_head', 'rb_root', 'refcount', 'wq'];
 
 function makeRecord(fields: BtfField[]): BtfRecord {
   const sorted = [...fields].sort((x, y) => x.offset - y.offset);
@@ -307,7 +306,7 @@ export function structMetas(btf: Btf, kernelTypes: KernelTypes = noKernelTypes):
 }
 
 /** btf_check_and_fixup_fields(): each root's value type must have a struct meta. */
-function checkRoots(btf: Btf, rec: BtfRecord, metas: Map<number, BtfRecord>): RecordError | null {
+export function checkRoots(btf: Btf, rec: BtfRecord, metas: Map<number, BtfRecord>): RecordError | null {
   for (const f of rec.fields) {
     if (f.graphRoot && !metas.has(f.graphRoot.valueTypeId))
       return { rule: 'btf.record.contains_type_no_meta', errno: EFAULT, detail: `${fieldTypeName(f.type)} contains struct ${btf.get(f.graphRoot.valueTypeId).name}, which has no special field` };
@@ -339,41 +338,4 @@ function checkOwnershipDepth(btf: Btf, metas: Map<number, BtfRecord>): RecordErr
     if (visit(id, 8) < 0) return { rule: 'btf.record.ownership_depth', errno: ELOOP, detail: `ownership through ${btf.typeName(id)} is cyclic or deeper than 8` };
   }
   return null;
-}
-
-const MAP_TYPE = { HASH: 1, ARRAY: 2, PERCPU_HASH: 5, PERCPU_ARRAY: 6, LRU_HASH: 9, LRU_PERCPU_HASH: 10, CGROUP_STORAGE: 19, SK_STORAGE: 24, INODE_STORAGE: 28, TASK_STORAGE: 29, CGRP_STORAGE: 32 } as const;
-
-/**
- * map_check_btf(): the record of a map's value (or datasec). What the kernel does with a bad value
- * type is subtle: a btf_parse_fields() error does NOT fail BPF_MAP_CREATE (map->record keeps the
- * ERR_PTR, which every later btf_record_has_field() reads as "no fields"), while a field in an
- * unsupported map type (-EOPNOTSUPP) or a graph root whose value type has no struct meta
- * (-EFAULT, btf_check_and_fixup_fields) does; libbpf then retries without BTF.
- */
-export type MapRecordResult =
-  | { ok: true; record: BtfRecord | null; ignored: RecordError | null }
-  | { ok: false; error: RecordError };
-
-export function mapRecord(btf: Btf, map: BpfMap, metas: Map<number, BtfRecord>, kernelTypes: KernelTypes = noKernelTypes): MapRecordResult {
-  if (map.valueTypeId === null || map.valueSize === null) return { ok: true, record: null, ignored: null };
-  const res = parseFields(btf, map.valueTypeId, MAP_MASK, map.valueSize, kernelTypes);
-  if (!res.ok) return { ok: true, record: null, ignored: res.error };
-  if (!res.record) return { ok: true, record: null, ignored: null };
-  const mt = map.mapType ?? MAP_TYPE.ARRAY;
-  const ok = (types: number[]) => types.includes(mt);
-  const M = MAP_TYPE;
-  for (const f of res.record.fields) {
-    let allowed = true;
-    switch (f.type) {
-      case 'spin_lock': allowed = ok([M.HASH, M.ARRAY, M.CGROUP_STORAGE, M.SK_STORAGE, M.INODE_STORAGE, M.TASK_STORAGE, M.CGRP_STORAGE]); break;
-      case 'timer': case 'wq': allowed = ok([M.HASH, M.LRU_HASH, M.ARRAY]); break;
-      case 'kptr_unref': case 'kptr_ref': case 'kptr_percpu': case 'refcount':
-        allowed = ok([M.HASH, M.PERCPU_HASH, M.LRU_HASH, M.LRU_PERCPU_HASH, M.ARRAY, M.PERCPU_ARRAY, M.SK_STORAGE, M.INODE_STORAGE, M.TASK_STORAGE, M.CGRP_STORAGE]); break;
-      case 'list_head': case 'rb_root': allowed = ok([M.HASH, M.LRU_HASH, M.ARRAY]); break;
-      case 'list_node': case 'rb_node': allowed = false; break;
-    }
-    if (!allowed) return { ok: false, error: { rule: 'map.create.graph_root_map_type', errno: EOPNOTSUPP, detail: `map '${map.name}': ${fieldTypeName(f.type)} not supported in map type ${mt}` } };
-  }
-  const err = checkRoots(btf, res.record, metas);
-  return err ? { ok: false, error: err } : { ok: true, record: res.record, ignored: null };
 }

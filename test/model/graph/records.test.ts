@@ -1,7 +1,8 @@
 // btf_record computation on objects compiled by clang-19 in the test run (fixtures/graph/*.c).
 import t from 'tap';
 import { fixtureObject } from './compile.js';
-import { mapRecord, structMetas, type BtfRecord } from '../../../src/model/graph/records.js';
+import { structMetas, type BtfRecord } from '../../../src/model/graph/records.js';
+import { mapRecord } from '../../../src/model/graph/map-records.js';
 
 const fields = (r: BtfRecord | null) => r?.fields.map((f) => `${f.type}@${f.offset}`).join(' ') ?? null;
 
