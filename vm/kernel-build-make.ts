@@ -48,7 +48,8 @@ export async function makeBzImage(src: string, opts: MakeOptions): Promise<{ ste
   try {
     await run(src, ['make', `O=${BUILD_SUBDIR}`, `-j${jobs}`, 'bzImage'], opts, 'make', (line) => {
       const step = buildStep(line);
-      if (step) { steps++; last = step; }
+      // Host tools (objtool, resolve_btfids) print absolute paths: show them relative to the build dir.
+      if (step) { steps++; last = step.replace(`${join(src, BUILD_SUBDIR)}/`, ''); }
     });
   } finally {
     clearInterval(tick);
