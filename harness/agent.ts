@@ -127,7 +127,7 @@ class Agent {
         this.send({ id: req.id, type: 'shutdown' });
         await acked; // the host has our reply: only now is powering off safe
         closeSync(this.fd);
-        process.exit(0);
+        return hardExit(0);
       }
       case 'test-panic':
         if (!this.testHooks) throw new Error('test hooks are off (boot with testHooks to enable test-panic)');
@@ -156,8 +156,20 @@ class Agent {
 
   die(why: string): void {
     process.stderr.write(`bpf-verdict agent: ${why}\n`);
-    process.exit(1);
+    hardExit(1);
   }
+}
+
+/**
+ * process.exit() would hang: libuv joins its thread pool at exit, and one pool thread sits
+ * in a read() of the port that only returns when the host writes again. The reply is
+ * already written (writeSync) and acknowledged, so nothing is lost by SIGKILLing ourselves;
+ * the status line tells /init's log which exit it was.
+ */
+function hardExit(code: number): never {
+  process.stdout.write(`bpf-verdict: agent exiting (${code === 0 ? 'shutdown' : 'error'})\n`);
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable');
 }
 
 const fd = openSync(findPort(), 'r+');

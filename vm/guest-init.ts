@@ -15,7 +15,7 @@ for m in ${AGENT_DIR}/modules/*.ko; do
 done
 echo "bpf-verdict: starting agent"
 ${'$'}{NODE:-/usr/bin/node} --max-old-space-size=1024 ${AGENT_DIR}/harness/agent.js
-echo "bpf-verdict: agent exited with status $?"
+echo "bpf-verdict: agent exited with status $? (137 = its own SIGKILL after a clean shutdown)"
 /bin/busybox sync
 # -f: no init to signal; reboot(2) directly. Without ACPI the kernel halts instead, and the host kills QEMU.
 /bin/busybox poweroff -f

@@ -46,6 +46,8 @@ export class GuestVm {
   release = '';
   btfSize = 0;
   readonly bootMs: { qemuToReady: number; total: number } = { qemuToReady: 0, total: 0 };
+  /** How the last shutdown ended: the guest powered off by itself, or QEMU had to be killed. */
+  shutdownKind: 'poweroff' | 'killed' | null = null;
   private dead: Error | null = null;
   private exited = false;
   private keepConsole: boolean;
@@ -189,11 +191,13 @@ export class GuestVm {
         await this.request({ type: 'shutdown' }, { timeoutMs: SHUTDOWN_WAIT_MS });
         this.channel.send({ type: 'ack' });
         const exited = await Promise.race([this.qemu.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), SHUTDOWN_WAIT_MS).unref())]);
-        if (!exited) this.keepConsole = true; // a kernel that halts instead of powering off: worth a look
+        if (exited) this.shutdownKind = 'poweroff';
+        else this.keepConsole = true; // a kernel that halts instead of powering off: worth a look
       } catch {
         this.keepConsole = true;
       }
     }
+    this.shutdownKind ??= 'killed';
     await this.kill();
   }
 

@@ -66,5 +66,6 @@ t.test('test hooks are refused unless the VM was booted for tests', async (t) =>
   t.ok(vm.alive, 'the refusal is an error reply; the guest lives on');
   const pid = vm.pid;
   await vm.shutdown();
+  t.equal(vm.shutdownKind, 'poweroff', 'the guest powered itself off after the agent\'s ack (no kill needed)');
   t.ok(processGone(pid));
 });
