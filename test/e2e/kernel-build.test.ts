@@ -36,11 +36,10 @@ t.test('the tree builds into a bootable BTF kernel; the same inputs again build 
   for (const f of readdirSync(join(root, 'kernel-config')).filter((n) => n.endsWith('.config'))) {
     for (const [opt, val] of parseConfig(readFileSync(join(root, 'kernel-config', f), 'utf8'))) t.equal(final.get(opt) ?? 'n', val, `${f}: ${opt}`);
   }
-  const t0 = Date.now();
   const again = await buildSourceKernel({ kind: 'src', tree, patches: [] }, { onProgress: progress });
   t.equal(again.built, false, 'a second run with the same inputs compiles nothing');
-  t.equal(again.bzImage, first.bzImage);
-  t.ok(Date.now() - t0 < 60_000, 'and answers from the cache');
+  t.equal(again.bzImage, first.bzImage, 'the cached kernel');
+  t.equal(again.entry.builtAt, first.entry.builtAt, 'the same cache entry, not a rebuild');
 });
 
 t.test('the built kernel boots and verifies the corpus as the programs declare', async (t) => {
