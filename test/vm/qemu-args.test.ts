@@ -39,3 +39,17 @@ t.test('command line: serial console, our init, panic ends the VM; test hooks on
 t.test('no usable /dev/kvm means TCG', async (t) => {
   t.equal(detectAccel('/nonexistent/kvm'), 'tcg');
 });
+
+t.test('a host where KVM failed to run a guest is remembered per host kernel: later boots use TCG', async (t) => {
+  const { mkdtemp } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { markKvmUnusable } = await import('../../vm/qemu-args.js');
+  const saved = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = await mkdtemp(join(tmpdir(), 'kvm-marker-'));
+  t.teardown(() => { process.env.XDG_CACHE_HOME = saved; });
+  // /dev/null opens read-write like a usable /dev/kvm: only the marker can say TCG.
+  t.equal(detectAccel('/dev/null'), 'kvm');
+  await markKvmUnusable('KVM internal error. Suberror: 1');
+  t.equal(detectAccel('/dev/null'), 'tcg');
+});

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { BpfVerdictError, InputError, UsageError } from '../../errors.js';
 import type { KernelResult } from '../../verdict.js';
-import { DEFAULT_KERNEL, resolveKernel } from '../../../vm/kernel.js';
+import { DEFAULT_KERNEL, parseKernelSpec, resolveKernel } from '../../../vm/kernel.js';
 import { withVm } from '../../../vm/vm.js';
 import { errnoName } from '../../../harness/errno.js';
 
@@ -112,6 +112,7 @@ export const command: Command = {
     const bootTimeoutMs = seconds(v['boot-timeout'], '--boot-timeout');
     const timeoutMs = seconds(v.timeout, '--timeout');
     const progress = (m: string) => process.stderr.write(`bpf-verdict: ${m}\n`);
+    parseKernelSpec(v.kernel ?? DEFAULT_KERNEL); // a usage error before anything else
 
     // Read every object first: a typo should not cost a boot.
     const inputs = await Promise.all(objects.map(async (o) => ({ path: o, bytes: await readObject(o) })));
