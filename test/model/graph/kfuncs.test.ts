@@ -1,9 +1,10 @@
 // The kfunc table against the kernel's own declarations (helpers.c BTF_ID_FLAGS and prototypes).
 import t from 'tap';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { kernelTree612 } from '../../fixtures/kernel-tree.js';
 import { kfuncSpec, kfuncTable, kfuncAllowedFor } from '../../../src/model/graph/kfuncs.js';
 
-const HELPERS = '/work/ksrc/linux-source-6.12/kernel/bpf/helpers.c';
 
 t.test('unknown kfuncs and profiles are unknown (the model then says unsupported)', async (t) => {
   t.equal(kfuncSpec('6.12', 'bpf_list_front'), null, 'bpf-next only');
@@ -29,8 +30,8 @@ t.test('program types', async (t) => {
   t.equal(kfuncAllowedFor(s, 'unknown'), null);
 });
 
-t.test('flags match BTF_ID_FLAGS in helpers.c', { skip: existsSync(HELPERS) ? false : `no kernel tree at ${HELPERS}` }, async (t) => {
-  const src = readFileSync(HELPERS, 'utf8');
+t.test('flags match BTF_ID_FLAGS in helpers.c', async (t) => {
+  const src = readFileSync(join(await kernelTree612(), 'kernel/bpf/helpers.c'), 'utf8');
   for (const [name, spec] of kfuncTable('6.12')!) {
     const m = new RegExp(`BTF_ID_FLAGS\\(func, ${name}(?:, ([^)]*))?\\)`).exec(src);
     t.ok(m, `${name} is registered`);
