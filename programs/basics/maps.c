@@ -167,9 +167,8 @@ struct {
 } events SEC(".maps");
 
 SEC("tc")
-__description("maps: a ringbuf helper the model does not model")
+__description("maps: bpf_ringbuf_output of a stack value")
 __success
-__model_differs("bpf_ringbuf_output is not modelled: the model says unsupported")
 int uses_ringbuf_output(struct __sk_buff *ctx)
 {
 	__u64 x = 0;

@@ -14,9 +14,11 @@ export type ArgKind =
   | 'const_size'         // ARG_CONST_SIZE
   | 'const_size_or_zero' // ARG_CONST_SIZE_OR_ZERO
   | 'func'               // ARG_PTR_TO_FUNC (a static subprog address: ld_imm64 BPF_PSEUDO_FUNC)
-  | 'stack_or_null';     // ARG_PTR_TO_STACK_OR_NULL
+  | 'stack_or_null'      // ARG_PTR_TO_STACK_OR_NULL
+  | 'alloc_size_const'   // ARG_CONST_ALLOC_SIZE_OR_ZERO (a known constant)
+  | 'ringbuf_mem_release'; // ARG_PTR_TO_RINGBUF_MEM | OBJ_RELEASE
 
-export type RetKind = 'integer' | 'map_value_or_null' | 'void';
+export type RetKind = 'integer' | 'map_value_or_null' | 'void' | 'ringbuf_mem_or_null';
 
 export interface HelperSpec {
   id: number;
@@ -27,7 +29,13 @@ export interface HelperSpec {
   progTypes: 'base' | ProgType[];
   /** The helper runs a callback (push_callback_call): 'loop' = set_loop_callback_state. */
   callback?: 'loop';
+  /** Map types the map argument may have (check_map_func_compatibility); absent = plain maps. */
+  mapTypes?: number[];
+  /** is_acquire_function: R0 holds a new reference. */
+  acquire?: boolean;
 }
+
+export const BPF_MAP_TYPE_RINGBUF = 27;
 
 const TRACING: ProgType[] = ['kprobe', 'tracepoint', 'raw_tracepoint', 'perf_event', 'tracing', 'syscall'];
 
@@ -49,6 +57,10 @@ export const HELPERS: HelperSpec[] = [
   h(125, 'bpf_ktime_get_boot_ns', [], 'integer'),
   h(160, 'bpf_ktime_get_coarse_ns', [], 'integer', [...TRACING, 'sched_cls', 'sched_act', 'xdp', 'cgroup_skb', 'socket_filter']),
   h(208, 'bpf_ktime_get_tai_ns', [], 'integer'),
+  { ...h(130, 'bpf_ringbuf_output', ['const_map_ptr', 'mem_rdonly', 'const_size_or_zero', 'anything'], 'integer'), mapTypes: [BPF_MAP_TYPE_RINGBUF] },
+  { ...h(131, 'bpf_ringbuf_reserve', ['const_map_ptr', 'alloc_size_const', 'anything'], 'ringbuf_mem_or_null'), mapTypes: [BPF_MAP_TYPE_RINGBUF], acquire: true },
+  h(132, 'bpf_ringbuf_submit', ['ringbuf_mem_release', 'anything'], 'void'),
+  h(133, 'bpf_ringbuf_discard', ['ringbuf_mem_release', 'anything'], 'void'),
   { ...h(181, 'bpf_loop', ['anything', 'func', 'stack_or_null', 'anything'], 'integer'), callback: 'loop' },
 ];
 

@@ -6,7 +6,7 @@ import { reject, unsupported, type Finding } from '../finding.js';
 import { helperById, helperName, PLAIN_MAP_TYPES, type ArgKind } from '../helpers.js';
 import { regTypeStr } from '../print.js';
 import { CORE } from '../rules/core.js';
-import { F, T, curFrame, markNotInit, regNotInit, regPtr, regUnknown, slotIndex, type RegState } from '../state.js';
+import { F, T, acquireReference, curFrame, markNotInit, regNotInit, regPtr, regUnknown, releaseReference, slotIndex, type RegState } from '../state.js';
 import { tnumIsConst } from '../tnum.js';
 import { hookCtx, next, stop, type Env, type Path, type Step } from './env.js';
 import { regionAccess } from './mem.js';
@@ -34,10 +34,14 @@ export function helperCall(env: Env, path: Path, id: number, idx: number): Step 
   for (let i = 0; i < spec.args.length; i++) {
     const regno = i + 1;
     const e = checkRead(env, path.state, regno, idx); if (e) return e;
-    const f = checkArg(env, path, idx, regno, spec.args[i]!, regs, map, (m) => { map = m; });
+    const f = checkArg(env, path, idx, regno, spec.args[i]!, regs, map, (m) => { map = m; }, spec.mapTypes, spec.args[i + 1]);
     if (f) return stop(f);
   }
   if (spec.callback === 'loop') loopCallback(env, path, idx);
+  const releaseIdx = spec.args.indexOf('ringbuf_mem_release');
+  if (releaseIdx >= 0) releaseReference(path.state, regs[releaseIdx + 1]!.refObjId);
+  const allocSize = spec.args.indexOf('alloc_size_const');
+  const memSize = allocSize >= 0 ? Number(regs[allocSize + 1]!.varOff.value) : 0;
   for (let r = 1; r <= 5; r++) markNotInit(regs[r]!);
   switch (spec.ret) {
     case 'integer': regs[0] = regUnknown(); break;
@@ -48,6 +52,17 @@ export function helperCall(env: Env, path: Path, id: number, idx: number): Step 
       regs[0] = r;
       break;
     }
+    case 'ringbuf_mem_or_null': {
+      const r = regPtr(T.PTR_TO_MEM | F.MEM_RINGBUF | F.PTR_MAYBE_NULL, { memSize });
+      r.id = env.ids.next(); // type_may_be_null -> ++id_gen, then the reference replaces it
+      regs[0] = r;
+      break;
+    }
+  }
+  if (spec.acquire) {
+    const id = acquireReference(path.state, env.ids, idx);
+    regs[0]!.id = id;
+    regs[0]!.refObjId = id;
   }
   return next(idx + 1);
 }
@@ -74,13 +89,17 @@ function typeMismatch(idx: number, regno: number, reg: RegState, expected: strin
 }
 
 function checkArg(env: Env, path: Path, idx: number, regno: number, kind: ArgKind, regs: RegState[], map: BpfMapLike | null,
-  setMap: (m: BpfMapLike) => void): Finding | null {
+  setMap: (m: BpfMapLike) => void, mapTypes: number[] | undefined, nextKind: ArgKind | undefined): Finding | null {
   const reg = regs[regno]!;
   switch (kind) {
     case 'anything': return null;
     case 'const_map_ptr':
       if (reg.type !== T.CONST_PTR_TO_MAP) return typeMismatch(idx, regno, reg, 'map_ptr');
-      if (reg.map!.kind === 'map' && !PLAIN_MAP_TYPES.has(reg.map!.mapType ?? -1)) {
+      if (mapTypes) {
+        if (reg.map!.kind !== 'map' || !mapTypes.includes(reg.map!.mapType ?? -1)) {
+          return unsupported(`helper on map type ${reg.map!.mapType ?? 'datasec'} (${reg.map!.name})`, idx, 'model.unsupported.map_type');
+        }
+      } else if (reg.map!.kind === 'map' && !PLAIN_MAP_TYPES.has(reg.map!.mapType ?? -1)) {
         return unsupported(`helper on map type ${reg.map!.mapType} (${reg.map!.name})`, idx, 'model.unsupported.map_type');
       }
       setMap(reg.map!);
@@ -98,12 +117,22 @@ function checkArg(env: Env, path: Path, idx: number, regno: number, kind: ArgKin
       const e = checkRead(env, path.state, regno + 1, idx); if (e && e.kind === 'finding') return e.finding;
       if (sz.type !== T.SCALAR_VALUE) return typeMismatch(idx, regno + 1, sz, 'scalar');
       if (sz.smin < 0n) return reject(CORE.sizeNegative, idx, regno + 1);
-      if (sz.umin === 0n) return reject(CORE.zeroSized, idx, regno + 1, sz.umin, sz.umax);
+      if (sz.umin === 0n && nextKind !== 'const_size_or_zero') return reject(CORE.zeroSized, idx, regno + 1, sz.umin, sz.umax);
       if (sz.umax >= 1n << 29n) return reject(CORE.sizeUnbounded, idx, regno + 1);
+      if (sz.umax === 0n) return null;
       return helperMem(env, path, idx, regno, reg, Number(sz.umax), kind === 'uninit_mem');
     }
     case 'const_size': case 'const_size_or_zero':
       return null; // checked with the memory argument before it
+    case 'alloc_size_const':
+      if (reg.type !== T.SCALAR_VALUE) return typeMismatch(idx, regno, reg, 'scalar');
+      if (!tnumIsConst(reg.varOff)) return reject(CORE.notKnownConstant, idx, regno);
+      return null;
+    case 'ringbuf_mem_release':
+      if (reg.type !== (T.PTR_TO_MEM | F.MEM_RINGBUF)) return typeMismatch(idx, regno, reg, 'ringbuf_mem');
+      if (reg.off) return reject(CORE.releaseNonZeroOff, idx, regno);
+      if (!reg.refObjId) return reject(CORE.releaseNotReferenced, idx, regno);
+      return null;
     case 'func':
       if (reg.type !== T.PTR_TO_FUNC) return typeMismatch(idx, regno, reg, 'func');
       return null;
@@ -138,7 +167,7 @@ export function helperMem(env: Env, path: Path, idx: number, regno: number, reg:
         return reject(CORE.mapWriteRdonly, idx, reg.map!.valueSize ?? 0, reg.off, size);
       }
       return regionAccess(idx, regno, reg, reg.off, size, reg.map!.valueSize ?? 0);
-    case T.PTR_TO_MEM: case T.PTR_TO_MEM | F.MEM_RDONLY:
+    case T.PTR_TO_MEM: case T.PTR_TO_MEM | F.MEM_RDONLY: case T.PTR_TO_MEM | F.MEM_RINGBUF:
       return regionAccess(idx, regno, reg, reg.off, size, reg.memSize);
     default:
       return unsupported(`helper memory argument of type ${regTypeStr(reg.type)}`, idx);

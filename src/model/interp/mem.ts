@@ -126,7 +126,7 @@ function access(env: Env, path: Path, idx: number, regno: number, insnOff: numbe
       setDst(regUnknown());
       return null;
     }
-    case T.PTR_TO_MEM: {
+    case T.PTR_TO_MEM: case T.PTR_TO_MEM | F.MEM_RINGBUF: {
       if (write && type & F.MEM_RDONLY) return reject(CORE.cannotWrite, idx, regno, regTypeStr(type));
       const b = regionAccess(idx, regno, reg, off, size, reg.memSize);
       if (b) return b;
