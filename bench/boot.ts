@@ -13,6 +13,7 @@ const runs = Number(values.runs ?? 3);
 const kernel = await resolveKernel(values.kernel ?? DEFAULT_KERNEL, { onProgress: (m) => process.stderr.write(`${m}\n`) });
 const ready: number[] = [];
 const total: number[] = [];
+const uptime: number[] = [];
 const shutdown: number[] = [];
 let accel = '';
 for (let i = 0; i < runs; i++) {
@@ -20,6 +21,7 @@ for (let i = 0; i < runs; i++) {
   accel = vm.accel;
   ready.push(vm.bootMs.qemuToReady);
   total.push(vm.bootMs.total);
+  uptime.push(vm.bootMs.guestUptime);
   const t = Date.now();
   await vm.shutdown();
   shutdown.push(Date.now() - t);
@@ -30,5 +32,6 @@ const stat = (xs: number[]) => {
 };
 process.stdout.write(`kernel ${kernel.id}, ${accel}, ${runs} boots on ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}\n`);
 process.stdout.write(`QEMU start -> agent ready: ${stat(ready)}\n`);
+process.stdout.write(`guest uptime at ready:     ${stat(uptime)}\n`);
 process.stdout.write(`GuestVm.boot total:        ${stat(total)}\n`);
 process.stdout.write(`clean shutdown:            ${stat(shutdown)}\n`);

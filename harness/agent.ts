@@ -43,7 +43,7 @@ class Agent {
   }
 
   start(): void {
-    this.send({ id: 0, type: 'ready', pid: process.pid });
+    this.send({ id: 0, type: 'ready', pid: process.pid, uptime: Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) });
     const buf = Buffer.alloc(1 << 16);
     const pump = (): void => {
       read(this.fd, buf, 0, buf.length, null, (err, n) => {

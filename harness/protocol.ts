@@ -21,7 +21,7 @@ export type Request =
   | { id: number; type: 'test-garbage' };  // test hook: write bytes that are not a frame
 
 export type Reply =
-  | { id: 0; type: 'ready'; pid: number }                     // unsolicited, when the agent has the port open
+  | { id: 0; type: 'ready'; pid: number; uptime: number }     // unsolicited, when the agent has the port open; guest seconds since boot
   | { id: number; type: 'hello'; release: string; btfSize: number; libbpf: string; node: string }
   | { id: number; type: 'load'; results: KernelResult[]; ms: number }
   | { id: number; type: 'read-btf'; size: number }           // payload: /sys/kernel/btf/vmlinux

@@ -45,7 +45,8 @@ const PANIC_SETTLE_MS = 1500;
 export class GuestVm {
   release = '';
   btfSize = 0;
-  readonly bootMs: { qemuToReady: number; total: number } = { qemuToReady: 0, total: 0 };
+  /** qemuToReady: QEMU start to the agent's 'ready'; guestUptime: the guest's own clock at 'ready'; total: all of boot(). */
+  readonly bootMs: { qemuToReady: number; guestUptime: number; total: number } = { qemuToReady: 0, guestUptime: 0, total: 0 };
   /** How the last shutdown ended: the guest powered off by itself, or QEMU had to be killed. */
   shutdownKind: 'poweroff' | 'killed' | null = null;
   private dead: Error | null = null;
@@ -129,8 +130,9 @@ export class GuestVm {
     vm.watch(exitPromise, () => event);
 
     // Boot: wait for the agent's 'ready', racing the timeout, a panic and QEMU's exit.
+    let guestUptime = 0;
     const ready = await Promise.race([
-      channel.ready().then(() => 'ready' as const),
+      channel.ready().then((f) => { guestUptime = ((f.header as Extract<Reply, { type: 'ready' }>).uptime ?? 0) * 1000; return 'ready' as const; }),
       exitPromise.then(() => 'exit' as const),
       kvmFailure,
       new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), bootTimeoutMs).unref()),
@@ -151,6 +153,7 @@ export class GuestVm {
       throw err;
     }
     vm.bootMs.qemuToReady = Date.now() - tq;
+    vm.bootMs.guestUptime = guestUptime;
     const hello = (await vm.request({ type: 'hello' }, {})).header as Extract<Reply, { type: 'hello' }>;
     vm.release = hello.release;
     vm.btfSize = hello.btfSize;
