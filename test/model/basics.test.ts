@@ -79,3 +79,12 @@ t.test('every EXACT entry names a real program', async (t) => {
   for (const f of BASICS_FILES) for (const p of (await basicsObject(f)).programs) names.add(p.name);
   for (const k of Object.keys(EXACT)) t.ok(names.has(k), k);
 });
+
+t.test('profiles: bpf-next ends a leak with the check_resource_leak trailer, 6.12 does not', async (t) => {
+  const obj = await basicsObject('ringbuf');
+  const [a] = modelObject(obj, { program: 'reserve_leak' });
+  const [b] = modelObject(obj, { program: 'reserve_leak', profile: 'bpf-next' });
+  t.same(a!.messageLines, ['Unreleased reference id=2 alloc_insn=4']);
+  t.same(b!.messageLines, ['Unreleased reference id=2 alloc_insn=4', 'BPF_EXIT instruction in main prog would lead to reference leak']);
+  t.equal(b!.rule, a!.rule, 'same rule id across profiles');
+});

@@ -127,14 +127,17 @@ export function pushCallbackFrame(env: Env, path: Path, idx: number, spec: Callb
   if (path.parent) path.parent.branches++;
 }
 
+/** check_reference_leak: one line per reference still held (then the profile's trailer, 6.13+). */
 function leakCheck(env: Env, path: Path, idx: number): Finding | null {
   const st = path.state;
   const f = curFrame(st);
   if (st.frames.length > 1 && !f.inCallbackFn) return null;
   const refs = st.refs.filter((r) => !(f.inCallbackFn && r.callbackRef !== f.frameno));
   if (!refs.length) return null;
-  const last = refs[refs.length - 1]!;
-  return reject(CORE.unreleasedRef, idx, last.id, last.insnIdx);
+  const lines = refs.map((r) => reject(CORE.unreleasedRef, idx, r.id, r.insnIdx).message);
+  const last = reject(CORE.unreleasedRef, idx, refs[refs.length - 1]!.id, refs[refs.length - 1]!.insnIdx);
+  if (env.profile.leakTrailer && st.frames.length === 1) return { ...last, message: env.profile.leakTrailer, before: lines };
+  return { ...last, before: lines.slice(0, -1) };
 }
 
 function scalarRangeMsg(r: RegState): string {
