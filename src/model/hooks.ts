@@ -89,7 +89,7 @@ export interface GraphHooks {
    * reg_may_point_to_spin_lock: after a successful NULL check, does the pointer keep its id
    * (map value / local object whose type has a bpf_spin_lock)? Absent = no.
    */
-  mayPointToSpinLock?(reg: RegState): boolean;
+  mayPointToSpinLock?(reg: RegState, ctx: HookCtx): boolean;
   /** Extra equality for pruning (e.g. lock ids); the core already compares activeLock with idmap. */
   describeState?(state: VerifierState): string[];
 }

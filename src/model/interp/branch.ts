@@ -7,7 +7,7 @@ import { reject } from '../finding.js';
 import { CORE } from '../rules/core.js';
 import { F, T, cloneState, curFrame, forEachReg, isNullReg, regConst, type RegState, type VerifierState } from '../state.js';
 import { U32, U64, s32, s64, tnumIsConst, u32 } from '../tnum.js';
-import { next, stop, type Env, type Path, type Step } from './env.js';
+import { hookCtx, next, stop, type Env, type Path, type Step } from './env.js';
 import { boundsInvalid, boundsSync } from './scalar.js';
 import { checkRead } from './step.js';
 
@@ -116,7 +116,7 @@ function syncLinked(st: VerifierState, r: RegState): void {
 }
 
 /** mark_ptr_or_null_regs: NULL-check outcome for every register sharing the id. */
-export function markPtrOrNull(env: Env, st: VerifierState, reg: RegState, isNull: boolean): void {
+export function markPtrOrNull(env: Env, st: VerifierState, reg: RegState, isNull: boolean, insnIdx: number): void {
   const id = reg.id;
   const refObjId = reg.refObjId;
   if (!id) return;
@@ -128,7 +128,8 @@ export function markPtrOrNull(env: Env, st: VerifierState, reg: RegState, isNull
     if (r.id !== id || !(r.type & F.PTR_MAYBE_NULL)) return;
     if (isNull) { Object.assign(r, regConst(0n)); return; }
     r.type &= ~F.PTR_MAYBE_NULL;
-    if (!(env.hooks.mayPointToSpinLock?.(r) ?? false)) r.id = 0;
+    const ctx = hookCtx(env, { state: st, insn: insnIdx, parent: null }, insnIdx, () => { /* no callbacks from a NULL check */ });
+    if (!(env.hooks.mayPointToSpinLock?.(r, ctx) ?? false)) r.id = 0;
   });
 }
 
@@ -157,8 +158,8 @@ export function condJump(env: Env, path: Path, insn: Extract<Insn, { kind: 'jmp'
   let otherDead = false, thisDead = false;
   if (nullCheck(d, s) || nullCheck(s, d)) {
     const [tr, orr] = nullCheck(d, s) ? [d, od] : [s, os];
-    markPtrOrNull(env, other, orr, insn.op === 'jeq');
-    markPtrOrNull(env, st, tr, insn.op === 'jne');
+    markPtrOrNull(env, other, orr, insn.op === 'jeq', idx);
+    markPtrOrNull(env, st, tr, insn.op === 'jne', idx);
   } else if (d.type === T.SCALAR_VALUE && s.type === T.SCALAR_VALUE) {
     refine(od, os, insn.op, w);
     refine(d, s, NEGATE[insn.op], w);
