@@ -60,7 +60,7 @@ export async function runCli(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`bpf-verdict ${name}: ${err.message}\n(see: bpf-verdict ${name} --help)\n`);
+      process.stderr.write(`bpf-verdict ${name}: ${err.describe()}\n(see: bpf-verdict ${name} --help)\n`);
       return 2;
     }
     if (err instanceof BpfVerdictError) {
