@@ -60,9 +60,16 @@ export const CORE = {
   globalInvalidArgs: r('call.global_invalid_args', "Caller passes invalid args into func#%d ('%s')", 'check_func_call / btf_check_func_arg_match', 'a global subprog argument does not match its BTF prototype (printed after "R%d is not a scalar", "arg#%d expects pointer to ctx"...)', 22),
   retStackPointer: r('ret.stack_pointer', 'cannot return stack pointer to the caller', 'prepare_func_exit', 'a subprog returns a pointer to its own stack', 22),
   notKnownConstant: r('call.not_known_constant', "R%d is not a known constant'", 'check_func_arg', 'ARG_CONST_ALLOC_SIZE_OR_ZERO argument is not a constant (the quote is in the kernel text)', 13),
-  releaseNonZeroOff: r('ref.release_off', 'R%d must have zero offset when passed to release func or trusted arg to kfunc', 'check_func_arg_reg_off', 'released pointer moved from the start of its object', 22),
-  releaseNotReferenced: r('ref.release_unreferenced', 'R%d must be referenced when passed to release function', 'check_func_arg', 'release of a pointer that holds no reference', 22),
   jumpIntoLdImm64: r('cfg.jump_into_ldimm64', 'jump into the middle of ldimm64 insn %d', 'check_cfg', 'a jump lands on the second half of ld_imm64', 22),
 } satisfies Record<string, RuleSpec>;
 
 export const coreRules: RuleSpec[] = Object.values(CORE);
+
+/**
+ * Messages the core shares with the graph table (one kernel format = one rule id, so the log
+ * classifier stays unambiguous): the core reports these graph ids for helper releases.
+ */
+export const SHARED = {
+  releaseNonZeroOff: 'kfunc.arg.release_off',          // "R%d must have zero offset when passed to release func or trusted arg to kfunc"
+  releaseNotReferenced: 'graph.kptr.src_not_referenced', // "R%d must be referenced when passed to release function"
+} as const;
