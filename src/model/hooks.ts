@@ -83,6 +83,12 @@ export interface GraphHooks {
   btfAccess(ctx: HookCtx, access: MemAccess): HookResult;
   /** Load/store through a map value after the core's bounds check; 'pass' = ordinary memory. */
   mapValueAccess(ctx: HookCtx, access: MemAccess): HookResult;
+  /**
+   * check_map_access(ACCESS_HELPER) special fields: `size` bytes at the map-value register `reg`
+   * are read or written by a helper / global-function argument check (after the bounds check).
+   * "kptr cannot be accessed indirectly by helper", "%s cannot be accessed directly by load/store".
+   */
+  mapValueHelperAccess?(ctx: HookCtx, reg: RegState, size: number): Finding | null;
   /** Exit checks that come before the reference-leak check (bpf_spin_unlock is missing, rcu...). */
   exitChecks(ctx: HookCtx, exit: { mainProg: boolean; frame: FuncState }): Finding | null;
   /**

@@ -33,6 +33,8 @@ const EXACT: Record<string, { rule: string; insn: number; message: string }> = {
   self_loop: { rule: 'cfg.infinite_loop', insn: 1, message: 'infinite loop detected at insn 1' },
   tc_write_len: { rule: 'ctx.invalid_access', insn: 1, message: 'invalid bpf_context access off=0 size=4' },
   tc_read_past_end: { rule: 'ctx.invalid_access', insn: 0, message: 'invalid bpf_context access off=256 size=4' },
+  global_locked_value: { rule: 'call.global_invalid_args', insn: 8, message: "Caller passes invalid args into func#1 ('read_len')" },
+  global_ptr_as_scalar: { rule: 'call.global_invalid_args', insn: 0, message: "Caller passes invalid args into func#1 ('take_scalar')" },
   xdp_write: { rule: 'ctx.invalid_access', insn: 1, message: 'invalid bpf_context access off=12 size=4' },
 };
 

@@ -117,6 +117,21 @@ export function mapValueAccess(ctx: HookCtx, a: MemAccess): HookResult {
   return PASS;
 }
 
+/** check_map_access(.., ACCESS_HELPER): a helper may touch no special field of a map value. */
+export function mapValueHelperAccess(ctx: HookCtx, reg: RegState, size: number): Finding | null {
+  if (!reg.map) return null;
+  const rec = loadContext(ctx.obj).map(reg.map).record;
+  if (!rec) return null;
+  const lo = reg.smin + BigInt(reg.off), hi = reg.umax + BigInt(reg.off) + BigInt(size);
+  for (const f of rec.fields) {
+    const p = BigInt(f.offset);
+    if (!(lo < p + BigInt(f.size) && p < hi)) continue;
+    if (f.type === 'kptr_ref' || f.type === 'kptr_unref' || f.type === 'kptr_percpu') return fail(ctx, 'graph.kptr.indirect');
+    return fail(ctx, 'graph.access.map_special_field', fieldTypeName(f.type));
+  }
+  return null;
+}
+
 /** check_map_kptr_access(): loads give a maybe-NULL RCU (or untrusted) pointer; stores are restricted. */
 function kptrAccess(ctx: HookCtx, a: MemAccess, f: BtfField): HookResult {
   if (a.atomic) return found(fail(ctx, 'graph.kptr.bad_mode'));

@@ -4,7 +4,7 @@
 import { found, type GraphHooks, type HookCtx } from '../hooks.js';
 import { unsupported } from '../finding.js';
 import type { RegState } from '../state.js';
-import { btfAccess, mapValueAccess } from './access.js';
+import { btfAccess, mapValueAccess, mapValueHelperAccess } from './access.js';
 import { lastLoadContext, loadContext, regRecord } from './context.js';
 import { beforeCall, exitChecks, graphHelper } from './helpers.js';
 import { graphKfunc } from './kfunc-call.js';
@@ -31,6 +31,7 @@ export const graphHooks: GraphHooks = {
   kfunc: track((ctx, name: string) => { const g = gate(ctx, `kfunc ${name}`); return g ? found(g) : graphKfunc(ctx, name); }),
   btfAccess: track((ctx, a) => { const g = gate(ctx, 'access through a local object'); return g ? found(g) : btfAccess(ctx, a); }),
   mapValueAccess: track(mapValueAccess),
+  mapValueHelperAccess: track(mapValueHelperAccess),
   exitChecks: track((ctx, e) => (ctx.state.activeLock ? gate(ctx, 'exit with a bpf_spin_lock held') : null) ?? exitChecks(ctx, e)),
   /** reg_may_point_to_spin_lock(): the pointee's btf_record has a bpf_spin_lock. */
   mayPointToSpinLock(reg: RegState, ctx?: HookCtx): boolean {

@@ -8,7 +8,7 @@ import { CORE } from '../rules/core.js';
 import {
   F, T, cloneState, curFrame, markNotInit, newFrame, regUnknown, type RegState,
 } from '../state.js';
-import { tnumIsConst } from '../tnum.js';
+import { tnumIsConst, tnumStr } from '../tnum.js';
 import { hookCtx, next, stop, type Env, type Path, type Step } from './env.js';
 import { helperCall, helperMem } from './helper-call.js';
 import { checkRead } from './step.js';
@@ -46,21 +46,9 @@ function subprogCall(env: Env, path: Path, target: number, idx: number): Step {
   if (global) {
     const args = globalArgs(env, fi);
     if (typeof args === 'string') return stop(unsupported(`global function ${func.name}: ${args}`, idx, 'model.unsupported.global_args'));
-    const bad = (): Step => stop(reject(CORE.globalInvalidArgs, idx, kernelSubprogNo(env, fi), func.name));
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]!;
-      const r = caller.regs[i + 1]!;
-      if (a.kind === 'scalar') { if (r.type !== T.SCALAR_VALUE) return bad(); continue; }
-      if (a.kind === 'ctx') { if (r.type !== T.PTR_TO_CTX || r.off !== 0 || !tnumIsConst(r.varOff) || r.varOff.value !== 0n) return bad(); continue; }
-      // ARG_PTR_TO_MEM | PTR_MAYBE_NULL: NULL, or `size` accessible bytes (check_mem_reg)
-      if (r.type === T.SCALAR_VALUE && tnumIsConst(r.varOff) && r.varOff.value === 0n) continue;
-      const base = r.type & ~F.PTR_MAYBE_NULL;
-      if (base !== T.PTR_TO_STACK && base !== T.PTR_TO_MAP_VALUE && base !== T.PTR_TO_MEM) {
-        return stop(unsupported(`global function ${func.name}: argument ${i + 1} of type ${regTypeStr(r.type)}`, idx, 'model.unsupported.global_args'));
-      }
-      const f = helperMem(env, path, idx, i + 1, { ...r, type: base }, a.size, false);
-      if (f) return f.kind === 'unsupported' ? stop(f) : bad();
-    }
+    const mismatch = globalArgMismatch(env, path, idx, args);
+    if (mismatch && mismatch.kind !== 'mismatch') return stop(mismatch);
+    if (mismatch) return stop({ ...reject(CORE.globalInvalidArgs, idx, kernelSubprogNo(env, fi), func.name), before: mismatch.lines });
     env.calledGlobals.add(fi);
     for (let r = 1; r <= 5; r++) markNotInit(caller.regs[r]!);
     caller.regs[0] = regUnknown();
@@ -71,6 +59,68 @@ function subprogCall(env: Env, path: Path, target: number, idx: number): Step {
   for (let r = 0; r <= 5; r++) markNotInit(caller.regs[r]!);
   st.frames.push(callee);
   return next(target);
+}
+
+/**
+ * btf_check_func_arg_match: the caller's R1-R5 against the global function's prototype. Returns the
+ * lines the kernel logs for the first mismatching argument (they precede "Caller passes invalid
+ * args"), an unsupported finding, or null when every argument matches.
+ */
+function globalArgMismatch(env: Env, path: Path, idx: number, args: GlobalArg[]): { kind: 'mismatch'; lines: string[] } | Finding | null {
+  const caller = curFrame(path.state);
+  const lines = (f: Finding): { kind: 'mismatch'; lines: string[] } => ({ kind: 'mismatch', lines: [...(f.before ?? []), f.message] });
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const regno = i + 1;
+    const r = caller.regs[regno]!;
+    switch (a.kind) {
+      case 'scalar':
+        if (r.type !== T.SCALAR_VALUE) return { kind: 'mismatch', lines: [`R${regno} is not a scalar`] };
+        continue;
+      case 'ctx': {
+        const off = ptrOffCheck(r, regno, idx);
+        if (off) return lines(off);
+        if (r.type !== T.PTR_TO_CTX) return { kind: 'mismatch', lines: [`arg#${i} expects pointer to ctx`] };
+        continue;
+      }
+      case 'mem': {
+        const off = ptrOffCheck(r, regno, idx);
+        if (off) return lines(off);
+        // check_mem_reg: NULL passes; otherwise the memory is checked as read, then as written
+        if (r.type === T.SCALAR_VALUE && tnumIsConst(r.varOff) && r.varOff.value === 0n) continue;
+        const base = r.type & ~F.PTR_MAYBE_NULL;
+        if (base !== T.PTR_TO_STACK && base !== T.PTR_TO_MAP_VALUE && base !== T.PTR_TO_MEM) {
+          if (r.type === T.SCALAR_VALUE || r.type === T.NOT_INIT || r.type === T.CONST_PTR_TO_MAP || r.type === T.PTR_TO_FUNC) {
+            return { kind: 'mismatch', lines: [`R${regno} type=${regTypeStr(r.type)} expected=${regTypeStr(T.PTR_TO_STACK)}`] };
+          }
+          return unsupported(`global function argument ${regno} of type ${regTypeStr(r.type)}`, idx, 'model.unsupported.global_args');
+        }
+        const asMem = { ...r, type: base };
+        const rd = helperMem(env, path, idx, regno, asMem, a.size, false);
+        if (rd) return rd.kind === 'unsupported' ? rd : lines(rd);
+        if (base === T.PTR_TO_MAP_VALUE && r.map?.kind === 'datasec' && r.map.section.startsWith('.rodata')) {
+          return lines(reject(CORE.mapWriteRdonly, idx, r.map.valueSize ?? 0, r.off, a.size));
+        }
+        const wr = helperMem(env, path, idx, regno, asMem, a.size, true);
+        if (wr) return wr.kind === 'unsupported' ? wr : lines(wr);
+        continue;
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * check_func_arg_reg_off(.., ARG_DONTCARE): memory pointers may carry offsets; any other pointer
+ * (ctx, and maybe-NULL pointers, whose type is not in the kernel's list) must sit at offset 0.
+ */
+function ptrOffCheck(r: RegState, regno: number, idx: number): Finding | null {
+  const OFF_OK = [T.SCALAR_VALUE, T.PTR_TO_STACK, T.PTR_TO_MAP_KEY, T.PTR_TO_MAP_VALUE, T.PTR_TO_MEM, T.PTR_TO_MEM | F.MEM_RDONLY, T.PTR_TO_MEM | F.MEM_RINGBUF, T.PTR_TO_BUF];
+  if (OFF_OK.includes(r.type) || r.type === T.NOT_INIT) return null;
+  if (r.type !== T.PTR_TO_CTX && (r.type & ~F.PTR_MAYBE_NULL) !== T.PTR_TO_MAP_VALUE && (r.type & ~F.PTR_MAYBE_NULL) !== T.PTR_TO_MEM) return null; // others: left to the type checks
+  if (r.off) return { kind: 'reject', rule: CORE.ctxModified.id, insn: idx, message: `dereference of modified ${regTypeStr(r.type)} ptr R${regno} off=${r.off} disallowed` };
+  if (!tnumIsConst(r.varOff) || r.varOff.value !== 0n) return { kind: 'reject', rule: CORE.ctxVarOff.id, insn: idx, message: `variable ${regTypeStr(r.type)} access var_off=${tnumStr(r.varOff)} disallowed` };
+  return null;
 }
 
 export type GlobalArg = { kind: 'scalar' } | { kind: 'ctx' } | { kind: 'mem'; size: number };

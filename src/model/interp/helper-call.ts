@@ -174,7 +174,8 @@ export function helperMem(env: Env, path: Path, idx: number, regno: number, reg:
       if (write && reg.map!.kind === 'datasec' && reg.map!.section.startsWith('.rodata')) {
         return reject(CORE.mapWriteRdonly, idx, reg.map!.valueSize ?? 0, reg.off, size);
       }
-      return regionAccess(idx, regno, reg, reg.off, size, reg.map!.valueSize ?? 0);
+      return regionAccess(idx, regno, reg, reg.off, size, reg.map!.valueSize ?? 0)
+        ?? env.hooks.mapValueHelperAccess?.(hookCtx(env, path, idx, (spec) => pushCallbackFrame(env, path, idx, spec)), reg, size) ?? null;
     case T.PTR_TO_MEM: case T.PTR_TO_MEM | F.MEM_RDONLY: case T.PTR_TO_MEM | F.MEM_RINGBUF:
       return regionAccess(idx, regno, reg, reg.off, size, reg.memSize);
     default:
