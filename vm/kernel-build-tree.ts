@@ -36,7 +36,8 @@ export async function checkTree(path: string): Promise<{ path: string; kernelVer
     throw new KernelBuildError('tree', `${abs} is not a kernel source tree (no Makefile or kernel/bpf/verifier.c)`, [],
       'give src:PATH a Linux checkout, or get one with: bpf-verdict kernel fetch debian-source:6.12');
   }
-  const v = (k: string) => new RegExp(`^${k}\\s*=\\s*(\\S*)`, 'm').exec(makefile)?.[1] ?? '';
+  // [ \t], not \s: an empty `EXTRAVERSION =` must not swallow the next line.
+  const v = (k: string) => new RegExp(`^${k}[ \\t]*=[ \\t]*(\\S*)`, 'm').exec(makefile)?.[1] ?? '';
   if (!v('VERSION')) throw new KernelBuildError('tree', `${abs}/Makefile is not a kernel Makefile (no VERSION)`);
   // kbuild refuses O= builds of a tree that was configured in place; say so before copying anything.
   for (const f of ['.config', 'include/config']) {

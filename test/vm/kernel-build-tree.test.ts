@@ -12,7 +12,7 @@ const VERIFIER = 'int a;\nstatic void unlock(void)\n{\n\tinvalidate();\n}\nint b
 
 function fakeTree(): string {
   const dir = mkdtempSync(join(tmpdir(), 'bpfv-tree-'));
-  writeFileSync(join(dir, 'Makefile'), 'VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 117\nEXTRAVERSION =\n');
+  writeFileSync(join(dir, 'Makefile'), 'VERSION = 6\nPATCHLEVEL = 12\nSUBLEVEL = 117\nEXTRAVERSION =\nNAME = Baby Opossum Posse\n');
   mkdirSync(join(dir, 'kernel/bpf'), { recursive: true });
   writeFileSync(join(dir, 'kernel/bpf/verifier.c'), VERIFIER);
   const old = new Date('2025-01-01T00:00:00Z');
