@@ -35,6 +35,7 @@ const EXACT: Record<string, { rule: string; insn: number; message: string }> = {
   tc_read_past_end: { rule: 'ctx.invalid_access', insn: 0, message: 'invalid bpf_context access off=256 size=4' },
   global_locked_value: { rule: 'call.global_invalid_args', insn: 8, message: "Caller passes invalid args into func#1 ('read_len')" },
   global_ptr_as_scalar: { rule: 'call.global_invalid_args', insn: 0, message: "Caller passes invalid args into func#1 ('take_scalar')" },
+  inner_two_locks: { rule: 'graph.lock.unlock_different', insn: 24, message: 'bpf_spin_unlock of different lock' },
   xdp_write: { rule: 'ctx.invalid_access', insn: 1, message: 'invalid bpf_context access off=12 size=4' },
 };
 

@@ -128,6 +128,9 @@ export function markPtrOrNull(env: Env, st: VerifierState, reg: RegState, isNull
     if (r.id !== id || !(r.type & F.PTR_MAYBE_NULL)) return;
     if (isNull) { Object.assign(r, regConst(0n)); return; }
     r.type &= ~F.PTR_MAYBE_NULL;
+    // mark_ptr_not_null_reg: a map-in-map lookup result is the inner map (its template stands
+    // for every inner map; each lookup of it gives values with fresh ids)
+    if (r.type === T.PTR_TO_MAP_VALUE && r.map?.innerMap) { r.type = T.CONST_PTR_TO_MAP; r.map = r.map.innerMap; }
     const ctx = hookCtx(env, { state: st, insn: insnIdx, parent: null }, insnIdx, () => { /* no callbacks from a NULL check */ });
     if (!(env.hooks.mayPointToSpinLock?.(r, ctx) ?? false)) r.id = 0;
   });

@@ -42,7 +42,7 @@ export function helperCall(env: Env, path: Path, id: number, idx: number): Step 
   for (let i = 0; i < spec.args.length; i++) {
     const regno = i + 1;
     const e = checkRead(env, path.state, regno, idx); if (e) return e;
-    const f = checkArg(env, path, idx, regno, spec.args[i]!, regs, map, (m) => { map = m; }, spec.mapTypes, spec.args[i + 1]);
+    const f = checkArg(env, path, idx, regno, spec.args[i]!, regs, map, (m) => { map = m; }, spec.mapTypes, spec.args[i + 1], id === BPF_FUNC_map_lookup_elem);
     if (f) return stop(f);
   }
   if (spec.callback === 'loop') loopCallback(env, path, idx);
@@ -92,12 +92,16 @@ function loopCallback(env: Env, path: Path, idx: number): void {
   caller.callbackDepth = 0;
 }
 
+/** ARRAY_OF_MAPS, HASH_OF_MAPS: programs may only look them up (check_map_func_compatibility). */
+const MAP_IN_MAP_TYPES = new Set([12, 13]);
+const BPF_FUNC_map_lookup_elem = 1;
+
 function typeMismatch(idx: number, regno: number, reg: RegState, expected: string): Finding {
   return reject(CORE.argType, idx, regno, regTypeStr(reg.type), expected);
 }
 
 function checkArg(env: Env, path: Path, idx: number, regno: number, kind: ArgKind, regs: RegState[], map: BpfMapLike | null,
-  setMap: (m: BpfMapLike) => void, mapTypes: number[] | undefined, nextKind: ArgKind | undefined): Finding | null {
+  setMap: (m: BpfMapLike) => void, mapTypes: number[] | undefined, nextKind: ArgKind | undefined, mapInMap: boolean): Finding | null {
   const reg = regs[regno]!;
   switch (kind) {
     case 'anything': return null;
@@ -107,8 +111,12 @@ function checkArg(env: Env, path: Path, idx: number, regno: number, kind: ArgKin
         if (reg.map!.kind !== 'map' || !mapTypes.includes(reg.map!.mapType ?? -1)) {
           return unsupported(`helper on map type ${reg.map!.mapType ?? 'datasec'} (${reg.map!.name})`, idx, 'model.unsupported.map_type');
         }
-      } else if (reg.map!.kind === 'map' && !PLAIN_MAP_TYPES.has(reg.map!.mapType ?? -1)) {
+      } else if (reg.map!.kind === 'map' && !PLAIN_MAP_TYPES.has(reg.map!.mapType ?? -1) && !(mapInMap && MAP_IN_MAP_TYPES.has(reg.map!.mapType ?? -1) && reg.map!.innerMap)) {
         return unsupported(`helper on map type ${reg.map!.mapType} (${reg.map!.name})`, idx, 'model.unsupported.map_type');
+      }
+      // libbpf refuses an inner map whose value type has no size (a forward declaration)
+      if (mapInMap && reg.map!.innerMap && (reg.map!.innerMap.valueSize === null || reg.map!.innerMap.keySize === null)) {
+        return unsupported(`map-in-map ${reg.map!.name}: inner map without key/value size`, idx, 'model.unsupported.map_type');
       }
       setMap(reg.map!);
       return null;
