@@ -33,6 +33,8 @@ export interface HelperSpec {
   mapTypes?: number[];
   /** is_acquire_function: R0 holds a new reference. */
   acquire?: boolean;
+  /** bpf_func_proto.gpl_only: refused to programs whose licence is not GPL-compatible. */
+  gplOnly?: boolean;
 }
 
 export const BPF_MAP_TYPE_RINGBUF = 27;
@@ -47,7 +49,7 @@ export const HELPERS: HelperSpec[] = [
   h(2, 'bpf_map_update_elem', ['const_map_ptr', 'map_key', 'map_value', 'anything'], 'integer'),
   h(3, 'bpf_map_delete_elem', ['const_map_ptr', 'map_key'], 'integer'),
   h(5, 'bpf_ktime_get_ns', [], 'integer'),
-  h(6, 'bpf_trace_printk', ['mem_rdonly', 'const_size'], 'integer'),
+  { ...h(6, 'bpf_trace_printk', ['mem_rdonly', 'const_size'], 'integer'), gplOnly: true },
   h(7, 'bpf_get_prandom_u32', [], 'integer'),
   h(8, 'bpf_get_smp_processor_id', [], 'integer'),
   h(14, 'bpf_get_current_pid_tgid', [], 'integer'),

@@ -8,6 +8,7 @@ import { graphHooks, graphPrecheck } from './graph/index.js';
 import type { GraphHooks } from './hooks.js';
 import { makeEnv, verifyProgram } from './interp/explore.js';
 import { checkCfg, checkSubprogs } from './interp/cfg.js';
+import { kfuncLicenceCheck } from './licence.js';
 import { getProfile } from './profiles.js';
 
 export interface ModelProgramResult extends ModelResult {
@@ -34,9 +35,9 @@ export function modelProgram(obj: BpfObject, prog: BpfProgram, opts: ModelOption
     return finish({ verdict: 'unsupported', rule: 'model.unsupported.prog_type', insn: null, message, messageLines: [message], stateAt: null, insnProcessed: 0 });
   }
   try {
-    // before the walk, in bpf_check's order: check_subprogs, resolve_pseudo_ldimm64
-    // (check_map_prog_compatibility: graph precheck), check_cfg
-    const pre = checkSubprogs(prog) ?? (opts.hooks ? null : graphPrecheck(obj, prog)) ?? checkCfg(prog);
+    // before the walk, in bpf_check's order: add_subprog_and_kfunc (kfunc licence),
+    // check_subprogs, resolve_pseudo_ldimm64 (check_map_prog_compatibility: graph precheck), check_cfg
+    const pre = kfuncLicenceCheck(obj, prog) ?? checkSubprogs(prog) ?? (opts.hooks ? null : graphPrecheck(obj, prog)) ?? checkCfg(prog);
     if (pre) return finish({ verdict: pre.kind, rule: pre.rule, insn: pre.insn, message: pre.message, messageLines: [...(pre.before ?? []), pre.message], stateAt: null, insnProcessed: 0 });
     const env = makeEnv(obj, prog, profile, opts.hooks ?? graphHooks, !!opts.trace);
     const w = verifyProgram(env);

@@ -36,6 +36,8 @@ const EXACT: Record<string, { rule: string; insn: number; message: string }> = {
   global_locked_value: { rule: 'call.global_invalid_args', insn: 8, message: "Caller passes invalid args into func#1 ('read_len')" },
   global_ptr_as_scalar: { rule: 'call.global_invalid_args', insn: 0, message: "Caller passes invalid args into func#1 ('take_scalar')" },
   inner_two_locks: { rule: 'graph.lock.unlock_different', insn: 24, message: 'bpf_spin_unlock of different lock' },
+  gpl_helper: { rule: 'licence.helper_gpl_only', insn: 5, message: 'cannot call GPL-restricted function from non-GPL compatible program' },
+  kfunc_non_gpl: { rule: 'licence.kfunc_non_gpl', insn: 3, message: 'cannot call kernel function from non-GPL compatible program' },
   xdp_write: { rule: 'ctx.invalid_access', insn: 1, message: 'invalid bpf_context access off=12 size=4' },
 };
 
@@ -67,7 +69,7 @@ for (const file of BASICS_FILES) {
         t.ok(m.ok, `lines ${JSON.stringify(r.messageLines)} match ${e.messages.map((p) => p.text).join(' | ')}`);
         t.type(r.insn, 'number');
         // rejections found while walking carry the state; control-flow checks happen before any state exists
-        const beforeWalk = ['cfg.unreachable', 'cfg.jump_out_of_range', 'cfg.last_insn'].includes(r.rule!);
+        const beforeWalk = ['cfg.unreachable', 'cfg.jump_out_of_range', 'cfg.last_insn', 'licence.kfunc_non_gpl'].includes(r.rule!);
         if (beforeWalk) t.equal(r.stateAt, null, 'no state before the walk');
         else t.not(r.stateAt, null, 'state at the rejected insn');
         const exact = EXACT[r.program];

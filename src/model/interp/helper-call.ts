@@ -13,6 +13,7 @@ import { hookCtx, next, stop, type Env, type Path, type Step } from './env.js';
 import { regionAccess } from './mem.js';
 import { checkRead } from './step.js';
 import { pushCallbackFrame } from './call.js';
+import { gplCompatible } from '../licence.js';
 
 const MEM_TYPES = [T.PTR_TO_STACK, T.PTR_TO_PACKET, T.PTR_TO_PACKET_META, T.PTR_TO_MAP_KEY, T.PTR_TO_MAP_VALUE, T.PTR_TO_MEM, T.PTR_TO_MEM | F.MEM_RINGBUF, T.PTR_TO_BUF, T.PTR_TO_BTF_ID | F.PTR_TRUSTED];
 const MEM_EXPECTED = MEM_TYPES.map(regTypeStr).join(', ');
@@ -37,6 +38,7 @@ export function helperCall(env: Env, path: Path, id: number, idx: number): Step 
   if (spec.progTypes !== 'base' && !spec.progTypes.includes(env.prog.progType)) {
     return stop(unsupported(`helper ${name}#${id} in a ${env.prog.progType} program`, idx, 'model.unsupported.helper'));
   }
+  if (spec.gplOnly && !gplCompatible(env.obj)) return stop(reject(CORE.helperGplOnly, idx));
   const regs = curFrame(path.state).regs;
   let map: BpfMapLike | null = null;
   for (let i = 0; i < spec.args.length; i++) {

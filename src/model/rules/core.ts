@@ -57,6 +57,8 @@ export const CORE = {
   zeroSized: r('call.zero_sized_read', 'R%d invalid zero-sized read: u64=[%lld,%lld]', 'check_mem_size_reg', 'helper size argument may be zero', 13),
   sizeNegative: r('call.size_negative', "R%d min value is negative, either use unsigned or 'var &= const'", 'check_mem_size_reg', 'helper size argument may be negative', 13),
   sizeUnbounded: r('call.size_unbounded', "R%d unbounded memory access, use 'var &= const' or 'if (var < const)'", 'check_mem_size_reg', 'helper size argument has no upper bound', 13),
+  kfuncNonGpl: r('licence.kfunc_non_gpl', 'cannot call kernel function from non-GPL compatible program', 'add_kfunc_call', 'a kfunc call in a program whose licence is not GPL-compatible (license_is_gpl_compatible); checked before the walk, for the first kfunc call', 22),
+  helperGplOnly: r('licence.helper_gpl_only', 'cannot call GPL-restricted function from non-GPL compatible program', 'check_helper_call', 'a gpl_only helper (bpf_trace_printk...) called from a program whose licence is not GPL-compatible', 22),
   globalInvalidArgs: r('call.global_invalid_args', "Caller passes invalid args into func#%d ('%s')", 'check_func_call / btf_check_func_arg_match', 'a global subprog argument does not match its BTF prototype (printed after "R%d is not a scalar", "arg#%d expects pointer to ctx"...)', 22),
   retStackPointer: r('ret.stack_pointer', 'cannot return stack pointer to the caller', 'prepare_func_exit', 'a subprog returns a pointer to its own stack', 22),
   notKnownConstant: r('call.not_known_constant', "R%d is not a known constant'", 'check_func_arg', 'ARG_CONST_ALLOC_SIZE_OR_ZERO argument is not a constant (the quote is in the kernel text)', 13),
