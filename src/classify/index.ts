@@ -8,7 +8,7 @@ import type { RuleSpec } from '../model/rules/types.js';
 
 export interface Classification {
   rule: string | null;     // rule id, or null when the message is not one the rule tables know
-  message: string | null;  // the kernel's message (multi-line messages joined with "\n")
+  message: string | null;  // the kernel's message: the last line (of a multi-line message too)
   insn: number | null;     // the instruction the verifier was at (last "N: (xx) ..." line before the message)
 }
 
@@ -88,7 +88,9 @@ export function classifyLog(log: string, rules: Compiled[] = table()): Classific
     const m = INSN_LINE.exec(lines[i]!);
     if (m) { insn = Number(m[1]); break; }
   }
-  return { rule: hit ? hit.c.rule.id : null, message: lines.slice(start).join('\n'), insn };
+  // the message is the last line, as the model reports it (a two-line message's first line is
+  // the model's Finding.before); the rule was matched on all of its lines
+  return { rule: hit ? hit.c.rule.id : null, message: lines[end]!, insn };
 }
 
 /**

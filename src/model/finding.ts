@@ -28,7 +28,11 @@ export function renderFormat(format: string, args: readonly (string | number | b
 
 /** A rejection for `rule` at `insn`, message rendered from the rule's kernel format. */
 export function reject(rule: RuleSpec, insn: number, ...args: (string | number | bigint)[]): Finding {
-  return { kind: 'reject', rule: rule.id, insn, message: renderFormat(rule.format ?? rule.id, args) };
+  // a two-line kernel message ("global function calls are not allowed while holding a lock,\n
+  // use static function instead"): the message is its last line, the first goes to `before`
+  const lines = renderFormat(rule.format ?? rule.id, args).split('\n');
+  const message = lines.pop()!;
+  return lines.length ? { kind: 'reject', rule: rule.id, insn, message, before: lines } : { kind: 'reject', rule: rule.id, insn, message };
 }
 
 /** The model does not model `construct` (e.g. "helper bpf_ringbuf_reserve#131"). */

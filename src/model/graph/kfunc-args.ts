@@ -123,8 +123,11 @@ export function checkKfuncArgs(ctx: HookCtx, spec: KfuncSpec): Res {
         const field = rec?.find(headOff, arg.kind) ?? null;
         if (!field) return bad(fail(ctx, 'graph.field.not_found', headName, headOff >>> 0));
         const locked = allocationLocked(ctx, reg);
-        // "held lock and object are not in the same allocation" precedes this line in the log.
-        if (locked !== 'ok') return bad(fail(ctx, 'graph.root.lock_not_held', rec!.spinLockOff, headName));
+        if (locked !== 'ok') {
+          const f = fail(ctx, 'graph.root.lock_not_held', rec!.spinLockOff, headName);
+          // check_reg_allocation_locked prints its line only when some other lock is held
+          return bad(locked === 'other' ? { ...f, before: [fail(ctx, 'graph.lock.wrong_allocation').message] } : f);
+        }
         meta.rootField = field;
         break;
       }
