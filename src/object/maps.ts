@@ -32,15 +32,16 @@ export function readDataMaps(elf: ElfFile, btf: Btf | null): PlacedMap[] {
     map: { name: '.kconfig', kind: 'datasec', section: '.kconfig', mapType: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: kconfig.size, maxEntries: 1, keyTypeId: null, valueTypeId: btf!.find('.kconfig', 'datasec')!.id },
   }] : [];
   for (const s of elf.sections) {
-    if (!dataSectionKind(s)) continue;
+    const kind = dataSectionKind(s);
+    if (!kind) continue;
     const sec = btf?.find(s.name, 'datasec') ?? null;
-    out.push({
-      shndx: s.index, offset: 0,
-      map: {
-        name: s.name, kind: 'datasec', section: s.name, mapType: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: s.size,
-        maxEntries: 1, keyTypeId: null, valueTypeId: sec ? sec.id : null,
-      },
-    });
+    const map: BpfMap = {
+      name: s.name, kind: 'datasec', section: s.name, mapType: BPF_MAP_TYPE_ARRAY, keySize: 4, valueSize: s.size,
+      maxEntries: 1, keyTypeId: null, valueTypeId: sec ? sec.id : null,
+    };
+    // libbpf copies these bytes into the map before the load (a copy: the object owns no file buffer)
+    if (kind !== 'bss') map.initialData = s.data.slice();
+    out.push({ shndx: s.index, offset: 0, map });
   }
   return [...out, ...kmap()];
 }

@@ -24,6 +24,9 @@ export interface BpfMap {
   keyTypeId: number | null;     // program-BTF ids when declared with __type(key, ...) / __type(value, ...)
   valueTypeId: number | null;   // for datasecs: the DATASEC type id
   innerMap?: BpfMap | null;     // for map-in-map (__array(values, ...))
+  /** Global-data maps of a PROGBITS section (.data*, .rodata*): the section's bytes, the map's
+   *  initial value (the verifier reads frozen read-only maps as constants). Absent for .bss/.kconfig. */
+  initialData?: Uint8Array;
 }
 
 export interface BpfProgram {

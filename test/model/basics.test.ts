@@ -38,6 +38,7 @@ const EXACT: Record<string, { rule: string; insn: number; message: string }> = {
   inner_two_locks: { rule: 'graph.lock.unlock_different', insn: 24, message: 'bpf_spin_unlock of different lock' },
   gpl_helper: { rule: 'licence.helper_gpl_only', insn: 5, message: 'cannot call GPL-restricted function from non-GPL compatible program' },
   kfunc_non_gpl: { rule: 'licence.kfunc_non_gpl', insn: 3, message: 'cannot call kernel function from non-GPL compatible program' },
+  bound_from_rodata: { rule: 'map.max_outside', insn: 15, message: 'R0 max value is outside of the allowed memory range' },
   xdp_write: { rule: 'ctx.invalid_access', insn: 1, message: 'invalid bpf_context access off=12 size=4' },
 };
 

@@ -30,4 +30,4 @@ export async function basicsObject(name: string): Promise<BpfObject> {
   return readObject(new Uint8Array(readFileSync(path)), path);
 }
 
-export const BASICS_FILES = ['stack', 'regs', 'maps', 'calls', 'loops', 'ctx', 'ringbuf', 'globals', 'mapinmap', 'licence'];
+export const BASICS_FILES = ['stack', 'regs', 'maps', 'calls', 'loops', 'ctx', 'ringbuf', 'globals', 'mapinmap', 'licence', 'rodata'];

@@ -109,8 +109,16 @@ function access(env: Env, path: Path, idx: number, regno: number, insnOff: numbe
       if (h.kind === 'finding') return h.finding;
       if (h.kind === 'done') return null;
       if (!write) {
+        if (map.kind === 'datasec' && map.section === '.kconfig') {
+          return unsupported('load from .kconfig (a frozen map the kernel reads as constants: values of the running kernel)', idx, 'model.unsupported.kconfig_load');
+        }
         if (map.kind === 'datasec' && map.section.startsWith('.rodata')) {
-          return unsupported(`load from ${map.section} (the kernel reads frozen map values as constants)`, idx, 'model.unsupported.rodata_load');
+          // check_mem_access: a read-only, frozen map (libbpf: BPF_F_RDONLY_PROG + freeze) at a
+          // constant offset reads as the known value (bpf_map_direct_read); else unknown
+          if (!tnumIsConst(reg.varOff)) { setDst(regUnknown()); return null; }
+          if (!map.initialData) return unsupported(`load from ${map.section} without its initial bytes`, idx, 'model.unsupported.rodata_load');
+          setDst(regConst(readLe(map.initialData, off + Number(BigInt.asIntN(64, reg.varOff.value)), size)));
+          return null;
         }
         setDst(regUnknown());
       }
@@ -147,6 +155,13 @@ function access(env: Env, path: Path, idx: number, regno: number, insnOff: numbe
     return reject(CORE.invalidMemAccess, idx, regno, regTypeStr(type));
   }
   return unsupported(`${write ? 'store to' : 'load from'} ${regTypeStr(type)}`, idx, 'model.unsupported.mem');
+}
+
+/** Little-endian unsigned value of `size` bytes at `at` (bounds already checked). */
+function readLe(bytes: Uint8Array, at: number, size: number): bigint {
+  let v = 0n;
+  for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[at + i] ?? 0);
+  return v;
 }
 
 /** check_mem_region_access: fixed + variable offset inside [0, size). */
