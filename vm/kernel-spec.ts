@@ -39,6 +39,6 @@ export function parseKernelSpec(spec: string): KernelSpec {
       return { kind: 'src', tree: expandPath(tree), patches: patches.map(expandPath) };
     }
     default:
-      throw new UsageError(`unknown kernel spec '${spec}' (${HINT})`, HINT);
+      throw new UsageError(`unknown kernel spec '${spec}'`, HINT);
   }
 }
