@@ -41,7 +41,6 @@ static __always_inline struct tenant_q *tenant_queue(int tenant)
 
 SEC("tc")
 __description("inner maps: push a ticket onto a tenant's queue")
-__model_differs("map-in-map lookups are outside the model: unsupported")
 __success
 int inner_push(struct __sk_buff *ctx)
 {
@@ -62,7 +61,6 @@ int inner_push(struct __sk_buff *ctx)
 
 SEC("tc")
 __description("inner maps: pop a ticket from a tenant's queue")
-__model_differs("map-in-map lookups are outside the model: unsupported")
 __success
 int inner_pop(struct __sk_buff *ctx)
 {
@@ -81,7 +79,6 @@ int inner_pop(struct __sk_buff *ctx)
 
 SEC("tc")
 __description("inner maps (bug): tenant 1's queue under tenant 0's lock")
-__model_differs("map-in-map lookups are outside the model: unsupported")
 __failure __msg("held lock and object are not in the same allocation")
 int inner_cross_tenant(struct __sk_buff *ctx)
 {
