@@ -4,13 +4,11 @@
 // header invalidates it (ccache's "direct mode"). A warm run hashes files and compiles nothing.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { cacheRoot } from '../../vm/cache.js';
 
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.startsWith('/') ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
-  return join(base, 'bpf-verdict');
-}
+// One cache root for kernels, images, BTF and objects alike (vm/cache.ts decides where it is).
+export { cacheRoot };
 
 export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
