@@ -1,8 +1,9 @@
 // Debian's prebuilt kernels: pick the newest linux-image package for a series from apt's
 // lists, `apt-get download` it (never installed), keep only its vmlinuz, cached by the
 // exact package version. I/O adapter around apt-cache / apt-get / dpkg-deb.
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { cacheDir, publishDir } from './cache.js';
@@ -57,7 +58,47 @@ export function parseAptShow(text: string): DebianPackage[] {
   });
 }
 
+/**
+ * What apt-cache's answer depends on: its package lists, its configuration (sources, pins)
+ * and dpkg's status. Null when apt-config cannot say (then apt-cache is asked every time).
+ */
+async function aptStateFingerprint(): Promise<string | null> {
+  const cfg = await execa('apt-config', ['shell', 'L', 'Dir::State::lists/d', 'E', 'Dir::Etc/d', 'S', 'Dir::State::status/f'], { reject: false });
+  if (cfg.exitCode !== 0) return null;
+  const paths = [...cfg.stdout.matchAll(/^[LES]='(.*)'$/gm)].map((m) => m[1]!);
+  if (paths.length !== 3) return null;
+  const h = createHash('sha256');
+  const add = async (p: string): Promise<void> => {
+    const st = await stat(p).catch(() => null);
+    if (!st) return;
+    if (st.isDirectory()) for (const e of (await readdir(p)).sort()) await add(join(p, e));
+    else h.update(`${p} ${st.size} ${st.mtimeMs}\n`);
+  };
+  for (const p of paths) await add(p);
+  return h.digest('hex');
+}
+
+/**
+ * apt-cache rebuilds its package cache in memory on every call here (~1 s each, two calls):
+ * keep its answer per series until apt's state changes (apt-get update, sources, pins).
+ */
 async function aptCandidates(spec: string, series: string): Promise<DebianPackage[]> {
+  const fingerprint = await aptStateFingerprint();
+  const file = join(await cacheDir('apt'), `linux-image-${series}.json`);
+  if (fingerprint) {
+    const saved = await readFile(file, 'utf8').then((t) => JSON.parse(t) as { fingerprint: string; packages: DebianPackage[] }).catch(() => null);
+    if (saved?.fingerprint === fingerprint) return saved.packages;
+  }
+  const packages = await askApt(spec, series);
+  if (fingerprint) {
+    // Write then rename: a parallel run reads the old answer or the new one, never half of one.
+    await writeFile(`${file}.${process.pid}`, JSON.stringify({ fingerprint, packages }) + '\n');
+    await rename(`${file}.${process.pid}`, file);
+  }
+  return packages;
+}
+
+async function askApt(spec: string, series: string): Promise<DebianPackage[]> {
   const search = await execa('apt-cache', ['search', '--names-only', `^linux-image-${series.replace('.', '\\.')}\\.`], { reject: false });
   if (search.exitCode !== 0) {
     throw new KernelError(spec, `apt-cache search failed: ${search.stderr.trim()}`, 'this needs Debian 12 (bookworm) with apt; or use file:/path/to/bzImage');
