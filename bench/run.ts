@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findConfig, loadConfig } from '../src/config/load.js';
+import { findConfig, loadConfig, runOptionsFrom } from '../src/config/index.js';
 import { runCorpus, type RunResult } from '../src/run/index.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { kernel: { type: 'string' } } });
@@ -22,9 +22,7 @@ async function once(label: string): Promise<RunResult> {
   process.stderr.write(`${label} run of ${paths.join(' ')} on ${kernel}...\n`);
   const t0 = performance.now();
   const r = await runCorpus({
-    kernels: [kernel], paths, include: cfg.include, exclude: cfg.exclude, includeDirs: cfg.build.includeDirs,
-    cflags: cfg.build.cflags, profile: cfg.profile, memoryMb: cfg.memoryMb, cpus: cfg.cpus,
-    bootTimeoutSec: cfg.timeouts.bootSec, loadTimeoutSec: cfg.timeouts.loadSec, cacheDir: cache,
+    ...runOptionsFrom(cfg), kernels: [kernel], paths, cacheDir: cache,
   });
   const wall = (performance.now() - t0) / 1000;
   const k = r.kernels[0]!;

@@ -2,3 +2,4 @@
 export type { RunConfig } from './types.js';
 export { DEFAULT_CONFIG } from './types.js';
 export { findConfig, loadConfig, parseConfig, CONFIG_NAME } from './load.js';
+export { runOptionsFrom } from './options.js';

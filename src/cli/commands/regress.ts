@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { UsageError } from '../../errors.js';
-import { findConfig, loadConfig } from '../../config/index.js';
+import { findConfig, loadConfig, runOptionsFrom } from '../../config/index.js';
 
 const HELP = `bpf-verdict regress: compare verdicts between a base and a head kernel
 
@@ -58,11 +58,8 @@ export const command: Command = {
     const { jsonLines, formatTable, formatSummary } = await import('../../regress/format.js');
     const progress = (m: string) => process.stderr.write(`${m}\n`);
     const result = await runRegress({
-      base: values.base, head: values.head,
-      paths: positionals.length ? positionals : cfg.corpus,
-      include: cfg.include, exclude: cfg.exclude, includeDirs: cfg.build.includeDirs, cflags: cfg.build.cflags,
-      profile: cfg.profile, memoryMb: cfg.memoryMb, cpus: cfg.cpus,
-      bootTimeoutSec: cfg.timeouts.bootSec, loadTimeoutSec: cfg.timeouts.loadSec, trace: false,
+      ...runOptionsFrom(cfg), base: values.base, head: values.head,
+      paths: positionals.length ? positionals : cfg.corpus, trace: false,
       onProgress: (e) => {
         switch (e.kind) {
           case 'kernel': if (e.message) progress(`[${e.spec}] ${e.phase}: ${e.message}`); break;

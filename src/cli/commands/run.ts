@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { UsageError } from '../../errors.js';
-import { findConfig, loadConfig } from '../../config/load.js';
+import { findConfig, loadConfig, runOptionsFrom } from '../../config/index.js';
 import { runCorpus } from '../../run/index.js';
 import { ProgressBar } from '../../report/progress.js';
 import { formatSummary } from '../../report/summary.js';
@@ -80,12 +80,12 @@ export const command: Command = {
     const cfg = loadConfig(findConfig(v.config));
     const progress = new ProgressBar(process.stderr, !!v.quiet);
     const result = await runCorpus({
+      ...runOptionsFrom(cfg),
       kernels: v.kernel?.length ? v.kernel : cfg.kernels,
       paths: positionals.length ? positionals : cfg.corpus,
       include: v.include ?? cfg.include,
       exclude: v.exclude ?? cfg.exclude,
       includeDirs: [...cfg.build.includeDirs, ...(v.I ?? [])],
-      cflags: cfg.build.cflags,
       profile: v.profile ?? cfg.profile,
       memoryMb: num(v.memory, '--memory', 128) ?? cfg.memoryMb,
       cpus: num(v.cpus, '--cpus', 1) ?? cfg.cpus,
