@@ -5,9 +5,8 @@ import type { Expectation } from '../expect/types.js';
 import type { ModelSide } from '../compare/types.js';
 import type { BpfObject, BpfProgram } from '../object/types.js';
 import { formatInsn } from '../bpf/format.js';
-import { relative } from 'node:path';
 import type { AnalysisBackend } from './backend.js';
-import { errText as describe } from './describe.js';
+import { displayPath, errText as describe } from './describe.js';
 
 export interface ProgramInfo {
   name: string; section: string; expectation: Expectation; model: ModelSide;
@@ -64,6 +63,5 @@ function insnView(p: BpfProgram, idx: number): InsnView | null {
     return null;
   }
   const l = p.lines.get(idx);
-  const file = l ? relative(process.cwd(), l.file) : '';
-  return { insn: idx, text, line: l ? `${file.startsWith('..') ? l.file : file}:${l.line}: ${l.text.trim()}` : null };
+  return { insn: idx, text, line: l ? `${displayPath(l.file)}:${l.line}: ${l.text.trim()}` : null };
 }

@@ -2,14 +2,14 @@
 // object, and compare kernel x model x expectation per program. Results are appended as they
 // come, so an unusable kernel or a guest that keeps dying loses nothing already obtained.
 import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { buildObjects, type BuildOutcome } from '../build/build.js';
 import { ObjectCache } from '../build/cache.js';
 import { compare } from '../compare/compare.js';
 import { OUTCOMES, isGreen, type KernelSide, type Outcome } from '../compare/types.js';
 import { parseExpectation } from '../expect/tags.js';
 import type { KernelResult } from '../verdict.js';
-import { errText } from './describe.js';
+import { displayPath as display, errText } from './describe.js';
 import { analyzeObject, type ObjectAnalysis } from './analyze.js';
 import type { AnalysisBackend, KernelBackend, KernelHandle } from './backend.js';
 import { discoverCorpus } from './corpus.js';
@@ -17,8 +17,6 @@ import { GuestPool, type LoadAnswer } from './session.js';
 import type { KernelRun, ProgramRecord, RunOptions, RunResult } from './types.js';
 
 export interface RunDeps { kernel: KernelBackend; analysis: AnalysisBackend }
-
-const display = (p: string) => { const r = relative(process.cwd(), p); return r.startsWith('..') ? p : r; };
 
 export async function runCorpusWith(deps: RunDeps, opts: RunOptions): Promise<RunResult> {
   const t0 = Date.now();
