@@ -37,18 +37,9 @@ export interface LoadContext {
 }
 
 const cache = new WeakMap<BpfObject, LoadContext>();
-let last: LoadContext | null = null;
-
-/**
- * The context of the object most recently asked for. The model walks one program at a time and
- * calls graphPrecheck(obj) before each walk, so inside a walk this is that walk's object (used by
- * the one hook that gets no context: mayPointToSpinLock).
- */
-export const lastLoadContext = (): LoadContext | null => last;
-
 export function loadContext(obj: BpfObject): LoadContext {
   const hit = cache.get(obj);
-  if (hit) return (last = hit);
+  if (hit) return hit;
   const btf = obj.btf;
   const res = btf ? structMetas(btf, kernelTypes612) : null;
   const btfLoaded = !!res?.ok;
@@ -68,7 +59,7 @@ export function loadContext(obj: BpfObject): LoadContext {
   };
   const lc: LoadContext = { btfLoaded, btfError: res && !res.ok ? res.error : null, metas, map: info };
   cache.set(obj, lc);
-  return (last = lc);
+  return lc;
 }
 
 /** reg_btf_record(): the record of what `reg` points into (map value or local object), or null. */
