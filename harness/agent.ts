@@ -6,9 +6,8 @@ import { closeSync, openSync, readFileSync, readdirSync, read, statSync, writeFi
 import { availableParallelism, release } from 'node:os';
 import { loadAddon, type LibbpfAddon } from './native.js';
 import { loadObjectPrograms, ObjectLoadError } from './load.js';
-import { encodeFrame, FrameDecoder, type Reply, type Request } from './protocol.js';
+import { AGENT_PORT_NAME, encodeFrame, FrameDecoder, type Reply, type Request } from './protocol.js';
 
-export const PORT_NAME = 'org.bpfverdict.agent';
 const BTF_PATH = '/sys/kernel/btf/vmlinux';
 const ACK_WAIT_MS = 5000;
 
@@ -22,10 +21,10 @@ function findPort(): string {
   }
   for (const p of ports) {
     try {
-      if (readFileSync(`${dir}/${p}/name`, 'utf8').trim() === PORT_NAME) return `/dev/${p}`;
+      if (readFileSync(`${dir}/${p}/name`, 'utf8').trim() === AGENT_PORT_NAME) return `/dev/${p}`;
     } catch { /* a port without a name */ }
   }
-  throw new Error(`no virtio-serial port named ${PORT_NAME} under ${dir}`);
+  throw new Error(`no virtio-serial port named ${AGENT_PORT_NAME} under ${dir}`);
 }
 
 class Agent {

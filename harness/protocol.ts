@@ -6,6 +6,8 @@
 import type { KernelResult } from '../src/verdict.js';
 
 export const MAGIC = 0x56465042; // "BPFV" read as u32le
+/** The virtio-serial port's name: QEMU creates it (vm/qemu-args.ts), the agent looks it up. */
+export const AGENT_PORT_NAME = 'org.bpfverdict.agent';
 export const HEADER_LIMIT = 64 << 20;   // JSON: load results with whole verifier logs
 export const PAYLOAD_LIMIT = 256 << 20; // objects and kernel BTF (~6 MB for 6.12)
 const PREFIX = 12;

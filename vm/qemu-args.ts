@@ -3,6 +3,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
+import { AGENT_PORT_NAME } from '../harness/protocol.js';
 import { cacheDir, cacheRoot } from './cache.js';
 
 export type Accel = 'kvm' | 'tcg';
@@ -16,8 +17,6 @@ export interface QemuConfig {
   agentSocket: string;   // unix socket QEMU listens on for the agent's virtio-serial port
   testHooks: boolean;
 }
-
-export const AGENT_PORT_NAME = 'org.bpfverdict.agent';
 
 /**
  * KVM when /dev/kvm can be opened read-write (root or the kvm group) and no earlier boot
