@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
-import { BpfVerdictError, InputError, UsageError } from '../../errors.js';
+import { InputError, UsageError } from '../../errors.js';
 import type { KernelResult } from '../../verdict.js';
 import { DEFAULT_KERNEL, parseKernelSpec, resolveKernel } from '../../../vm/kernel.js';
 import { withVm } from '../../../vm/vm.js';
@@ -140,7 +140,6 @@ export const command: Command = {
     }).catch((err: unknown) => {
       // Print what we have before reporting why we stopped.
       if (!v.json && !v.log && rows.length) process.stdout.write(formatTable(rows, withObject));
-      if (err instanceof BpfVerdictError) throw err;
       throw err;
     });
     if (!v.json && !v.log) process.stdout.write(formatTable(rows, withObject));
