@@ -130,14 +130,9 @@ export interface SourceLine { file: string; line: number; text: string }
 /**
  * The kernel log's source line before an instruction (log.c verbose_linfo with the "; " prefix
  * do_check uses): `; if (!n) @ graph.c:24`. The kernel prints one only when the line record changes
- * and skips a record with the same file and line as the previous one (`sameSourceLine`).
+ * and skips a record with the same file and line as the previous one.
  */
 export function formatLineInfo(l: SourceLine): string {
   const slash = l.file.lastIndexOf('/');
   return `; ${l.text.replace(/^[ \t\n\r\f\v]+/, '')} @ ${slash >= 0 ? l.file.slice(slash + 1) : l.file}:${l.line}`;
-}
-
-/** True when the kernel would not print `cur` after having printed `prev` (same file and line). */
-export function sameSourceLine(prev: SourceLine | null | undefined, cur: SourceLine): boolean {
-  return !!prev && prev.file === cur.file && prev.line === cur.line;
 }
