@@ -1,5 +1,6 @@
 // Regress reports as text: a table of the changed programs (all with --all) and a summary, or
 // JSON lines (one object per program). Pure: rows in, strings out.
+import { programName } from '../report/record.js';
 import type { RegressRow, RegressSummary, Side } from './diff.js';
 
 export function jsonLines(rows: RegressRow[]): string {
@@ -17,7 +18,7 @@ export function formatTable(rows: RegressRow[], opts: { all?: boolean; color?: b
   const shown = rows.filter((r) => opts.all || r.changed);
   if (!shown.length) return '';
   const cells = shown.map((r) => [
-    r.program === null ? r.object : `${r.object}:${r.program}`,
+    programName(r),
     short(r.base), short(r.head), short(r.model), agrees(r),
     r.expected ?? '-', r.flagged ? 'FLAGGED' : r.changed ? 'changed' : '',
   ]);
@@ -28,7 +29,7 @@ export function formatTable(rows: RegressRow[], opts: { all?: boolean; color?: b
   const out = [line(head), ...cells.map((c, i) => paint(line(c), shown[i]!))];
   // The messages, for changed programs: what the kernel said before and after.
   for (const r of shown.filter((x) => x.changed)) {
-    out.push('', `${r.program === null ? r.object : `${r.object}:${r.program}`}: ${r.change}`,
+    out.push('', `${programName(r)}: ${r.change}`,
       `  base:  ${r.base.message ?? '(no message)'}`, `  head:  ${r.head.message ?? '(no message)'}`,
       `  model: ${r.model ? `${r.model.verdict}${r.model.message ? `: ${r.model.message}` : ''}` : 'not run'}`);
   }

@@ -1,5 +1,6 @@
 // A self-contained HTML regress report: summary, then every program (changed first) with both
 // kernels' verdicts and messages, the model's, and both verifier logs folded. Pure: data in, HTML out.
+import { programName } from '../report/record.js';
 import type { ProgramRecord } from '../run/types.js';
 import type { RegressRow, RegressSummary, Side } from './diff.js';
 
@@ -28,7 +29,7 @@ const side = (s: Side | null) => !s ? '<td>not run</td>' :
 export function regressHtml(d: HtmlInput): string {
   const rows = [...d.rows].sort((a, b) => Number(b.flagged) - Number(a.flagged) || Number(b.changed) - Number(a.changed));
   const body = rows.map((r, i) => {
-    const name = r.program === null ? r.object : `${r.object}:${r.program}`;
+    const name = programName(r);
     const cls = r.flagged ? 'flagged' : r.changed ? 'changed' : 'same';
     const agrees = r.model_agrees === null ? 'n/a' : r.model_agrees ? 'yes' : 'no';
     const logs = [['base', d.base], ['head', d.head]].map(([label, spec]) =>

@@ -50,6 +50,6 @@ export function kernelLogTail(r: ProgramRecord, n = 15): string | null {
 }
 
 /** A short name for a program in reports: "programs/list/a.c:prog". */
-export function programName(r: ProgramRecord): string {
+export function programName(r: Pick<ProgramRecord, 'object' | 'program'>): string {
   return r.program === null ? r.object : `${r.object}:${r.program}`;
 }
