@@ -7,10 +7,10 @@ import { helperById, helperName, PLAIN_MAP_TYPES, type ArgKind } from '../helper
 import { regTypeStr } from '../print.js';
 import { CORE, SHARED } from '../rules/core.js';
 import { ruleById, type RuleSpec } from '../rules/index.js';
-import { F, T, acquireReference, curFrame, markNotInit, regNotInit, regPtr, regUnknown, releaseReference, slotIndex, type RegState } from '../state.js';
+import { F, MAX_BPF_STACK, T, acquireReference, curFrame, markNotInit, regNotInit, regPtr, regUnknown, releaseReference, slotIndex, type RegState } from '../state.js';
 import { tnumIsConst } from '../tnum.js';
 import { hookCtx, next, stop, type Env, type Path, type Step } from './env.js';
-import { regionAccess } from './mem.js';
+import { regionAccess, scrubSpill, slotOf } from './mem.js';
 import { checkRead } from './step.js';
 import { pushCallbackFrame } from './call.js';
 import { gplCompatible } from '../licence.js';
@@ -167,14 +167,12 @@ export function helperMem(env: Env, path: Path, idx: number, regno: number, reg:
     case T.PTR_TO_STACK: {
       if (!tnumIsConst(reg.varOff)) return unsupported('variable-offset stack pointer passed to a helper', idx);
       const off = reg.off + Number(BigInt.asIntN(64, reg.varOff.value));
-      if (off < -512 || off + size > 0 || size <= 0) return reject(CORE.indirectStack, idx, regno, reg.off, size);
+      if (off < -MAX_BPF_STACK || off + size > 0 || size <= 0) return reject(CORE.indirectStack, idx, regno, reg.off, size);
       const f = path.state.frames.find((x) => x.frameno === reg.frameno)!;
       if (write) {
         for (let b = off; b < off + size; b++) {
-          const spi = slotIndex(b);
-          while (f.stack.length <= spi) f.stack.push({ bytes: Array(8).fill('invalid'), spilled: null });
-          const slot = f.stack[spi]!;
-          if (slot.bytes[7] === 'spill') { slot.bytes = slot.bytes.map((x) => (x === 'invalid' ? 'invalid' : 'misc')); slot.spilled = null; }
+          const slot = slotOf(f, slotIndex(b));
+          scrubSpill(slot);
           slot.bytes[(-b - 1) % 8] = 'misc';
         }
       }

@@ -9,7 +9,7 @@ import { ctxAccess } from '../ctx.js';
 import { regTypeStr } from '../print.js';
 import { CORE } from '../rules/core.js';
 import {
-  F, T, baseType, curFrame, isConst, regConst, regUnknown, slotIndex, type FuncState, type RegState, type StackSlot,
+  F, MAX_BPF_STACK, T, baseType, curFrame, isConst, regConst, regUnknown, slotIndex, type FuncState, type RegState, type StackSlot,
 } from '../state.js';
 import { tnumIsConst, tnumStr } from '../tnum.js';
 import { hookCtx, next, stop, type Env, type Path, type Step } from './env.js';
@@ -88,7 +88,7 @@ function access(env: Env, path: Path, idx: number, regno: number, insnOff: numbe
       if (!tnumIsConst(reg.varOff)) return unsupported('variable-offset stack access', idx, 'model.unsupported.stack_var_off');
       const total = off + Number(BigInt.asIntN(64, reg.varOff.value));
       if (total % size !== 0) return reject(CORE.stackMisaligned, idx, tnumStr(reg.varOff), reg.off, insnOff, size);
-      if (total < -512 || total + size > 0) {
+      if (total < -MAX_BPF_STACK || total + size > 0) {
         return reject(write ? CORE.stackInvalidOff : CORE.stackInvalidReadOff, idx, regno, off, size);
       }
       const target = st.frames.find((f) => f.frameno === reg.frameno);
@@ -184,9 +184,15 @@ export function regionAccess(idx: number, regno: number, reg: RegState, off: num
   }
   return null;
 }
-function slotOf(f: FuncState, spi: number): StackSlot {
+/** Stack slot `spi` of frame `f`; the stack grows (STACK_INVALID slots) to reach it. */
+export function slotOf(f: FuncState, spi: number): StackSlot {
   while (f.stack.length <= spi) f.stack.push({ bytes: Array(8).fill('invalid'), spilled: null });
   return f.stack[spi]!;
+}
+
+/** A write into part of a spilled register ends the spill: its bytes become MISC (scrub_spilled_slot). */
+export function scrubSpill(slot: StackSlot): void {
+  if (slot.bytes[7] === 'spill') { slot.bytes = slot.bytes.map((b) => (b === 'invalid' ? 'invalid' : 'misc')); slot.spilled = null; }
 }
 
 function stackWrite(env: Env, path: Path, f: FuncState, off: number, size: number, valueRegno: number | null, imm: bigint | undefined, idx: number): Finding | null {
@@ -218,7 +224,7 @@ function stackWrite(env: Env, path: Path, f: FuncState, off: number, size: numbe
     return null;
   }
   // partial / misaligned scalar write: bytes become MISC (or ZERO for a known zero)
-  if (slot.bytes[7] === 'spill') { slot.bytes = slot.bytes.map((b) => (b === 'invalid' ? 'invalid' : 'misc')); slot.spilled = null; }
+  scrubSpill(slot);
   const zero = (reg && reg.type === T.SCALAR_VALUE && isConst(reg) && reg.varOff.value === 0n) || (!reg && imm === 0n);
   const slotByte = -off - 1;
   for (let i = 0; i < size; i++) slot.bytes[(slotByte - i) % 8] = zero ? 'zero' : 'misc';
