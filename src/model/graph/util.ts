@@ -1,6 +1,6 @@
 // Small shared pieces of the graph rules: rule lookup, findings, the kernel's reference release
 // (release_reference_state's swap-with-last order), the rbtree-callback test, non-owning marking.
-import { graphRules } from '../rules/graph.js';
+import { ruleOf } from '../rules/index.js';
 import { CORE } from '../rules/core.js';
 import type { RuleSpec } from '../rules/types.js';
 import { reject, type Finding } from '../finding.js';
@@ -9,14 +9,8 @@ import type { HookCtx } from '../hooks.js';
 import { kfuncSpec } from './kfuncs.js';
 import type { BtfRecord } from './records.js';
 
-const byId = new Map<string, RuleSpec>(graphRules.map((r) => [r.id, r]));
-
-/** A graph rule by id (a typo is a programming error, caught by the rule-table test). */
-export function rule(id: string): RuleSpec {
-  const r = byId.get(id);
-  if (!r) throw new Error(`graph rule ${id} is not in src/model/rules/graph.ts`);
-  return r;
-}
+/** A graph rule by id. */
+export const rule = ruleOf;
 
 /** A rejection by graph rule `id` at the current instruction. */
 export const fail = (ctx: HookCtx, id: string, ...args: (string | number | bigint)[]): Finding => reject(rule(id), ctx.insnIdx, ...args);

@@ -6,7 +6,7 @@ import { reject, unsupported, type Finding } from '../finding.js';
 import { helperById, helperName, PLAIN_MAP_TYPES, type ArgKind } from '../helpers.js';
 import { regTypeStr } from '../print.js';
 import { CORE, SHARED } from '../rules/core.js';
-import { ruleById, type RuleSpec } from '../rules/index.js';
+import { ruleOf } from '../rules/index.js';
 import { F, MAX_BPF_STACK, T, acquireReference, curFrame, markNotInit, regNotInit, regPtr, regUnknown, releaseReference, slotIndex, type RegState } from '../state.js';
 import { tnumIsConst } from '../tnum.js';
 import { hookCtx, next, stop, type Env, type Path, type Step } from './env.js';
@@ -17,13 +17,6 @@ import { gplCompatible } from '../licence.js';
 
 const MEM_TYPES = [T.PTR_TO_STACK, T.PTR_TO_PACKET, T.PTR_TO_PACKET_META, T.PTR_TO_MAP_KEY, T.PTR_TO_MAP_VALUE, T.PTR_TO_MEM, T.PTR_TO_MEM | F.MEM_RINGBUF, T.PTR_TO_BUF, T.PTR_TO_BTF_ID | F.PTR_TRUSTED];
 const MEM_EXPECTED = MEM_TYPES.map(regTypeStr).join(', ');
-/** A rule whose id lives in the graph table (see SHARED in rules/core.ts). */
-function sharedRule(k: keyof typeof SHARED): RuleSpec {
-  const r = ruleById(SHARED[k]);
-  if (!r) throw new Error(`rule table lost ${SHARED[k]}`);
-  return r;
-}
-
 export function helperCall(env: Env, path: Path, id: number, idx: number): Step {
   const name = helperName(id);
   if (!name) return stop(reject(CORE.invalidFunc, idx, 'unknown', id));
@@ -148,8 +141,8 @@ function checkArg(env: Env, path: Path, idx: number, regno: number, kind: ArgKin
       return null;
     case 'ringbuf_mem_release':
       if (reg.type !== (T.PTR_TO_MEM | F.MEM_RINGBUF)) return typeMismatch(idx, regno, reg, 'ringbuf_mem');
-      if (reg.off) return reject(sharedRule('releaseNonZeroOff'), idx, regno);
-      if (!reg.refObjId) return reject(sharedRule('releaseNotReferenced'), idx, regno);
+      if (reg.off) return reject(ruleOf(SHARED.releaseNonZeroOff), idx, regno);
+      if (!reg.refObjId) return reject(ruleOf(SHARED.releaseNotReferenced), idx, regno);
       return null;
     case 'func':
       if (reg.type !== T.PTR_TO_FUNC) return typeMismatch(idx, regno, reg, 'func');
