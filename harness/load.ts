@@ -56,36 +56,34 @@ export async function loadObjectPrograms(addon: LibbpfAddon, bytes: Uint8Array, 
   while (pending.length) {
     const out = await load(pending);
     if (out.loadErr === 0) {
-      for (const p of pending) results.set(p, await resultFor(out, p, all));
+      for (const p of pending) results.set(p, await resultFor(out, p, true, all));
       break;
     }
     const failed = pending.length > 1 ? failedProgram(out.libbpfLog, pending) : pending[0]!;
     if (failed === null) {
       // Not pinned on one program: learn each program's own verdict.
-      for (const p of pending) results.set(p, await resultFor(await load([p]), p, all));
+      for (const p of pending) {
+        const alone = await load([p]);
+        results.set(p, await resultFor(alone, p, alone.loadErr === 0, all));
+      }
       break;
     }
     const at = pending.indexOf(failed);
-    for (const p of pending.slice(0, at)) results.set(p, await resultFor(out, p, all));
-    results.set(failed, await resultFor(out, failed, all));
+    // libbpf loads in order and stops at the first failure: the ones before it were accepted.
+    for (const p of pending.slice(0, at)) results.set(p, await resultFor(out, p, true, all));
+    results.set(failed, await resultFor(out, failed, false, all));
     pending = pending.slice(at + 1);
   }
   return wanted.map((p) => results.get(p)!);
 
-  async function resultFor(out: NativeLoadOutcome, program: string, everyone: string[]): Promise<KernelResult> {
+  /** `loaded`: the caller knows whether this program's load succeeded (all of a batch, or those before its failure). */
+  async function resultFor(out: NativeLoadOutcome, program: string, loaded: boolean, everyone: string[]): Promise<KernelResult> {
     const prog = out.programs.find((p) => p.name === program)!;
-    const batchOk = out.loadErr === 0 || isBeforeFailure(out, program);
-    const errno = batchOk ? 0 : -out.loadErr;
+    const errno = loaded ? 0 : -out.loadErr;
     // Any -ENOSPC from a logged load is the log's: at level 1 the kernel trims the log of
     // finished paths, so it can overflow mid-verification and still end up short.
     if (errno === ENOSPC && logLevel > 0 && logSize > 0) return bigLog(program, everyone);
     return classify(opts.object, prog, errno, libbpfLinesFor(out.libbpfLog, program, everyone));
-  }
-
-  function isBeforeFailure(out: NativeLoadOutcome, program: string): boolean {
-    const selected = out.programs.filter((p) => p.selected).map((p) => p.name);
-    const failed = selected.length > 1 ? failedProgram(out.libbpfLog, selected) : selected[0];
-    return failed !== undefined && failed !== null && selected.indexOf(program) < selected.indexOf(failed);
   }
 
   // The kernel returns -ENOSPC whenever the log was truncated, whatever the verdict
