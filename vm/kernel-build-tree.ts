@@ -1,7 +1,7 @@
 // Kernel trees on disk: what a tree is (its identity), copying it cheaply, patching the copy.
 // The user's tree is only ever read: copies are hardlink farms, and every file a patch touches is
 // replaced by a private copy before `patch` runs, so no write can reach the user's inode.
-import { copyFile, readFile, rename, stat, utimes, unlink, access, readdir, mkdir } from 'node:fs/promises';
+import { copyFile, readFile, rename, stat, utimes, access, readdir, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { sha256, patchedFiles } from './kernel-build-key.js';
@@ -129,11 +129,6 @@ export async function applyPatches(copy: string, patches: { path: string; text: 
         'rebase the patch on this tree (it is applied with patch -p1, after the patches before it)');
     }
   }
-}
-
-/** Remove a file if present (ignore absence). */
-export async function removeIfPresent(file: string): Promise<void> {
-  try { await unlink(file); } catch { /* absent */ }
 }
 
 export async function exists(p: string): Promise<boolean> {
