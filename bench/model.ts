@@ -1,33 +1,31 @@
 // Model figures: programs analysed per second (whole walk, verdict included) on one core.
 //   node dist/bench/model.js [OBJ.o ...]
-// Without arguments it compiles programs/basics/*.c and the graph corpus programs/*/*.c with
-// clang-19 (the corpus against Debian 6.12's vmlinux.h, cached by `bpf-verdict btf`; fetched with
-// a VM boot the first time). Figures on stdout, progress on stderr.
-import { execa } from 'execa';
-import { readFileSync, readdirSync, mkdtempSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+// Without arguments it builds programs/*/*.c through src/build (clang-19 against Debian 6.12's
+// vmlinux.h, cached by `bpf-verdict btf`, fetched with a VM boot the first time; objects cached).
+// Figures on stdout, progress on stderr.
+import { readFileSync, readdirSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
+import { buildObjects } from '../src/build/build.js';
 import { readObject } from '../src/object/read.js';
 import { modelObject } from '../src/model/index.js';
 import type { BpfObject } from '../src/object/types.js';
 import { resolveKernel } from '../vm/kernel.js';
 import { vmlinuxHeaderFor } from '../harness/btf.js';
-import { BASICS, UAPI_INCLUDES } from '../test/model/compile.js';
+import { BASICS } from '../test/model/compile.js';
 
+/** programs/<dir>/*.c built as `bpf-verdict run` builds them (same flags, same object cache). */
 async function defaultObjects(): Promise<string[]> {
-  const out = mkdtempSync(join(tmpdir(), 'bench-model-'));
   const programs = dirname(BASICS);
   const header = await vmlinuxHeaderFor(await resolveKernel('debian:6.12'));
-  const jobs: Promise<string>[] = [];
-  for (const dir of readdirSync(programs, { withFileTypes: true })) {
-    if (!dir.isDirectory() || dir.name === 'include' || dir.name === 'build') continue;
-    for (const f of readdirSync(join(programs, dir.name)).filter((x) => x.endsWith('.c'))) {
-      const obj = join(out, `${dir.name}-${f.replace(/\.c$/, '.o')}`);
-      const inc = dir.name === 'basics' ? UAPI_INCLUDES : [`-I${dirname(header)}`, `-I${join(programs, 'include')}`];
-      jobs.push(execa('clang-19', ['-target', 'bpf', '-g', '-O2', '-mcpu=v3', ...inc, '-c', join(programs, dir.name, f), '-o', obj]).then(() => obj));
-    }
-  }
-  return Promise.all(jobs);
+  const sources = readdirSync(programs, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && d.name !== 'include' && d.name !== 'build')
+    .flatMap((d) => readdirSync(join(programs, d.name)).filter((f) => f.endsWith('.c')).map((f) => join(programs, d.name, f)));
+  const built = await buildObjects(sources, { vmlinuxHeader: header, includeDirs: [join(programs, 'include')], cflags: [] });
+  return built.map((b) => {
+    if (!b.ok) throw new Error(`${b.source}: does not compile:\n${b.error}`);
+    return b.object;
+  });
 }
 
 const args = process.argv.slice(2);
