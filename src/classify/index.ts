@@ -5,6 +5,7 @@
 import type { KernelResult } from '../verdict.js';
 import { allRules } from '../model/rules/index.js';
 import type { RuleSpec } from '../model/rules/types.js';
+import { FORMAT_CONVERSION } from '../model/finding.js';
 
 export interface Classification {
   rule: string | null;     // rule id, or null when the message is not one the rule tables know
@@ -23,16 +24,15 @@ const INSN_LINE = /^(\d+): \([0-9a-f]{2}\)/;
 
 interface Compiled { rule: RuleSpec; lines: RegExp[]; literal: number }
 
-/** printf conversion -> a regex for what the kernel can print there. */
+/** A kernel format -> a regex for what the kernel can print with it (each conversion by its kind). */
 function formatToRegex(format: string): RegExp {
+  const literal = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   let out = '';
-  for (let i = 0; i < format.length; i++) {
-    const c = format[i]!;
-    if (c !== '%') { out += c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); continue; }
-    const m = /^%(#?)(ll|l|h|hh|z)?([dusxcp%])/.exec(format.slice(i));
-    if (!m) { out += '%'; continue; }
-    i += m[0].length - 1;
-    switch (m[3]) {
+  let last = 0;
+  for (const m of format.matchAll(FORMAT_CONVERSION)) {
+    out += literal(format.slice(last, m.index));
+    last = m.index + m[0].length;
+    switch (m[2]) {
       case '%': out += '%'; break;
       case 'd': out += '-?\\d+'; break;
       case 'u': out += '\\d+'; break;
@@ -40,7 +40,7 @@ function formatToRegex(format: string): RegExp {
       default: out += '.*?'; break;
     }
   }
-  return new RegExp(`^${out}$`);
+  return new RegExp(`^${out + literal(format.slice(last))}$`);
 }
 
 function compile(rules: RuleSpec[]): Compiled[] {
@@ -49,7 +49,7 @@ function compile(rules: RuleSpec[]): Compiled[] {
     .map((rule) => ({
       rule,
       lines: rule.format.split('\n').map(formatToRegex),
-      literal: rule.format.replace(/%(#?)(ll|l|h|hh|z)?[dusxcp%]/g, '').length,
+      literal: rule.format.replace(FORMAT_CONVERSION, '').length,
     }));
 }
 

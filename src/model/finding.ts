@@ -13,10 +13,13 @@ export type Finding =
   | { kind: 'reject'; rule: string; insn: number; message: string; before?: string[] }
   | { kind: 'unsupported'; rule: string; insn: number; message: string; before?: string[] };
 
+/** One printf conversion of a kernel format: groups (1) '#' flag, (2) conversion letter. */
+export const FORMAT_CONVERSION = /%(#?)(?:ll|l|h|hh|z)?([dusxcp%])/g;
+
 /** Render a kernel printf-style format (%d %u %s %lld %llu %x %#llx %%) with args. */
 export function renderFormat(format: string, args: readonly (string | number | bigint)[]): string {
   let i = 0;
-  return format.replace(/%(#?)(?:ll|l|h|hh|z)?([dusxcp%])/g, (_m, hash: string, conv: string) => {
+  return format.replace(FORMAT_CONVERSION, (_m, hash: string, conv: string) => {
     if (conv === '%') return '%';
     const a = args[i++];
     if (a === undefined) return '';
