@@ -1,7 +1,7 @@
 // Parse .BTF.ext: func_info, line_info and CO-RE relocation records, grouped by ELF section name.
 // Layout per tools/lib/bpf/libbpf_internal.h (struct btf_ext_header and the *_info records).
 import { InputError } from '../errors.js';
-import { cString } from './parse.js';
+import { BTF_MAGIC, cString } from './parse.js';
 
 export interface BtfExtFuncInfo { insnOff: number; typeId: number }                  // insnOff in bytes
 export interface BtfExtLineInfo { insnOff: number; file: string; line: number; col: number; text: string }
@@ -27,7 +27,7 @@ export function parseBtfExt(bytes: Uint8Array, strings: Uint8Array, file: string
   if (bytes.length < 24) fail(`${bytes.length} bytes, shorter than its header`);
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const u32 = (o: number) => v.getUint32(o, true);
-  if (v.getUint16(0, true) !== 0xeb9f) fail(`bad magic 0x${v.getUint16(0, true).toString(16)}`);
+  if (v.getUint16(0, true) !== BTF_MAGIC) fail(`bad magic 0x${v.getUint16(0, true).toString(16)}`);
   const hdrLen = u32(4);
   if (hdrLen < 24 || hdrLen > bytes.length) fail(`header length ${hdrLen} out of range`);
   const str = (off: number, what: string): string => {
