@@ -1,6 +1,6 @@
 // A self-contained HTML regress report: summary, then every program (changed first) with both
 // kernels' verdicts and messages, the model's, and both verifier logs folded. Pure: data in, HTML out.
-import { programName } from '../report/record.js';
+import { kernelText, programName } from '../report/record.js';
 import type { ProgramRecord } from '../run/types.js';
 import type { RegressRow, RegressSummary, Side } from './diff.js';
 
@@ -20,7 +20,7 @@ function logOf(records: ProgramRecord[], spec: string, row: RegressRow): string 
   const r = records.find((x) => x.kernel === spec && x.object === row.object && x.program === row.program);
   if (!r) return '';
   const k = r.kernelSide;
-  return k.kind === 'result' ? (k.result.log || k.result.libbpfLog || '') : k.kind === 'not-loaded' ? k.error : k.consoleTail;
+  return k.kind === 'not-loaded' ? k.error : kernelText(k);
 }
 
 const side = (s: Side | null) => !s ? '<td>not run</td>' :

@@ -25,7 +25,7 @@ export function recordJson(r: ProgramRecord): RecordJson {
   const k = r.kernelSide;
   const kernel: RecordJson['kernel'] = k.kind === 'result'
     ? { verdict: k.result.verdict, rule: r.kernelClass?.rule ?? null, message: r.kernelClass?.message ?? k.result.message,
-        insn: r.kernelClass?.insn ?? null, errno: k.result.errno, log: k.result.log || k.result.libbpfLog || '' }
+        insn: r.kernelClass?.insn ?? null, errno: k.result.errno, log: kernelText(k) }
     : k.kind === 'not-loaded'
       ? { verdict: 'not-loaded', rule: null, message: k.error, insn: null, errno: null, log: '' }
       : { verdict: k.kind, rule: null, message: k.error, insn: null, errno: null, log: '', console_tail: k.consoleTail };
@@ -41,12 +41,17 @@ export function recordJson(r: ProgramRecord): RecordJson {
   };
 }
 
+/** What the kernel side left to read: the verifier log (libbpf's messages when there is none), or the guest console's tail. */
+export function kernelText(k: ProgramRecord['kernelSide']): string {
+  if (k.kind === 'result') return k.result.log || k.result.libbpfLog || '';
+  if (k.kind === 'crash' || k.kind === 'timeout') return k.consoleTail;
+  return '';
+}
+
 /** The kernel log as shown in the terminal: its tail (reports carry all of it). */
 export function kernelLogTail(r: ProgramRecord, n = 15): string | null {
-  const k = r.kernelSide;
-  if (k.kind === 'result') return (k.result.log || k.result.libbpfLog) ? tailLines(k.result.log || k.result.libbpfLog || '', n) : null;
-  if (k.kind === 'crash' || k.kind === 'timeout') return k.consoleTail ? tailLines(k.consoleTail, n) : null;
-  return null;
+  const text = kernelText(r.kernelSide);
+  return text ? tailLines(text, n) : null;
 }
 
 /** A short name for a program in reports: "programs/list/a.c:prog". */
