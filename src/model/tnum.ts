@@ -102,6 +102,12 @@ export function tnumIn(a: Tnum, b: Tnum): boolean {
   return (b.value & ~a.mask) === a.value;
 }
 
+/** tnum_intersect: the bits both a and b know. */
+export function tnumIntersect(a: Tnum, b: Tnum): Tnum {
+  const v = a.value | b.value;
+  const mu = a.mask & b.mask;
+  return { value: v & ~mu & U64, mask: mu };
+}
 export const tnumSubreg = (a: Tnum): Tnum => ({ value: a.value & U32, mask: a.mask & U32 });
 export const tnumCast = (a: Tnum, bytes: number): Tnum => {
   const m = bytes >= 8 ? U64 : (1n << BigInt(bytes * 8)) - 1n;

@@ -5,7 +5,7 @@
 import { reject, type Finding } from '../finding.js';
 import { CORE } from '../rules/core.js';
 import { T, cloneState, type FuncState, type RegState, type StackSlot, type VerifierState } from '../state.js';
-import { tnumIn } from '../tnum.js';
+import { tnumEquals, tnumIn } from '../tnum.js';
 import type { Checkpoint, Env, Path } from './env.js';
 
 /** check_ids: old id <-> cur id must map one-to-one within one comparison. */
@@ -26,7 +26,7 @@ function regsafe(o: RegState, c: RegState, ids: IdMap, exact: boolean): boolean 
   if (c.type === T.NOT_INIT || o.type !== c.type) return false;
   const within = exact
     ? o.umin === c.umin && o.umax === c.umax && o.smin === c.smin && o.smax === c.smax && o.u32min === c.u32min && o.u32max === c.u32max
-      && o.s32min === c.s32min && o.s32max === c.s32max && o.varOff.value === c.varOff.value && o.varOff.mask === c.varOff.mask
+      && o.s32min === c.s32min && o.s32max === c.s32max && tnumEquals(o.varOff, c.varOff)
     : o.umin <= c.umin && o.umax >= c.umax && o.smin <= c.smin && o.smax >= c.smax && o.u32min <= c.u32min && o.u32max >= c.u32max
       && o.s32min <= c.s32min && o.s32max >= c.s32max && tnumIn(o.varOff, c.varOff);
   if (!within) return false;

@@ -4,18 +4,12 @@
 import type { AluOp } from '../../bpf/insn.js';
 import { markUnknown, setKnown, type RegState } from '../state.js';
 import {
-  S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32, U64, s32, s64, tnumAdd, tnumAnd, tnumArshift, tnumIsConst, tnumLshift,
+  S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32, U64, s32, s64, tnumAdd, tnumAnd, tnumArshift, tnumCast, tnumIntersect, tnumIsConst, tnumLshift,
   tnumMul, tnumOr, tnumRange, tnumRshift, tnumSub, tnumSubreg, tnumUnknown, tnumXor, u32, u64, type Tnum,
 } from '../tnum.js';
 
 const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
-
-function tnumIntersect(a: Tnum, b: Tnum): Tnum {
-  const v = a.value | b.value;
-  const mu = a.mask & b.mask;
-  return { value: v & ~mu & U64, mask: mu };
-}
 
 /** reg_bounds_sync: make tnum, unsigned, signed, 32 and 64-bit bounds agree. */
 export function boundsSync(r: RegState): void {
@@ -61,7 +55,7 @@ export function zext32(r: RegState): void {
 export function coerceToSize(r: RegState, size: number): void {
   if (size >= 8) return;
   const mask = (1n << BigInt(size * 8)) - 1n;
-  r.varOff = { value: r.varOff.value & mask, mask: r.varOff.mask & mask };
+  r.varOff = tnumCast(r.varOff, size);
   if ((r.umin & ~mask) === (r.umax & ~mask)) { r.umin &= mask; r.umax &= mask; } else { r.umin = 0n; r.umax = mask; }
   r.smin = r.umin; r.smax = r.umax;
   r.u32min = 0n; r.u32max = U32; r.s32min = S32_MIN; r.s32max = S32_MAX;
