@@ -36,15 +36,8 @@ async function corpusObjects(vmlinuxH: string): Promise<string[]> {
   return objs;
 }
 
-async function batchedPass(vm: GuestVm, objs: { path: string; bytes: Uint8Array }[]): Promise<{ ms: number; results: KernelResult[] }> {
-  const t0 = performance.now();
-  const results: KernelResult[] = [];
-  for (const o of objs) results.push(...(await vm.loadObject(o.bytes, { object: o.path })));
-  return { ms: performance.now() - t0, results };
-}
-
-/** As the load CLI does: `inflight` objects at a time (the agent loads one per vCPU). */
-async function parallelPass(vm: GuestVm, objs: { path: string; bytes: Uint8Array }[], inflight: number): Promise<{ ms: number; results: KernelResult[] }> {
+/** `inflight` objects at a time (the load CLI keeps 2: the agent loads one per vCPU); 1 = one after another. */
+async function batchedPass(vm: GuestVm, objs: { path: string; bytes: Uint8Array }[], inflight: number): Promise<{ ms: number; results: KernelResult[] }> {
   const t0 = performance.now();
   const out: KernelResult[][] = [];
   let next = 0;
@@ -73,12 +66,12 @@ await withVm(kernel, { onProgress: progress }, async (vm) => {
   const paths = positionals.length ? positionals : await corpusObjects(header);
   const objs = paths.map((p) => ({ path: p, bytes: new Uint8Array(readFileSync(p)) }));
   progress(`${objs.length} objects; warming up`);
-  await batchedPass(vm, objs.slice(0, 2));
-  const batched = await batchedPass(vm, objs);
+  await batchedPass(vm, objs.slice(0, 2), 1);
+  const batched = await batchedPass(vm, objs, 1);
   const names = new Map<string, string[]>();
   for (const r of batched.results) if (r.program !== '(object)') names.set(r.object, [...(names.get(r.object) ?? []), r.program]);
   const naive = await perProgramPass(vm, objs, names);
-  const parallel = await parallelPass(vm, objs, 2);
+  const parallel = await batchedPass(vm, objs, 2);
   const disagree = naive.results.filter((r) => batched.results.find((b) => b.object === r.object && b.program === r.program)?.verdict !== r.verdict);
   if (disagree.length) process.stderr.write(`WARNING: ${disagree.length} verdicts differ between batched and per-program loads: ${disagree.map((d) => d.program).join(', ')}\n`);
   const n = batched.results.length;
