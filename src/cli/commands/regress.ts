@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { UsageError } from '../../errors.js';
 import { findConfig, loadConfig, runOptionsFrom } from '../../config/index.js';
+import { ProgressBar } from '../../report/progress.js';
 
 const HELP = `bpf-verdict regress: compare verdicts between a base and a head kernel
 
@@ -57,19 +58,13 @@ export const command: Command = {
     const { runRegress } = await import('../../regress/index.js');
     const { jsonLines, formatTable, formatSummary } = await import('../../regress/format.js');
     const progress = (m: string) => process.stderr.write(`${m}\n`);
+    const bar = new ProgressBar(process.stderr);
     const result = await runRegress({
       ...runOptionsFrom(cfg), base: values.base, head: values.head,
       paths: positionals.length ? positionals : cfg.corpus, trace: false,
-      onProgress: (e) => {
-        switch (e.kind) {
-          case 'kernel': if (e.message) progress(`[${e.spec}] ${e.phase}: ${e.message}`); break;
-          case 'build': if (!e.ok) progress(`[${e.spec}] ${e.source}: does not compile`); break;
-          case 'object': progress(`[${e.spec}] ${e.done}/${e.total} ${e.object}`); break;
-          case 'vm': progress(`[${e.spec}] ${e.message}`); break;
-          case 'note': progress(e.message); break;
-        }
-      },
+      onProgress: bar.handle,
     });
+    bar.finish();
     for (const k of result.run.kernels) if (k.error) progress(`kernel ${k.spec} could not be used:\n${k.error}`);
     if (values.html) {
       const { regressHtml } = await import('../../regress/html.js');
