@@ -20,8 +20,6 @@ export type KfuncArg =
   | { kind: 'rb_node'; name: string }
   | { kind: 'callback'; name: string };                      // function pointer: PTR_TO_FUNC
 
-export type KfuncArgKind = KfuncArg['kind'];
-
 /** What check_kfunc_call does for R0 (and the call's ownership effect). */
 export type KfuncRet =
   | 'obj_new'            // R0 = PTR_TO_BTF_ID|MEM_ALLOC of the local type (arg0 constant), new ref

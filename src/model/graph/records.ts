@@ -233,7 +233,7 @@ export function parseFields(btf: Btf, id: number, mask: FieldType[], valueSize: 
   let nextOff = 0;
   // The kernel walks the infos in discovery order (not sorted) for the overlap check.
   for (const x of infos) {
-    const size = SIZE[x.type][0];
+    const size = fieldSize(x.type);
     if (x.off + size > valueSize) return ERR('btf.record.overlap', EFAULT, `${what}: ${fieldTypeName(x.type)} at ${x.off} beyond the value size ${valueSize}`);
     if (x.off < nextOff) return ERR('btf.record.overlap', EEXIST, `${what}: ${fieldTypeName(x.type)} at offset ${x.off} overlaps the previous special field`);
     nextOff = x.off + size;

@@ -9,7 +9,7 @@ import { ctxAccess } from '../ctx.js';
 import { regTypeStr } from '../print.js';
 import { CORE } from '../rules/core.js';
 import {
-  F, MAX_BPF_STACK, T, baseType, curFrame, isConst, regConst, regUnknown, slotIndex, type FuncState, type RegState, type StackSlot,
+  F, MAX_BPF_STACK, T, baseType, curFrame, isConst, isPointer, regConst, regUnknown, slotIndex, type FuncState, type RegState, type StackSlot,
 } from '../state.js';
 import { tnumIsConst, tnumStr } from '../tnum.js';
 import { hookCtx, next, stop, type Env, type Path, type Step } from './env.js';
@@ -217,7 +217,7 @@ function stackWrite(env: Env, path: Path, f: FuncState, off: number, size: numbe
     save(regConst(BigInt.asUintN(64, imm)));
     return null;
   }
-  if (reg && reg.type !== T.SCALAR_VALUE && reg.type !== T.NOT_INIT) {
+  if (reg && isPointer(reg)) {
     if (size !== 8) return reject(CORE.spillSize, idx);
     if (f !== cur && reg.type === T.PTR_TO_STACK) return unsupported('spilling a stack pointer into the caller\'s frame', idx);
     save(reg);
