@@ -44,9 +44,3 @@ export function helperName(id: number): string | null {
   const n = id >= 0 ? HELPER_NAMES[id] : undefined;
   return n === undefined ? null : `bpf_${n}`;
 }
-
-/** Helper id by kernel name (with or without the "bpf_" prefix). */
-export function helperId(name: string): number | null {
-  const i = HELPER_NAMES.indexOf(name.startsWith('bpf_') ? name.slice(4) : name);
-  return i < 0 ? null : i;
-}
