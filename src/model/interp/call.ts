@@ -2,7 +2,7 @@
 // (exit hooks, check_reference_leak, prepare_func_exit, check_return_code). Helpers: helper-call.ts.
 import type { Insn } from '../../bpf/insn.js';
 import { reject, unsupported, type Finding } from '../finding.js';
-import type { CallbackSpec } from '../hooks.js';
+import type { CallbackSpec, HookCtx } from '../hooks.js';
 import { regTypeStr } from '../print.js';
 import { CORE } from '../rules/core.js';
 import {
@@ -20,7 +20,7 @@ export function callInsn(env: Env, path: Path, insn: Extract<Insn, { kind: 'call
     case 'kfunc': {
       const rel = env.prog.relocs.get(idx);
       const name = rel?.kind === 'kfunc' ? rel.name : `kfunc#${insn.imm}`;
-      const ctx = hookCtx(env, path, idx, (spec) => pushCallbackFrame(env, path, idx, spec));
+      const ctx = hookCtxAt(env, path, idx);
       const bc = env.hooks.beforeCall(ctx, { kind: 'kfunc', name, moduleOff: insn.off });
       if (bc) return stop(bc);
       const h = env.hooks.kfunc(ctx, name, rel?.kind === 'kfunc' ? rel.btfTypeId : null);
@@ -38,7 +38,7 @@ function subprogCall(env: Env, path: Path, target: number, idx: number): Step {
   const func = env.prog.funcs[fi]!;
   const global = func.linkage === 'global';
   const st = path.state;
-  const ctx = hookCtx(env, path, idx, (spec) => pushCallbackFrame(env, path, idx, spec));
+  const ctx = hookCtxAt(env, path, idx);
   const bc = env.hooks.beforeCall(ctx, { kind: 'subprog', subprog: fi, global });
   if (bc) return stop(bc);
   if (st.frames.length >= env.profile.maxCallFrames) return stop(reject(CORE.stackDepth, idx, st.frames.length + 1));
@@ -161,6 +161,10 @@ export function globalArgs(env: Env, fi: number): GlobalArg[] | string {
 const kernelSubprogNo = (env: Env, fi: number): number =>
   [...env.prog.funcs].sort((a, b) => a.start - b.start).findIndex((f) => f === env.prog.funcs[fi]);
 
+/** The hook context at instruction idx; a callback a hook asks for is pushed as a new frame. */
+export const hookCtxAt = (env: Env, path: Path, idx: number): HookCtx =>
+  hookCtx(env, path, idx, (spec) => pushCallbackFrame(env, path, idx, spec));
+
 /** push_callback_call: queue a copy of the state with a new frame running the callback. */
 export function pushCallbackFrame(env: Env, path: Path, idx: number, spec: CallbackSpec): void {
   const cb = cloneState(path.state);
@@ -201,7 +205,7 @@ export function exitInsn(env: Env, path: Path, idx: number): Step {
   const st = path.state;
   const f = curFrame(st);
   const main = st.frames.length === 1;
-  const ctx = hookCtx(env, path, idx, (spec) => pushCallbackFrame(env, path, idx, spec));
+  const ctx = hookCtxAt(env, path, idx);
   const h = env.hooks.exitChecks(ctx, { mainProg: main, frame: f });
   if (h) return stop(h);
   const leak = leakCheck(env, path, idx);

@@ -9,10 +9,10 @@ import { CORE, SHARED } from '../rules/core.js';
 import { ruleOf } from '../rules/index.js';
 import { F, MAX_BPF_STACK, T, acquireReference, curFrame, markNotInit, regNotInit, regPtr, regUnknown, releaseReference, slotIndex, type RegState } from '../state.js';
 import { tnumIsConst } from '../tnum.js';
-import { hookCtx, next, stop, type Env, type Path, type Step } from './env.js';
+import { next, stop, type Env, type Path, type Step } from './env.js';
 import { regionAccess, scrubSpill, slotOf } from './mem.js';
 import { checkRead } from './step.js';
-import { pushCallbackFrame } from './call.js';
+import { hookCtxAt, pushCallbackFrame } from './call.js';
 import { gplCompatible } from '../licence.js';
 
 const MEM_TYPES = [T.PTR_TO_STACK, T.PTR_TO_PACKET, T.PTR_TO_PACKET_META, T.PTR_TO_MAP_KEY, T.PTR_TO_MAP_VALUE, T.PTR_TO_MEM, T.PTR_TO_MEM | F.MEM_RINGBUF, T.PTR_TO_BUF, T.PTR_TO_BTF_ID | F.PTR_TRUSTED];
@@ -20,7 +20,7 @@ const MEM_EXPECTED = MEM_TYPES.map(regTypeStr).join(', ');
 export function helperCall(env: Env, path: Path, id: number, idx: number): Step {
   const name = helperName(id);
   if (!name) return stop(reject(CORE.invalidFunc, idx, 'unknown', id));
-  const ctx = hookCtx(env, path, idx, (spec) => pushCallbackFrame(env, path, idx, spec));
+  const ctx = hookCtxAt(env, path, idx);
   const bc = env.hooks.beforeCall(ctx, { kind: 'helper', id, name });
   if (bc) return stop(bc);
   const g = env.hooks.graphHelper(ctx, id, name);
@@ -176,7 +176,7 @@ export function helperMem(env: Env, path: Path, idx: number, regno: number, reg:
         return reject(CORE.mapWriteRdonly, idx, reg.map!.valueSize ?? 0, reg.off, size);
       }
       return regionAccess(idx, regno, reg, reg.off, size, reg.map!.valueSize ?? 0)
-        ?? env.hooks.mapValueHelperAccess?.(hookCtx(env, path, idx, (spec) => pushCallbackFrame(env, path, idx, spec)), reg, size) ?? null;
+        ?? env.hooks.mapValueHelperAccess?.(hookCtxAt(env, path, idx), reg, size) ?? null;
     case T.PTR_TO_MEM: case T.PTR_TO_MEM | F.MEM_RDONLY: case T.PTR_TO_MEM | F.MEM_RINGBUF:
       return regionAccess(idx, regno, reg, reg.off, size, reg.memSize);
     default:

@@ -12,10 +12,10 @@ import {
   F, MAX_BPF_STACK, T, baseType, curFrame, isConst, isPointer, regConst, regUnknown, slotIndex, type FuncState, type RegState, type StackSlot,
 } from '../state.js';
 import { tnumIsConst, tnumStr } from '../tnum.js';
-import { hookCtx, next, stop, type Env, type Path, type Step } from './env.js';
+import { next, stop, type Env, type Path, type Step } from './env.js';
 import { coerceToSize, signExtend } from './scalar.js';
 import { checkRead, checkWrite } from './step.js';
-import { pushCallbackFrame } from './call.js';
+import { hookCtxAt } from './call.js';
 
 type MemInsn = Extract<Insn, { kind: 'ldx' | 'st' | 'stx' | 'atomic' }>;
 
@@ -105,7 +105,7 @@ function access(env: Env, path: Path, idx: number, regno: number, insnOff: numbe
       }
       const bounds = regionAccess(idx, regno, reg, off, size, vs);
       if (bounds) return bounds;
-      const h = env.hooks.mapValueAccess(hookCtx(env, path, idx, (spec) => pushCallbackFrame(env, path, idx, spec)), a);
+      const h = env.hooks.mapValueAccess(hookCtxAt(env, path, idx), a);
       if (h.kind === 'finding') return h.finding;
       if (h.kind === 'done') return null;
       if (!write) {
@@ -145,7 +145,7 @@ function access(env: Env, path: Path, idx: number, regno: number, insnOff: numbe
       break;
   }
   if (baseType(type) === T.PTR_TO_BTF_ID && !(type & F.PTR_MAYBE_NULL)) {
-    const h = env.hooks.btfAccess(hookCtx(env, path, idx, (spec) => pushCallbackFrame(env, path, idx, spec)), a);
+    const h = env.hooks.btfAccess(hookCtxAt(env, path, idx), a);
     if (h.kind === 'finding') return h.finding;
     if (h.kind === 'done') return null;
     return unsupported(`${write ? 'store to' : 'load from'} ${regTypeStr(type)}`, idx, 'model.unsupported.btf_access');
