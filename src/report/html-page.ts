@@ -1,4 +1,5 @@
 // The HTML report's stylesheet and script (plain strings, inlined into the page).
+import { OUTCOMES } from '../compare/types.js';
 
 export const PAGE_CSS = `
 :root { --agree:#2e7d32; --declared:#00838f; --model-differs:#c62828; --expectation-differs:#ad1457;
@@ -21,7 +22,7 @@ tbody tr.selected { background: #fff8e1; }
 .obj { color: #607d8b; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; font-size: 12px; white-space: nowrap; }
 .why { color: #555; font-size: 12px; }
-${['agree', 'declared', 'model-differs', 'expectation-differs', 'unsupported', 'loader-error', 'crash', 'timeout']
+${OUTCOMES
     .map((o) => `.o-${o} { background: var(--${o}); }`).join('\n')}
 #details { margin-top: 16px; background: #fff; border: 1px solid #cfd8dc; padding: 12px; }
 #details h2 { font-size: 16px; margin: 0 0 8px; }
