@@ -1,5 +1,6 @@
 // Progress on stderr while a run works: a redrawn bar on a terminal, plain lines otherwise
 // (CI logs), never on stdout (stdout carries the data: --json, --tap).
+import { isGreen } from '../compare/types.js';
 import type { RunEvent } from '../run/types.js';
 
 export interface ProgressSink { write(s: string): unknown; isTTY?: boolean; columns?: number }
@@ -21,7 +22,7 @@ export class ProgressBar {
         this.bar(`build ${e.spec}`, e.done, e.total, e.source);
         return;
       case 'object': {
-        const bad = e.records.filter((r) => r.outcome !== 'agree' && r.outcome !== 'declared').length;
+        const bad = e.records.filter((r) => !isGreen(r.outcome)).length;
         this.bar(`load ${e.spec}`, e.done, e.total, `${e.object}${bad ? ` (${bad} difference${bad > 1 ? 's' : ''})` : ''}`);
         return;
       }
