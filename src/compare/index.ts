@@ -1,3 +1,0 @@
-// Kernel x model x expectation -> outcome.
-export * from './types.js';
-export { compare } from './compare.js';
