@@ -38,7 +38,11 @@ export interface HelperSpec {
   gplOnly?: boolean;
 }
 
-export const BPF_MAP_TYPE_RINGBUF = 27;
+/** enum bpf_map_type (uapi bpf.h): the map types the model's rules name. */
+export const BPF_MAP_TYPE = {
+  HASH: 1, ARRAY: 2, PERCPU_HASH: 5, PERCPU_ARRAY: 6, LRU_HASH: 9, LRU_PERCPU_HASH: 10, ARRAY_OF_MAPS: 12, HASH_OF_MAPS: 13,
+  CGROUP_STORAGE: 19, SK_STORAGE: 24, RINGBUF: 27, INODE_STORAGE: 28, TASK_STORAGE: 29, CGRP_STORAGE: 32,
+} as const;
 
 const TRACING: ProgType[] = ['kprobe', 'tracepoint', 'raw_tracepoint', 'perf_event', 'tracing', 'syscall'];
 
@@ -60,8 +64,8 @@ export const HELPERS: HelperSpec[] = [
   h(125, 'bpf_ktime_get_boot_ns', [], 'integer'),
   h(160, 'bpf_ktime_get_coarse_ns', [], 'integer', [...TRACING, 'sched_cls', 'sched_act', 'xdp', 'cgroup_skb', 'socket_filter']),
   h(208, 'bpf_ktime_get_tai_ns', [], 'integer'),
-  { ...h(130, 'bpf_ringbuf_output', ['const_map_ptr', 'mem_rdonly', 'const_size_or_zero', 'anything'], 'integer'), mapTypes: [BPF_MAP_TYPE_RINGBUF] },
-  { ...h(131, 'bpf_ringbuf_reserve', ['const_map_ptr', 'alloc_size_const', 'anything'], 'ringbuf_mem_or_null'), mapTypes: [BPF_MAP_TYPE_RINGBUF], acquire: true },
+  { ...h(130, 'bpf_ringbuf_output', ['const_map_ptr', 'mem_rdonly', 'const_size_or_zero', 'anything'], 'integer'), mapTypes: [BPF_MAP_TYPE.RINGBUF] },
+  { ...h(131, 'bpf_ringbuf_reserve', ['const_map_ptr', 'alloc_size_const', 'anything'], 'ringbuf_mem_or_null'), mapTypes: [BPF_MAP_TYPE.RINGBUF], acquire: true },
   h(132, 'bpf_ringbuf_submit', ['ringbuf_mem_release', 'anything'], 'void'),
   h(133, 'bpf_ringbuf_discard', ['ringbuf_mem_release', 'anything'], 'void'),
   { ...h(181, 'bpf_loop', ['anything', 'func', 'stack_or_null', 'anything'], 'integer'), callback: 'loop' },
@@ -77,4 +81,5 @@ export function helperName(id: number): string | null {
 }
 
 /** Map types whose lookup/update/delete the model models (plain memory values). */
-export const PLAIN_MAP_TYPES = new Set([1, 2, 5, 6, 9, 10]); // HASH, ARRAY, PERCPU_HASH, PERCPU_ARRAY, LRU_HASH, LRU_PERCPU_HASH
+const M = BPF_MAP_TYPE;
+export const PLAIN_MAP_TYPES = new Set<number>([M.HASH, M.ARRAY, M.PERCPU_HASH, M.PERCPU_ARRAY, M.LRU_HASH, M.LRU_PERCPU_HASH]);

@@ -2,10 +2,10 @@
 // with the map-type restrictions, computed from program BTF like records.ts does for structs.
 import type { Btf } from '../../btf/types.js';
 import type { BpfMap } from '../../object/types.js';
+import { BPF_MAP_TYPE } from '../helpers.js';
 import { MAP_MASK, checkRoots, fieldTypeName, parseFields, type BtfRecord, type KernelTypes, type RecordError } from './records.js';
 
 const EOPNOTSUPP = 95;
-const MAP_TYPE = { HASH: 1, ARRAY: 2, PERCPU_HASH: 5, PERCPU_ARRAY: 6, LRU_HASH: 9, LRU_PERCPU_HASH: 10, CGROUP_STORAGE: 19, SK_STORAGE: 24, INODE_STORAGE: 28, TASK_STORAGE: 29, CGRP_STORAGE: 32 } as const;
 
 /**
  * map_check_btf(): the record of a map's value (or datasec). What the kernel does with a bad value
@@ -23,9 +23,9 @@ export function mapRecord(btf: Btf, map: BpfMap, metas: Map<number, BtfRecord>, 
   const res = parseFields(btf, map.valueTypeId, MAP_MASK, map.valueSize, kernelTypes);
   if (!res.ok) return { ok: true, record: null, ignored: res.error };
   if (!res.record) return { ok: true, record: null, ignored: null };
-  const mt = map.mapType ?? MAP_TYPE.ARRAY;
+  const mt = map.mapType ?? BPF_MAP_TYPE.ARRAY;
   const ok = (types: number[]) => types.includes(mt);
-  const M = MAP_TYPE;
+  const M = BPF_MAP_TYPE;
   for (const f of res.record.fields) {
     let allowed = true;
     switch (f.type) {

@@ -3,7 +3,7 @@
 // return kind, callbacks of bpf_loop (push_callback_call + set_loop_callback_state).
 import type { BpfMap as BpfMapLike } from '../../object/types.js';
 import { reject, unsupported, type Finding } from '../finding.js';
-import { helperById, helperName, PLAIN_MAP_TYPES, type ArgKind } from '../helpers.js';
+import { BPF_MAP_TYPE, helperById, helperName, PLAIN_MAP_TYPES, type ArgKind } from '../helpers.js';
 import { regTypeStr } from '../print.js';
 import { CORE, SHARED } from '../rules/core.js';
 import { ruleOf } from '../rules/index.js';
@@ -88,7 +88,7 @@ function loopCallback(env: Env, path: Path, idx: number): void {
 }
 
 /** ARRAY_OF_MAPS, HASH_OF_MAPS: programs may only look them up (check_map_func_compatibility). */
-const MAP_IN_MAP_TYPES = new Set([12, 13]);
+const MAP_IN_MAP_TYPES = new Set<number>([BPF_MAP_TYPE.ARRAY_OF_MAPS, BPF_MAP_TYPE.HASH_OF_MAPS]);
 const BPF_FUNC_map_lookup_elem = 1;
 
 function typeMismatch(idx: number, regno: number, reg: RegState, expected: string): Finding {
