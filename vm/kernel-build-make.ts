@@ -36,8 +36,8 @@ export async function configure(src: string, fragments: { path: string; fragment
   return unmetOptions(fragments.map((f) => f.fragment), final);
 }
 
-/** `make bzImage`; progress every few seconds; compiler error lines in the error when it fails. */
-export async function makeBzImage(src: string, opts: MakeOptions): Promise<{ steps: number }> {
+/** `make bzImage`; progress every few seconds; compiler error lines in the error when it fails. Returns the release (uname -r). */
+export async function makeBzImage(src: string, opts: MakeOptions): Promise<string> {
   const jobs = opts.jobs ?? availableParallelism();
   let steps = 0;
   let last = '';
@@ -56,11 +56,7 @@ export async function makeBzImage(src: string, opts: MakeOptions): Promise<{ ste
   }
   const release = (await readFile(join(src, BUILD_SUBDIR, 'include/config/kernel.release'), 'utf8')).trim();
   opts.progress(`built ${release} in ${Math.round((Date.now() - started) / 1000)} s (${steps} steps)`);
-  return { steps };
-}
-
-export async function kernelRelease(src: string): Promise<string> {
-  return (await readFile(join(src, BUILD_SUBDIR, 'include/config/kernel.release'), 'utf8')).trim();
+  return release;
 }
 
 async function run(cwd: string, argv: string[], opts: MakeOptions, stage: 'config' | 'make', onLine?: (l: string) => void): Promise<void> {

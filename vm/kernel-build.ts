@@ -14,7 +14,7 @@ import { applyPatches, linkCopy, touchPrivate, treeInfo } from './kernel-build-t
 import {
   chooseSeed, entryDir, entryPaths, kernelsDir, listEntries, lockKey, readEntry, removeStaleStaging, stagingDir, writeEntry, type CacheEntry,
 } from './kernel-build-cache.js';
-import { configure, makeBzImage, kernelRelease, toolchain } from './kernel-build-make.js';
+import { configure, makeBzImage, toolchain } from './kernel-build-make.js';
 import { KernelBuildError } from './kernel-build-errors.js';
 
 export interface BuildOptions extends ResolveOptions {
@@ -146,13 +146,13 @@ async function buildLocked(ctx: BuildContext): Promise<SourceKernelImage> {
       for (const u of unmet) progress(`warning: config option not set as requested: ${u}`);
     }
     progress(`make -j${ctx.jobs ?? availableParallelism()} bzImage in ${paths.build} (${seed ? 'incremental: a few minutes' : 'from scratch: ~10-25 min on 2 cores'}; full output: ${logFile})`);
-    await makeBzImage(paths.src, { jobs: ctx.jobs, progress, logFile });
+    const release = await makeBzImage(paths.src, { jobs: ctx.jobs, progress, logFile });
     const entry: CacheEntry = {
       key, dir: entryDir(key), spec: specText,
       tree: { path: tree.path, identity: tree.identity, kernelVersion: tree.kernelVersion },
       patches: patches.map((p) => ({ path: p.path, sha256: p.sha256, files: p.files })),
       config: { hash: config, fragments: fragments.map((f) => f.path), unmet },
-      release: await kernelRelease(paths.src),
+      release,
       builtAt: new Date().toISOString(),
       buildSeconds: Math.round((Date.now() - started) / 1000),
       seededFrom: seed?.key ?? null,
