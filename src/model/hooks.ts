@@ -96,6 +96,6 @@ export interface GraphHooks {
    * (map value / local object whose type has a bpf_spin_lock)? Absent = no.
    */
   mayPointToSpinLock?(reg: RegState, ctx: HookCtx): boolean;
-  /** Extra equality for pruning (e.g. lock ids); the core already compares activeLock with idmap. */
+  /** Ownership lines for the explain trace (owning / non-owning refs, refs, lock); printed when they change. */
   describeState?(state: VerifierState): string[];
 }
