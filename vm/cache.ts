@@ -22,10 +22,15 @@ export async function publishDir(finalDir: string, fill: (tmp: string) => Promis
   await mkdir(tmp, { recursive: true });
   try {
     await fill(tmp);
-    await rename(tmp, finalDir).catch(async (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err; // another run published first: keep theirs
-    });
+    await renameIntoPlace(tmp, finalDir);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** Rename a finished `tmp` to `finalDir`; if another run published `finalDir` first, keep theirs (the caller removes tmp). */
+export async function renameIntoPlace(tmp: string, finalDir: string): Promise<void> {
+  await rename(tmp, finalDir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
+  });
 }

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { execa } from 'execa';
 import type { KernelImage, ResolveOptions } from './kernel.js';
+import { renameIntoPlace } from './cache.js';
 import { buildKey, configHash, formatSrcSpec, patchedFiles, sha256, type Fragment, type SrcKernelSpec } from './kernel-build-key.js';
 import { applyPatches, linkCopy, touchPrivate, treeInfo } from './kernel-build-tree.js';
 import {
@@ -159,7 +160,8 @@ async function buildLocked(ctx: BuildContext): Promise<SourceKernelImage> {
     };
     await writeEntry(staging, entry);
     await rename(logFile, join(staging, 'build.log')).catch(() => undefined);
-    await publish(staging, entryDir(key));
+    await renameIntoPlace(staging, entryDir(key));
+    await rm(staging, { recursive: true, force: true }); // still there only if another run published this key first
     const done = await readEntry(key);
     if (!done) throw new KernelBuildError('make', `build of ${specText} finished but ${entryDir(key)} has no bzImage`, [], 'report this bug', logFile);
     return image(specText, done, true, entry.buildSeconds);
@@ -167,17 +169,6 @@ async function buildLocked(ctx: BuildContext): Promise<SourceKernelImage> {
     await rm(staging, { recursive: true, force: true });
     if (err instanceof KernelBuildError) throw err;
     throw new KernelBuildError('make', `building ${specText} failed: ${(err as Error).message}`, [], undefined, logFile, { cause: err });
-  }
-}
-
-/** Rename into place; if another run published the same key first, keep theirs. */
-async function publish(staging: string, final: string): Promise<void> {
-  try {
-    await rename(staging, final);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
-    await rm(staging, { recursive: true, force: true });
   }
 }
 
