@@ -2,8 +2,8 @@
 // instruction in the verifier log's notation, with the abstract state (registers, stack,
 // references, lock) where it changes, the branch points it comes back to, the states it prunes,
 // and the verdict. Data on stdout.
-import { parseArgs } from 'node:util';
-import type { Command } from '../command.js';
+import { defineCommand } from '../command.js';
+import { PROFILE_OPTIONS } from '../shared-options.js';
 import { UsageError } from '../../errors.js';
 import { modelObject } from '../../model/index.js';
 import { DEFAULT_PROFILE, PROFILES, getProfile } from '../../model/profiles.js';
@@ -32,15 +32,11 @@ Examples:
   bpf-verdict explain prog.bpf.o my_prog --json | jq -r '.trace[]'
 `;
 
-export const command: Command = {
+export const command = defineCommand({
+  usage: 'bpf-verdict explain OBJ.o PROGRAM [--profile P] [--json]',
   help: HELP,
-  async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { profile: { type: 'string' }, json: { type: 'boolean' } } });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+  options: { ...PROFILE_OPTIONS, json: { type: 'boolean' } },
+  async run(parsed) {
     const [path, program, ...extra] = parsed.positionals;
     if (!path || !program || extra.length) throw new UsageError('expected exactly OBJ.o and PROGRAM');
     const profile = parsed.values.profile ?? DEFAULT_PROFILE;
@@ -61,4 +57,4 @@ export const command: Command = {
     process.stdout.write(out.join('\n') + '\n');
     return 0;
   },
-};
+});
