@@ -17,6 +17,8 @@ const FORMAT = 1; // bump when the layout changes
 const BUSYBOX = '/bin/busybox';
 const SMALL_FILE = 1 << 20;
 const KEEP_IMAGES = 4;
+/** dist/ directories copied into the guest, at the same relative paths (so relative imports resolve). */
+export const GUEST_DIRS = ['harness', 'src/shared'];
 
 /** One file of the image: copied from the host, or generated. */
 export type ImageFile =
@@ -55,10 +57,13 @@ export async function imageFiles(addonPath: string, modules: string[] = []): Pro
     { guest: `${AGENT_DIR}/harness/bpf_verdict_native.node`, host: addonPath, mode: 0o755 },
   ];
   if (!existsSync(BUSYBOX)) throw new GuestImageError(`${BUSYBOX} is missing`, 'install busybox-static (bash scripts/setup.sh)');
-  const agentDir = join(distRoot(), 'harness');
-  // The agent imports only harness/ files and node: built-ins (see harness/agent.ts).
-  for (const f of (await readdir(agentDir)).filter((f) => f.endsWith('.js')).sort()) {
-    files.push({ guest: `${AGENT_DIR}/harness/${f}`, host: join(agentDir, f), mode: 0o644 });
+  // The agent imports only its own guest code (harness/), the neutral layer it shares with the
+  // host (src/shared: the protocol) and node: built-ins; test/layers.test.ts keeps it that way.
+  for (const dir of GUEST_DIRS) {
+    const host = join(distRoot(), dir);
+    for (const f of (await readdir(host)).filter((f) => f.endsWith('.js')).sort()) {
+      files.push({ guest: `${AGENT_DIR}/${dir}/${f}`, host: join(host, f), mode: 0o644 });
+    }
   }
   modules.forEach((m, i) => files.push({ guest: `${AGENT_DIR}/modules/${i}-${basename(m)}`, host: m, mode: 0o644 }));
   const libs = new Set([...(await ldd(node)), ...(await ldd(addonPath))]);

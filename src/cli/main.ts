@@ -3,7 +3,7 @@
 // argv once against that schema, routes, and maps thrown errors to exit codes.
 // Exit codes: 0 ran (and, for run/regress, everything agreed or was declared),
 // 1 differences found, 2 usage error, 3 environment/input error (missing kernel, bad ELF...).
-import { BpfVerdictError, UsageError } from '../errors.js';
+import { BpfVerdictError, UsageError } from '../shared/errors.js';
 import type { Command, CommandGroup } from './command.js';
 import { parseCommandLine } from './options.js';
 

@@ -3,7 +3,7 @@
 // numbers and choices here, so a mistyped flag or a bad value is a UsageError (exit 2) for every
 // command and subcommand alike, never a TypeError out of a command's own parsing.
 import { parseArgs } from 'node:util';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../shared/errors.js';
 
 export interface OptionDef {
   type: 'string' | 'boolean';

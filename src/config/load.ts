@@ -2,7 +2,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import { PROFILES } from '../model/profiles.js';
 import { DEFAULT_CONFIG, VM_LIMITS, type RunConfig } from './types.js';
 

@@ -8,7 +8,7 @@ import { runCorpus, type RunDeps, type RunOptions, type RunResult } from '../run
 import type { KernelBackend, KernelHandle } from '../run/backend.js';
 import { realKernelBackend } from '../run/real.js';
 import { errText } from '../run/describe.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../shared/errors.js';
 import { regressExitCode, regressRows, summarize, type RegressRow, type RegressSummary } from './diff.js';
 
 export type { RegressRow, RegressSummary, Side, Change } from './diff.js';

@@ -3,7 +3,7 @@
 // ones (vm/, harness/, src/object, src/model, src/classify); unit tests pass recorded fakes.
 import type { KernelClass, ModelSide } from '../compare/types.js';
 import type { BpfObject } from '../object/types.js';
-import type { KernelResult } from '../verdict.js';
+import type { KernelResult } from '../shared/verdict.js';
 import type { KernelBuildOptions } from './types.js';
 
 export interface KernelHandle { spec: string; id: string; version?: string }

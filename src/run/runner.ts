@@ -9,7 +9,7 @@ import { compare } from '../compare/compare.js';
 import { OUTCOMES, isGreen, type KernelSide, type Outcome } from '../compare/types.js';
 import { parseExpectation } from '../expect/tags.js';
 import { getProfile } from '../model/profiles.js';
-import type { KernelResult } from '../verdict.js';
+import type { KernelResult } from '../shared/verdict.js';
 import { displayPath as display, errText } from './describe.js';
 import { analyzeObject, type ObjectAnalysis } from './analyze.js';
 import type { AnalysisBackend, KernelBackend, KernelHandle } from './backend.js';

@@ -2,7 +2,7 @@
 // through runCli: a mistyped flag anywhere is exit 2 with the usage line, never a TypeError.
 import t from 'tap';
 import { closest, parseCommandLine } from '../../src/cli/options.js';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/shared/errors.js';
 import { runCli } from '../../src/cli/main.js';
 import { VM_OPTIONS, KERNEL_BUILD_OPTIONS, CONFIG_OPTIONS } from '../../src/cli/shared-options.js';
 import type { Command, CommandGroup } from '../../src/cli/command.js';

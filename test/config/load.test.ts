@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig, loadConfig, findConfig } from '../../src/config/load.js';
 import { DEFAULT_CONFIG } from '../../src/config/types.js';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/shared/errors.js';
 
 t.test('a full file: values, relative paths resolved against the file', async (t) => {
   const cfg = parseConfig([

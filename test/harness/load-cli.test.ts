@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import { formatTable } from '../../src/cli/commands/load.js';
-import type { KernelResult } from '../../src/verdict.js';
+import type { KernelResult } from '../../src/shared/verdict.js';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const o = process.stdout.write, e = process.stderr.write;

@@ -4,7 +4,7 @@
 import t from 'tap';
 import { join } from 'node:path';
 import { runCorpusWith } from '../../src/run/runner.js';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/shared/errors.js';
 import { dir, fakeDeps } from './fakes.js';
 
 t.test('profile nonsense: a UsageError, and the kernel backend was never asked anything', async (t) => {

@@ -5,7 +5,7 @@ import {
   CONFIG_HELP, CONFIG_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, VM_HELP, VM_OPTIONS, configFrom, kernelBuildSettings, vmSettings,
 } from '../shared-options.js';
 import { parseKernelSpec, resolveKernel } from '../../../vm/kernel.js';
-import { kernelBtfFor, vmlinuxHeaderFor } from '../../../harness/btf.js';
+import { kernelBtfFor, vmlinuxHeaderFor } from '../../../vm/btf.js';
 
 const USAGE = 'bpf-verdict btf [--kernel SPEC] [-o FILE] [--raw] [options]';
 

@@ -4,7 +4,7 @@
 // and the verdict. Data on stdout.
 import { defineCommand } from '../command.js';
 import { PROFILE_OPTIONS } from '../shared-options.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../shared/errors.js';
 import { modelObject } from '../../model/index.js';
 import { DEFAULT_PROFILE, PROFILES, getProfile } from '../../model/profiles.js';
 import { loadObject } from './model.js';

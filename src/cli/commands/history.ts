@@ -1,6 +1,6 @@
 // `bpf-verdict history DIR`: how outcomes changed run over run (DIR as given to `run --out`).
 import { defineCommand } from '../command.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../shared/errors.js';
 import { readHistory } from '../../history/store.js';
 import { changesBetween, formatHistory } from '../../history/history.js';
 

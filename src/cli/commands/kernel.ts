@@ -2,7 +2,7 @@
 // Data (paths, tables, JSON lines) on stdout; progress on stderr.
 import { defineCommand, type CommandGroup } from '../command.js';
 import { KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, kernelBuildSettings } from '../shared-options.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../shared/errors.js';
 
 const USAGE = {
   fetch: 'bpf-verdict kernel fetch debian-source:6.12',

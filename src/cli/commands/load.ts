@@ -6,11 +6,11 @@ import { defineCommand } from '../command.js';
 import {
   CONFIG_HELP, CONFIG_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, VM_HELP, VM_OPTIONS, configFrom, kernelBuildSettings, vmSettings,
 } from '../shared-options.js';
-import { InputError, UsageError } from '../../errors.js';
-import type { KernelResult } from '../../verdict.js';
+import { InputError, UsageError } from '../../shared/errors.js';
+import type { KernelResult } from '../../shared/verdict.js';
 import { parseKernelSpec, resolveKernel } from '../../../vm/kernel.js';
 import { withVm } from '../../../vm/vm.js';
-import { errnoName } from '../../../harness/errno.js';
+import { errnoName } from '../../shared/errno.js';
 
 const USAGE = 'bpf-verdict load [options] OBJ.o [OBJ.o...] [PROGRAM...]';
 

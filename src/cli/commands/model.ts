@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { defineCommand } from '../command.js';
 import { PROFILE_OPTIONS } from '../shared-options.js';
-import { BpfVerdictError, InputError, UsageError } from '../../errors.js';
+import { BpfVerdictError, InputError, UsageError } from '../../shared/errors.js';
 import { readObject } from '../../object/read.js';
 import { modelObject, type ModelProgramResult } from '../../model/index.js';
 import { DEFAULT_PROFILE, PROFILES, getProfile } from '../../model/profiles.js';

@@ -6,7 +6,7 @@ import {
   CONFIG_HELP, CONFIG_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, PROFILE_HELP, PROFILE_OPTIONS, VM_HELP, VM_OPTIONS,
   configFrom, kernelBuildSettings, vmSettings,
 } from '../shared-options.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../shared/errors.js';
 import { runOptionsFrom } from '../../config/index.js';
 import { parseKernelSpec } from '../../../vm/kernel.js';
 import { ProgressBar } from '../../report/progress.js';
