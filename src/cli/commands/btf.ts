@@ -7,7 +7,7 @@ import {
 import { parseKernelSpec, resolveKernel } from '../../../vm/kernel.js';
 import { kernelBtfFor, vmlinuxHeaderFor } from '../../../vm/btf.js';
 
-const USAGE = 'bpf-verdict btf [--kernel SPEC] [-o FILE] [--raw] [options]';
+const USAGE = 'bpf-verdict btf [--kernel SPEC] [-o FILE] [--raw] [--json] [options]';
 
 const HELP = `bpf-verdict btf: boot a kernel once and write its vmlinux.h
 
@@ -22,6 +22,7 @@ Options:
                        file:PATH, src:PATH)
   -o, --output F       also copy the header (or, with --raw, the raw BTF) to F
   --raw                print the path of the raw BTF blob instead of vmlinux.h
+  --json               {"kernel","id","header","btf"} on stdout instead of the path
 ${CONFIG_HELP}
 ${VM_HELP}
 ${KERNEL_BUILD_HELP}
@@ -39,7 +40,7 @@ export const command = defineCommand({
   usage: USAGE,
   help: HELP,
   options: {
-    kernel: { type: 'string' }, output: { type: 'string', short: 'o' }, raw: { type: 'boolean' },
+    kernel: { type: 'string' }, output: { type: 'string', short: 'o' }, raw: { type: 'boolean' }, json: { type: 'boolean' },
     ...CONFIG_OPTIONS, ...VM_OPTIONS, ...KERNEL_BUILD_OPTIONS,
   },
   positionals: { max: 0 },
@@ -51,9 +52,11 @@ export const command = defineCommand({
     const progress = (m: string) => process.stderr.write(`bpf-verdict: ${m}\n`);
     const kernel = await resolveKernel(spec, { onProgress: progress, ...kernelBuildSettings(values) });
     const boot = { memoryMb: vm.memoryMb, cpus: vm.cpus, bootTimeoutMs: vm.bootTimeoutSec * 1000, requestTimeoutMs: vm.loadTimeoutSec * 1000, onProgress: progress };
-    const path = values.raw ? await kernelBtfFor(kernel, boot) : await vmlinuxHeaderFor(kernel, boot);
+    const header = await vmlinuxHeaderFor(kernel, boot);
+    const btf = await kernelBtfFor(kernel, boot); // cached by the line above: no second boot
+    const path = values.raw ? btf : header;
     if (values.output) await copyFile(path, values.output);
-    process.stdout.write(path + '\n');
+    process.stdout.write(values.json ? JSON.stringify({ kernel: kernel.spec, id: kernel.id, header, btf }) + '\n' : path + '\n');
     return 0;
   },
 });

@@ -5,7 +5,7 @@ import { KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, kernelBuildSettings } from '..
 import { UsageError } from '../../shared/errors.js';
 
 const USAGE = {
-  fetch: 'bpf-verdict kernel fetch debian-source:6.12',
+  fetch: 'bpf-verdict kernel fetch debian-source:6.12 [--json]',
   build: 'bpf-verdict kernel build src:TREE[+A.patch...] [--kernel-config FILE] [-j N] [--json]',
   list: 'bpf-verdict kernel list [--json]',
   prune: 'bpf-verdict kernel prune [--dry-run]',
@@ -19,10 +19,12 @@ Usage:
   bpf-verdict kernel list [--json]                cached kernels: Debian images, source builds, fetched trees
   bpf-verdict kernel prune [--dry-run] [--json]   delete source builds made with other fragments or another toolchain
 
+Options (fetch, build, list, prune):
+  --json               JSON on stdout instead of text (one object per line)
+
 Options (build):
 ${KERNEL_BUILD_HELP}
-                       (fragments: CONFIG_X=y lines; also BPF_VERDICT_KERNEL_FRAGMENTS=a.config:b.config)
-  --json               one JSON object instead of the path
+A fragment is CONFIG_X=y lines; BPF_VERDICT_KERNEL_FRAGMENTS=a.config:b.config adds fragments too.
 
 Specs: src:TREE builds TREE with kernel-config/ merged onto tinyconfig; src:TREE+a.patch+b.patch
 applies the patches, in order, to a copy (the tree itself is never written). Builds are cached under
@@ -43,15 +45,17 @@ const progress = (m: string) => process.stderr.write(`${m}\n`);
 const fetch = defineCommand({
   usage: USAGE.fetch,
   help: HELP,
-  options: {},
+  options: { json: { type: 'boolean' } },
   positionals: { max: 1 },
-  async run({ positionals }) {
+  async run({ values, positionals }) {
     if (positionals.length !== 1) throw new UsageError('kernel fetch wants one tree spec, e.g. debian-source:6.12');
     const { parseTreeSpec, fetchDebianSource } = await import('../../../vm/kernel-build-fetch.js');
     const spec = parseTreeSpec(positionals[0]!);
     const tree = await fetchDebianSource(spec.series, progress);
     if (!tree.fetched) progress(`cached: ${tree.package} ${tree.version}`);
-    process.stdout.write(`${tree.path}\n`);
+    process.stdout.write(values.json
+      ? JSON.stringify({ path: tree.path, package: tree.package, version: tree.version, fetched: tree.fetched }) + '\n'
+      : `${tree.path}\n`);
     return 0;
   },
 });
