@@ -86,6 +86,21 @@ export async function runCli(argv: string[]): Promise<number> {
       process.stderr.write(`bpf-verdict ${who}: ${err.describe()}\n`);
       return 3;
     }
+    const sys = systemErrorText(err);
+    if (sys) {
+      process.stderr.write(`bpf-verdict ${who}: ${sys}\n`);
+      return 3;
+    }
     throw err;
   }
+}
+
+/**
+ * A file the user named that cannot be read or written (-o DIR, --html /no/such/dir/x.html): the
+ * path, the call and the errno, for exit 3 instead of a stack trace. Null for anything else.
+ */
+export function systemErrorText(err: unknown): string | null {
+  const e = err as NodeJS.ErrnoException & { dest?: string };
+  if (!(err instanceof Error) || typeof e.code !== 'string' || typeof e.syscall !== 'string' || typeof e.path !== 'string') return null;
+  return `${e.dest ?? e.path}: ${e.syscall} failed: ${e.code}\n  hint: check the path (an existing directory, write permission)`;
 }
