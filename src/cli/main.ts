@@ -28,7 +28,7 @@ Commands:
   model     predict verdicts with the reference model (no kernel needed)
   explain   show the model's walk through one program, state by state
   btf       boot a kernel once and write its vmlinux.h
-  kernel    fetch kernel trees / list cached kernels
+  kernel    fetch kernel trees, build src: kernels, list and prune the cache
   regress   compare verdicts between a base and a head kernel
   history   show how outcomes changed run over run
 
