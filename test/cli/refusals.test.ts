@@ -51,6 +51,19 @@ t.test('run: an unknown profile on the command line or in YAML stops it before a
   noQemu(t);
 });
 
+t.test('load reads bpf-verdict.yaml like run: its kernel, and its errors with their line', async (t) => {
+  const cfg = join(work, 'load.yaml');
+  writeFileSync(cfg, `kernels: ["file:${work}"]\nmemory: 2048\n`);
+  const fromConfig = await cli(['load', '--config', cfg, obj]);
+  t.equal(fromConfig.exitCode, 3);
+  t.match(fromConfig.stderr, `kernel file:${work}: ${work} is a directory`, 'the configuration\'s kernel was taken');
+  writeFileSync(cfg, 'kernels: [debian:6.12]\nmemory: 100\n');
+  const bad = await cli(['load', '--config', cfg, obj]);
+  t.equal(bad.exitCode, 3);
+  t.match(bad.stderr, `${cfg}: line 2: memory must be an integer from 256 to 65536`, 'the same limit as run');
+  noQemu(t);
+});
+
 t.test('regress whose head kernel cannot be used: nothing compared, and only that is said (exit 3)', async (t) => {
   const r = await cli(['regress', '--base', 'debian:6.12', '--head', `file:${work}`, obj, '--json']);
   t.equal(r.exitCode, 3);
