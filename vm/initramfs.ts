@@ -17,8 +17,6 @@ const FORMAT = 1; // bump when the layout changes
 const BUSYBOX = '/bin/busybox';
 const SMALL_FILE = 1 << 20;
 const KEEP_IMAGES = 4;
-/** dist/ directories copied into the guest, at the same relative paths (so relative imports resolve). */
-export const GUEST_DIRS = ['harness', 'src/shared'];
 
 /** One file of the image: copied from the host, or generated. */
 export type ImageFile =
@@ -46,6 +44,9 @@ async function ldd(file: string): Promise<string[]> {
   if (r.exitCode !== 0) throw new GuestImageError(`ldd ${file} failed: ${r.stderr || r.stdout}`, 'is it a dynamically linked ELF?');
   return parseLdd(r.stdout);
 }
+
+/** dist/ directories copied into the guest, at the same relative paths (so relative imports resolve). */
+export const GUEST_DIRS = ['harness', 'src/shared'];
 
 export async function imageFiles(addonPath: string, modules: string[] = []): Promise<ImageFile[]> {
   const node = process.execPath;

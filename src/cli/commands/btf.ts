@@ -1,6 +1,7 @@
 // `bpf-verdict btf`: boot a kernel once, read its BTF, write vmlinux.h (cached per kernel).
 import { copyFile } from 'node:fs/promises';
-import { defineCommand } from '../command.js';
+import type { Command } from '../command.js';
+import type { Schema } from '../options.js';
 import {
   CONFIG_HELP, CONFIG_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, VM_HELP, VM_OPTIONS, configFrom, kernelBuildSettings, vmSettings,
 } from '../shared-options.js';
@@ -36,13 +37,15 @@ Examples:
   clang-19 -target bpf -g -O2 -I "$(dirname "$(bpf-verdict btf)")" -c prog.bpf.c -o prog.bpf.o
 `;
 
-export const command = defineCommand({
-  usage: USAGE,
-  help: HELP,
-  options: {
+const OPTIONS = {
     kernel: { type: 'string' }, output: { type: 'string', short: 'o' }, raw: { type: 'boolean' }, json: { type: 'boolean' },
     ...CONFIG_OPTIONS, ...VM_OPTIONS, ...KERNEL_BUILD_OPTIONS,
-  },
+  } as const satisfies Schema;
+
+export const command: Command<typeof OPTIONS> = {
+  usage: USAGE,
+  help: HELP,
+  options: OPTIONS,
   positionals: { max: 0 },
   async run({ values }) {
     const cfg = configFrom(values);
@@ -59,4 +62,4 @@ export const command = defineCommand({
     process.stdout.write(values.json ? JSON.stringify({ kernel: kernel.spec, id: kernel.id, header, btf }) + '\n' : path + '\n');
     return 0;
   },
-});
+};

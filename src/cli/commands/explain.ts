@@ -2,7 +2,8 @@
 // instruction in the verifier log's notation, with the abstract state (registers, stack,
 // references, lock) where it changes, the branch points it comes back to, the states it prunes,
 // and the verdict. Data on stdout.
-import { defineCommand } from '../command.js';
+import type { Command } from '../command.js';
+import type { Schema } from '../options.js';
 import { PROFILE_OPTIONS } from '../shared-options.js';
 import { UsageError } from '../../shared/errors.js';
 import { modelObject } from '../../model/index.js';
@@ -32,10 +33,12 @@ Examples:
   bpf-verdict explain prog.bpf.o my_prog --json | jq -r '.trace[]'
 `;
 
-export const command = defineCommand({
+const OPTIONS = { ...PROFILE_OPTIONS, json: { type: 'boolean' } } as const satisfies Schema;
+
+export const command: Command<typeof OPTIONS> = {
   usage: 'bpf-verdict explain OBJ.o PROGRAM [--profile P] [--json]',
   help: HELP,
-  options: { ...PROFILE_OPTIONS, json: { type: 'boolean' } },
+  options: OPTIONS,
   async run(parsed) {
     const [path, program, ...extra] = parsed.positionals;
     if (!path || !program || extra.length) throw new UsageError('expected exactly OBJ.o and PROGRAM');
@@ -57,4 +60,4 @@ export const command = defineCommand({
     process.stdout.write(out.join('\n') + '\n');
     return 0;
   },
-});
+};

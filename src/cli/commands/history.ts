@@ -1,5 +1,6 @@
 // `bpf-verdict history DIR`: how outcomes changed run over run (DIR as given to `run --out`).
-import { defineCommand } from '../command.js';
+import type { Command } from '../command.js';
+import type { Schema } from '../options.js';
 import { UsageError } from '../../shared/errors.js';
 import { readHistory } from '../../history/store.js';
 import { changesBetween, formatHistory } from '../../history/history.js';
@@ -19,10 +20,12 @@ Examples:
   bpf-verdict history ~/bpf-nightly --last 7
 `;
 
-export const command = defineCommand({
+const OPTIONS = { last: { type: 'string', number: { min: 1, max: 1_000_000, int: true } }, json: { type: 'boolean' }, 'skip-bad': { type: 'boolean' } } as const satisfies Schema;
+
+export const command: Command<typeof OPTIONS> = {
   usage: 'bpf-verdict history DIR [--last N] [--json] [--skip-bad]',
   help: HELP,
-  options: { last: { type: 'string', number: { min: 1, max: 1_000_000, int: true } }, json: { type: 'boolean' }, 'skip-bad': { type: 'boolean' } },
+  options: OPTIONS,
   async run(parsed) {
     const { values: v, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError('name one directory (the one given to run --out)');
@@ -40,4 +43,4 @@ export const command = defineCommand({
     } else process.stdout.write(formatHistory(entries));
     return 0;
   },
-});
+};

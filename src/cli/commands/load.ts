@@ -2,7 +2,8 @@
 // Data on stdout (a table, or JSON lines), progress on stderr. Each object's results are
 // printed as soon as they arrive, so a later crash loses nothing already obtained.
 import { readFile } from 'node:fs/promises';
-import { defineCommand } from '../command.js';
+import type { Command } from '../command.js';
+import type { Schema } from '../options.js';
 import {
   CONFIG_HELP, CONFIG_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, VM_HELP, VM_OPTIONS, configFrom, kernelBuildSettings, vmSettings,
 } from '../shared-options.js';
@@ -74,14 +75,16 @@ export function formatTable(rows: KernelResult[], withObject: boolean): string {
   return all.map((c) => c.map((v, i) => (i < c.length - 1 ? v.padEnd(widths[i]!) : v)).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-export const command = defineCommand({
-  usage: USAGE,
-  help: HELP,
-  options: {
+const OPTIONS = {
     kernel: { type: 'string' }, json: { type: 'boolean' }, log: { type: 'boolean' },
     'log-level': { type: 'string', number: { min: 0, max: 7, int: true } }, 'console-log': { type: 'string' },
     ...CONFIG_OPTIONS, ...VM_OPTIONS, ...KERNEL_BUILD_OPTIONS,
-  },
+  } as const satisfies Schema;
+
+export const command: Command<typeof OPTIONS> = {
+  usage: USAGE,
+  help: HELP,
+  options: OPTIONS,
   async run({ values: v, positionals }) {
     const objects = positionals.filter((p) => p.endsWith('.o'));
     const programs = positionals.filter((p) => !p.endsWith('.o'));
@@ -125,4 +128,4 @@ export const command = defineCommand({
     if (!v.json && !v.log) process.stdout.write(formatTable(rows, withObject));
     return 0;
   },
-});
+};

@@ -3,7 +3,8 @@
 // stderr. An unreadable object is reported as an `error` row for that object and the other
 // objects still run; the exit code is then 3.
 import { readFile } from 'node:fs/promises';
-import { defineCommand } from '../command.js';
+import type { Command } from '../command.js';
+import type { Schema } from '../options.js';
 import { PROFILE_OPTIONS } from '../shared-options.js';
 import { BpfVerdictError, InputError, UsageError } from '../../shared/errors.js';
 import { readObject } from '../../object/read.js';
@@ -57,10 +58,12 @@ function tableRows(rows: ModelProgramResult[]): string {
   return [line(head), ...cells.map(line)].join('\n') + '\n';
 }
 
-export const command = defineCommand({
+const OPTIONS = { program: { type: 'string' }, ...PROFILE_OPTIONS, json: { type: 'boolean' } } as const satisfies Schema;
+
+export const command: Command<typeof OPTIONS> = {
   usage: 'bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile P] [--json]',
   help: HELP,
-  options: { program: { type: 'string' }, ...PROFILE_OPTIONS, json: { type: 'boolean' } },
+  options: OPTIONS,
   async run(parsed) {
     const { values, positionals } = parsed;
     if (!positionals.length) throw new UsageError('no object file given');
@@ -87,4 +90,4 @@ export const command = defineCommand({
     if (!values.json) process.stdout.write(tableRows(all));
     return failed ? 3 : 0;
   },
-});
+};

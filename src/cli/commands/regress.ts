@@ -1,7 +1,8 @@
 // `bpf-verdict regress --base SPEC --head SPEC [PATH]...`: what a kernel change does to verdicts.
 // Data on stdout (table or JSON lines), progress on stderr, HTML to a file.
 import { writeFileSync } from 'node:fs';
-import { defineCommand } from '../command.js';
+import type { Command } from '../command.js';
+import type { Schema } from '../options.js';
 import {
   CONFIG_HELP, CONFIG_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, PROFILE_HELP, PROFILE_OPTIONS, VM_HELP, VM_OPTIONS,
   configFrom, kernelBuildSettings, vmSettings,
@@ -47,13 +48,15 @@ Examples:
   bpf-verdict regress --base src:~/linux --head src:~/linux+fix.patch --html regress.html
 `;
 
-export const command = defineCommand({
-  usage: USAGE,
-  help: HELP,
-  options: {
+const OPTIONS = {
     base: { type: 'string' }, head: { type: 'string' }, json: { type: 'boolean' }, html: { type: 'string' }, all: { type: 'boolean' },
     ...CONFIG_OPTIONS, ...PROFILE_OPTIONS, ...VM_OPTIONS, ...KERNEL_BUILD_OPTIONS,
-  },
+  } as const satisfies Schema;
+
+export const command: Command<typeof OPTIONS> = {
+  usage: USAGE,
+  help: HELP,
+  options: OPTIONS,
   async run({ values, positionals }) {
     if (!values.base || !values.head) throw new UsageError('regress needs --base SPEC and --head SPEC');
     parseKernelSpec(values.base);
@@ -88,4 +91,4 @@ export const command = defineCommand({
     process.stderr.write(formatSummary(result.summary, result.base, result.head));
     return result.exitCode;
   },
-});
+};

@@ -1,7 +1,8 @@
 // `bpf-verdict run`: the corpus on real kernels and in the model, compared with what each program
 // declares. Data on stdout (summary, --json or --tap), progress on stderr, reports to files.
 import { writeFileSync } from 'node:fs';
-import { defineCommand } from '../command.js';
+import type { Command } from '../command.js';
+import type { Schema } from '../options.js';
 import {
   CONFIG_HELP, CONFIG_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, PROFILE_HELP, PROFILE_OPTIONS, VM_HELP, VM_OPTIONS,
   configFrom, kernelBuildSettings, vmSettings,
@@ -57,17 +58,19 @@ Examples:
   bpf-verdict run --out ~/bpf-nightly && bpf-verdict history ~/bpf-nightly
 `;
 
-export const command = defineCommand({
-  usage: USAGE,
-  help: HELP,
-  options: {
+const OPTIONS = {
     kernel: { type: 'string', multiple: true },
     include: { type: 'string', multiple: true }, exclude: { type: 'string', multiple: true },
     I: { type: 'string', short: 'I', multiple: true },
     ...CONFIG_OPTIONS, ...PROFILE_OPTIONS, ...VM_OPTIONS, ...KERNEL_BUILD_OPTIONS,
     json: { type: 'boolean' }, tap: { type: 'boolean' }, junit: { type: 'string' }, html: { type: 'string' },
     out: { type: 'string' }, quiet: { type: 'boolean' }, 'no-color': { type: 'boolean' },
-  },
+  } as const satisfies Schema;
+
+export const command: Command<typeof OPTIONS> = {
+  usage: USAGE,
+  help: HELP,
+  options: OPTIONS,
   async run({ values: v, positionals }) {
     if (v.json && v.tap) throw new UsageError('--json and --tap both write to stdout; pick one (use --junit/--html/--out for files)');
     // The configuration (profile included) is checked here, before any kernel is resolved.
@@ -108,4 +111,4 @@ export const command = defineCommand({
     }
     return result.exitCode;
   },
-});
+};
