@@ -48,7 +48,7 @@ export async function runRegress(opts: RegressOptions, deps: Partial<RegressDeps
   const resolved = new Map<string, KernelHandle>();
   for (const spec of [base, head]) {
     try {
-      resolved.set(spec, await kernel.resolve(spec, (message) => emit({ kind: 'kernel', spec, phase: 'resolve', message }), opts.kernelBuild));
+      resolved.set(spec, await kernel.resolve(spec, (message) => emit({ kind: 'kernel', spec, phase: 'resolve', message }), { kernelBuild: opts.kernelBuild }));
     } catch (err) {
       return notCompared(null, [{ spec, error: errText(err) }]);
     }

@@ -23,7 +23,7 @@ export interface BootOptions {
 export interface VmFailure { kind: 'crash' | 'timeout'; error: string; consoleTail: string }
 
 export interface KernelBackend {
-  resolve(spec: string, onProgress?: (msg: string) => void, build?: KernelBuildOptions): Promise<KernelHandle>;
+  resolve(spec: string, onProgress?: (msg: string) => void, opts?: { kernelBuild?: KernelBuildOptions }): Promise<KernelHandle>;
   vmlinuxHeader(kernel: KernelHandle, onProgress?: (msg: string) => void): Promise<string>;
   boot(kernel: KernelHandle, opts: BootOptions): Promise<KernelSession>;
   /** Classify an error thrown by `load`: a panic/oops or a timeout, or null for anything else. */

@@ -11,7 +11,7 @@ import { modelObject } from '../model/index.js';
 import type { AnalysisBackend, KernelBackend, KernelSession } from './backend.js';
 
 export const realKernelBackend: KernelBackend = {
-  resolve: (spec, onProgress, build) => resolveKernel(spec, { onProgress, ...build }),
+  resolve: (spec, onProgress, opts) => resolveKernel(spec, { onProgress, ...opts?.kernelBuild }),
   // Cached per kernel; the first time, this boots the kernel once to read its BTF.
   vmlinuxHeader: (kernel, onProgress) => vmlinuxHeaderFor(kernel as KernelImage, { onProgress }),
   async boot(kernel, o): Promise<KernelSession> {

@@ -51,7 +51,7 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
   const emit = opts.onProgress ?? (() => undefined);
   const progress = (phase: 'resolve' | 'header' | 'build' | 'boot' | 'load') => (message: string) => emit({ kind: 'kernel', spec, phase, message });
   let t = performance.now();
-  const kernel = await deps.kernel.resolve(spec, progress('resolve'), opts.kernelBuild);
+  const kernel = await deps.kernel.resolve(spec, progress('resolve'), { kernelBuild: opts.kernelBuild });
   run.id = kernel.id;
 
   const pool = new GuestPool(deps.kernel, kernel, (n) => ({

@@ -10,8 +10,8 @@ const base = 'src:/t', head = 'src:/t+broken.patch';
 function fakes(unusable: { resolve?: string; run?: string }) {
   const calls: string[] = [];
   const kernel: KernelBackend = {
-    async resolve(spec, _p, build) {
-      calls.push(`resolve ${spec} jobs=${build?.jobs}`);
+    async resolve(spec, _p, o) {
+      calls.push(`resolve ${spec} jobs=${o?.kernelBuild?.jobs}`);
       if (spec === unusable.resolve) throw new Error(`kernel ${spec}: make bzImage failed: verifier.c:42: error: expected ';'`);
       return { spec, id: spec };
     },
