@@ -12,15 +12,16 @@
 //   1 harness/      guest code only (agent, load, native addon): it runs inside the VM, whose image
 //                   holds harness/ and src/shared/ (vm/initramfs.ts GUEST_DIRS) and no node_modules,
 //                   so it and src/shared/ import only node: built-ins and each other.
-//   2 readers       src/bpf, src/elf, src/btf, src/object, src/expect
-//   3 the model     src/model
-//   4 analysis      src/classify, src/compare, src/build (the classifier reads the model's rule tables)
-//   5 vm/           kernels, images, QEMU, a kernel's BTF; packages harness/ into the guest image
-//   6 src/run       runCorpus: builds, boots, loads, models, compares
-//   7 src/history, src/config
-//   8 src/report
-//   9 src/regress
-//  10 src/cli       parses the command line once and calls the rest
+//   2 readers       src/bpf, src/elf, src/btf, src/object, src/expect; src/rules (rule tables)
+//   3 profiles      src/profiles (per kernel line: kfuncs, formats, switches)
+//   4 the model     src/model
+//   5 analysis      src/classify, src/compare, src/build (the classifier reads the rule tables)
+//   6 vm/           kernels, images, QEMU, a kernel's BTF; packages harness/ into the guest image
+//   7 src/run       runCorpus: builds, boots, loads, models, compares
+//   8 src/history, src/config
+//   9 src/report
+//  10 src/regress
+//  11 src/cli       parses the command line once and calls the rest
 // bench/, test/ and bin/ sit above everything.
 import t from 'tap';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -31,15 +32,16 @@ const root = join(import.meta.dirname, '../..');
 
 const LAYERS: [prefix: string, rank: number][] = [
   ['src/shared/', 0], ['harness/', 1],
-  ['src/bpf/', 2], ['src/elf/', 2], ['src/btf/', 2], ['src/object/', 2], ['src/expect/', 2],
-  ['src/model/', 3],
-  ['src/classify/', 4], ['src/compare/', 4], ['src/build/', 4],
-  ['vm/', 5],
-  ['src/run/', 6],
-  ['src/history/', 7], ['src/config/', 7],
-  ['src/report/', 8],
-  ['src/regress/', 9],
-  ['src/cli/', 10],
+  ['src/bpf/', 2], ['src/elf/', 2], ['src/btf/', 2], ['src/object/', 2], ['src/expect/', 2], ['src/rules/', 2],
+  ['src/profiles/', 3],
+  ['src/model/', 4],
+  ['src/classify/', 5], ['src/compare/', 5], ['src/build/', 5],
+  ['vm/', 6],
+  ['src/run/', 7],
+  ['src/history/', 8], ['src/config/', 8],
+  ['src/report/', 9],
+  ['src/regress/', 10],
+  ['src/cli/', 11],
 ];
 
 /** The layer of a repository path, or null for a file outside every layer. */
@@ -80,7 +82,7 @@ t.test('the rules catch what they are for (so the sweep below can fail)', async 
   t.match(violation('harness/agent.ts', 'execa'), /only node: built-ins/);
   t.match(violation('src/shared/errors.ts', '../errors.js'), /outside src\/, vm\/ and harness\//);
   t.match(violation('src/model/state.ts', '../run/types.js'), /above src\/model\//);
-  t.match(violation('src/build/cache.ts', '../../vm/cache.js'), /vm\/ \(layer 5\) is above src\/build\//);
+  t.match(violation('src/build/cache.ts', '../../vm/cache.js'), /vm\/ \(layer 6\) is above src\/build\//);
   t.match(violation('src/classify/index.ts', '../cli/main.js'), /above/);
   t.equal(violation('src/cli/commands/load.ts', '../../../vm/vm.js'), null);
   t.equal(violation('vm/channel.ts', '../src/shared/protocol.js'), null);
