@@ -24,7 +24,7 @@
 //  11 src/cli       parses the command line once and calls the rest
 // bench/, test/ and bin/ sit above everything.
 import t from 'tap';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import ts from 'typescript';
 
@@ -59,6 +59,7 @@ function violation(from: string, spec: string): string | null {
     return null;
   }
   const to = normalize(join(dirname(from), spec)).replace(/\.js$/, '.ts');
+  if (!existsSync(join(root, to)) && !existsSync(join(root, to.replace(/\.ts$/, '.js')))) return `imports ${to}, which does not exist`;
   const dst = layerOf(to);
   if (!dst) return `imports ${to}, outside src/, vm/ and harness/`;
   if (dst.rank > src.rank) return `imports ${to}: ${dst.prefix} (layer ${dst.rank}) is above ${src.prefix} (layer ${src.rank})`;
@@ -80,7 +81,8 @@ t.test('the rules catch what they are for (so the sweep below can fail)', async 
   t.match(violation('vm/vm.ts', '../src/build/cache.js'), /vm\/ may import only src\/shared\//);
   t.match(violation('harness/agent.ts', '../vm/channel.js'), /above harness\//);
   t.match(violation('harness/agent.ts', 'execa'), /only node: built-ins/);
-  t.match(violation('src/shared/errors.ts', '../errors.js'), /outside src\/, vm\/ and harness\//);
+  t.match(violation('src/shared/errors.ts', '../errors.js'), /imports src\/errors\.ts, which does not exist/);
+  t.match(violation('src/model/state.ts', '../../test/run/fakes.js'), /outside src\/, vm\/ and harness\//);
   t.match(violation('src/model/state.ts', '../run/types.js'), /above src\/model\//);
   t.match(violation('src/build/cache.ts', '../../vm/cache.js'), /vm\/ \(layer 6\) is above src\/build\//);
   t.match(violation('src/classify/index.ts', '../cli/main.js'), /above/);
