@@ -2,7 +2,8 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
-import { InputError } from '../shared/errors.js';
+import { BpfVerdictError, InputError } from '../shared/errors.js';
+import { parseKernelSpec } from '../../vm/kernel-spec.js';
 import { PROFILES } from '../model/profiles.js';
 import { DEFAULT_CONFIG, VM_LIMITS, type RunConfig } from './types.js';
 
@@ -69,7 +70,17 @@ export function parseConfig(text: string, file: string): RunConfig {
   };
 
   cfg.kernels = strings(['kernels']) ?? cfg.kernels;
-  if (!cfg.kernels.length) fail(doc.getIn(['kernels'], true) as Node, 'kernels is empty', 'name at least one kernel, e.g. debian:6.12');
+  const kernelsNode = doc.getIn(['kernels'], true) as Node | undefined;
+  if (!cfg.kernels.length) fail(kernelsNode, 'kernels is empty', 'name at least one kernel, e.g. debian:6.12');
+  // A misspelt spec is found here, with its line, not after the corpus is built for the kernels before it.
+  cfg.kernels.forEach((spec, i) => {
+    try {
+      parseKernelSpec(spec);
+    } catch (err) {
+      if (!(err instanceof BpfVerdictError)) throw err;
+      fail(isSeq(kernelsNode) ? (kernelsNode.items[i] as Node) : kernelsNode, `kernels: ${err.message}`, err.hint);
+    }
+  });
   cfg.corpus = (strings(['corpus']) ?? cfg.corpus).map(path);
   cfg.include = strings(['include']) ?? cfg.include;
   cfg.exclude = strings(['exclude']) ?? cfg.exclude;

@@ -56,6 +56,7 @@ t.test('errors point to the line', async (t) => {
     ['cpus: 1\n\nprofile: 6.10\n', /line 3: unknown profile '6\.10'[\s\S]*unquoted, YAML reads 6\.10 as the number 6\.1/],
     ['profile: __proto__\n', /line 1: unknown profile '__proto__'/],
     ['memory: 128\n', /line 1: memory must be an integer from 256 to 65536/],
+    ['kernels:\n  - debian:6.12\n  - ubuntu:24.04\n', /line 3: kernels: unknown kernel spec 'ubuntu:24\.04'\n\s+hint: kernel specs: debian:6\.12/],
     ['cpus: 1.5\n', /line 1: cpus must be an integer from 1 to 64/],
   ];
   for (const [text, re] of cases) {
