@@ -11,8 +11,8 @@ import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { DEFAULT_KERNEL, resolveKernel } from '../vm/kernel.js';
 import { withVm, type GuestVm } from '../vm/vm.js';
-import { vmlinuxHeaderFor } from '../harness/btf.js';
-import type { KernelResult } from '../src/verdict.js';
+import { vmlinuxHeaderFor } from '../vm/btf.js';
+import type { KernelResult } from '../src/shared/verdict.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { kernel: { type: 'string' } } });
 const progress = (m: string) => process.stderr.write(`${m}\n`);

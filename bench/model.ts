@@ -11,7 +11,7 @@ import { readObject } from '../src/object/read.js';
 import { modelObject } from '../src/model/index.js';
 import type { BpfObject } from '../src/object/types.js';
 import { resolveKernel } from '../vm/kernel.js';
-import { vmlinuxHeaderFor } from '../harness/btf.js';
+import { vmlinuxHeaderFor } from '../vm/btf.js';
 import { BASICS } from '../test/model/compile.js';
 
 /** programs/<dir>/*.c built as `bpf-verdict run` builds them (same flags, same object cache). */

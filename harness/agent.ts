@@ -1,12 +1,12 @@
 // The guest agent: PID 1's shell starts it under node; it serves framed requests on the
 // virtio-serial port until the host says shutdown. Every request gets a reply: failures
-// are sent back as 'error' replies, never swallowed. Imports only node: built-ins and
-// harness/ files, because the guest image holds nothing else.
+// are sent back as 'error' replies, never swallowed. Imports only node: built-ins, harness/
+// files and src/shared/, because the guest image holds nothing else (vm/initramfs.ts GUEST_DIRS).
 import { closeSync, openSync, readFileSync, readdirSync, read, statSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism, release } from 'node:os';
 import { loadAddon, type LibbpfAddon } from './native.js';
 import { loadObjectPrograms, ObjectLoadError } from './load.js';
-import { AGENT_PORT_NAME, encodeFrame, FrameDecoder, type Reply, type Request } from './protocol.js';
+import { AGENT_PORT_NAME, encodeFrame, FrameDecoder, type Reply, type Request } from '../src/shared/protocol.js';
 
 const BTF_PATH = '/sys/kernel/btf/vmlinux';
 const ACK_WAIT_MS = 5000;

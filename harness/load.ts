@@ -7,7 +7,7 @@
 // names it, the ones before it were accepted, and the rest go into the next batch.
 // A failure libbpf does not pin on one program (a missing kfunc, a map it cannot create)
 // falls back to one load per program, so each result stands on its own.
-import type { KernelResult } from '../src/verdict.js';
+import type { KernelResult } from '../src/shared/verdict.js';
 import type { LibbpfAddon, NativeLoadOutcome, NativeProgramLoad } from './native.js';
 import { failedProgram, isLibbpfPoison, lastLibbpfError, lastMeaningfulLine, libbpfLinesFor, parseStats } from './verifier-log.js';
 

@@ -1,6 +1,6 @@
 // Pure reading of a kernel verifier log: the last meaningful line and the figures
 // print_verification_stats() (kernel/bpf/verifier.c) appends.
-import type { KernelResult } from '../src/verdict.js';
+import type { KernelResult } from '../src/shared/verdict.js';
 
 // Lines the verifier appends after its verdict, which say nothing about why.
 const TRAILER = [

@@ -1,14 +1,11 @@
-// Where cached artefacts live: $XDG_CACHE_HOME/bpf-verdict (default ~/.cache/bpf-verdict).
+// The VM side's cache directories under cacheRoot() (src/shared/cache-root.ts).
 // Writers build into a temporary sibling and rename, so a crashed run never leaves a
 // half-written entry that a later run would trust.
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { cacheRoot } from '../src/shared/cache-root.js';
 
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
-  return join(base, 'bpf-verdict');
-}
+export { cacheRoot };
 
 export async function cacheDir(...parts: string[]): Promise<string> {
   const dir = join(cacheRoot(), ...parts);

@@ -1,7 +1,7 @@
 // Host end of the agent protocol: one unix-socket connection to QEMU's virtio-serial
 // chardev, requests matched to replies by id, each with its own timeout.
 import { connect, type Socket } from 'node:net';
-import { encodeFrame, FrameDecoder, FrameError, type Frame, type Reply, type Request } from '../harness/protocol.js';
+import { encodeFrame, FrameDecoder, FrameError, type Frame, type Reply, type Request } from '../src/shared/protocol.js';
 import { ProtocolError } from './errors.js';
 
 type Pending = { resolve: (f: Frame<Reply>) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };

@@ -1,5 +1,5 @@
 // Typed errors of the VM half. Each carries its evidence (console tail, log path) and a hint.
-import { BpfVerdictError, tailLines } from '../src/errors.js';
+import { BpfVerdictError, tailLines } from '../src/shared/errors.js';
 
 /** Kernel spec resolution or download failed: unknown spec, no package, not a bzImage. */
 export class KernelError extends BpfVerdictError {

@@ -45,6 +45,9 @@ async function ldd(file: string): Promise<string[]> {
   return parseLdd(r.stdout);
 }
 
+/** dist/ directories copied into the guest, at the same relative paths (so relative imports resolve). */
+export const GUEST_DIRS = ['harness', 'src/shared'];
+
 export async function imageFiles(addonPath: string, modules: string[] = []): Promise<ImageFile[]> {
   const node = process.execPath;
   const files: ImageFile[] = [
@@ -55,10 +58,13 @@ export async function imageFiles(addonPath: string, modules: string[] = []): Pro
     { guest: `${AGENT_DIR}/harness/bpf_verdict_native.node`, host: addonPath, mode: 0o755 },
   ];
   if (!existsSync(BUSYBOX)) throw new GuestImageError(`${BUSYBOX} is missing`, 'install busybox-static (bash scripts/setup.sh)');
-  const agentDir = join(distRoot(), 'harness');
-  // The agent imports only harness/ files and node: built-ins (see harness/agent.ts).
-  for (const f of (await readdir(agentDir)).filter((f) => f.endsWith('.js')).sort()) {
-    files.push({ guest: `${AGENT_DIR}/harness/${f}`, host: join(agentDir, f), mode: 0o644 });
+  // The agent imports only its own guest code (harness/), the neutral layer it shares with the
+  // host (src/shared: the protocol) and node: built-ins; test/layers.test.ts keeps it that way.
+  for (const dir of GUEST_DIRS) {
+    const host = join(distRoot(), dir);
+    for (const f of (await readdir(host)).filter((f) => f.endsWith('.js')).sort()) {
+      files.push({ guest: `${AGENT_DIR}/${dir}/${f}`, host: join(host, f), mode: 0o644 });
+    }
   }
   modules.forEach((m, i) => files.push({ guest: `${AGENT_DIR}/modules/${i}-${basename(m)}`, host: m, mode: 0o644 }));
   const libs = new Set([...(await ldd(node)), ...(await ldd(addonPath))]);

@@ -1,6 +1,6 @@
 // Typed errors for source-kernel builds and tree fetching. Each names the thing, carries the
 // evidence (compiler lines, patch output, log file) and a hint naming the fix.
-import { BpfVerdictError, tailLines } from '../src/errors.js';
+import { BpfVerdictError, tailLines } from '../src/shared/errors.js';
 
 export type KernelBuildStage = 'tree' | 'patch' | 'config' | 'make' | 'fetch';
 

@@ -9,7 +9,7 @@ import { cacheRoot } from './cache.js';
 import { parseAptShow, pickPackage } from './debian-kernel.js';
 import { KernelBuildError } from './kernel-build-errors.js';
 import { exists, readMarker, treeFingerprint, TREE_MARKER, type TreeMarker } from './kernel-build-tree.js';
-import { UsageError } from '../src/errors.js';
+import { UsageError } from '../src/shared/errors.js';
 
 export interface FetchedTree { path: string; package: string; version: string; fetched: boolean }
 

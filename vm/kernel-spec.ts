@@ -4,7 +4,7 @@
 //   src:TREE[+A.patch+B.patch]   a kernel tree built from source (vm/kernel-build.ts)
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { UsageError } from '../src/errors.js';
+import { UsageError } from '../src/shared/errors.js';
 
 export type KernelSpec =
   | { kind: 'debian'; version: string }

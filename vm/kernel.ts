@@ -1,8 +1,7 @@
 // Kernel images: a spec string -> a bootable bzImage on disk (downloaded, given, or built).
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { open, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { KernelError } from './errors.js';
 import { parseKernelSpec, type KernelSpec } from './kernel-spec.js';
 import { resolveDebianKernel } from './debian-kernel.js';
@@ -18,7 +17,12 @@ export interface KernelImage {
   modules?: string[];
 }
 
-export interface ResolveOptions { onProgress?: (msg: string) => void }
+export interface ResolveOptions {
+  onProgress?: (msg: string) => void;
+  /** For src: specs: extra config fragments (after kernel-config/*.config) and make jobs. */
+  fragments?: string[];
+  jobs?: number;
+}
 
 export async function resolveKernel(spec: string, opts: ResolveOptions = {}): Promise<KernelImage> {
   const parsed = parseKernelSpec(spec);
@@ -28,10 +32,9 @@ export async function resolveKernel(spec: string, opts: ResolveOptions = {}): Pr
     case 'file':
       return fileKernel(spec, parsed.path);
     case 'src': {
-      // Engineer K's module; imported through a variable so this compiles before it exists.
-      const modulePath = './kernel-build.js';
-      const mod = (await import(modulePath)) as { buildSourceKernel: (s: KernelSpec & { kind: 'src' }, o?: ResolveOptions) => Promise<KernelImage> };
-      return mod.buildSourceKernel(parsed, opts);
+      // Loaded on demand: only src: specs need the builder (and its toolchain probes).
+      const { buildSourceKernel } = await import('./kernel-build.js');
+      return buildSourceKernel(parsed, opts);
     }
     default: {
       const never: never = parsed;
@@ -54,10 +57,22 @@ export function bzImageVersion(head: Uint8Array): string | null | undefined {
   return text.split(' ')[0] || undefined;
 }
 
+const FILE_HINT = 'give the path of a bzImage, e.g. file:~/linux/arch/x86/boot/bzImage';
+
 async function fileKernel(spec: string, path: string): Promise<KernelImage> {
-  if (!existsSync(path)) {
-    throw new KernelError(spec, `no such file: ${path}`, 'give the path of a bzImage, e.g. file:~/linux/arch/x86/boot/bzImage');
+  let st;
+  try {
+    st = await stat(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new KernelError(spec, code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${code ?? (err as Error).message}`, FILE_HINT, { cause: err });
   }
+  // A directory (a kernel tree, its build directory) opens fine and fails only on read: say what to give instead.
+  if (st.isDirectory()) {
+    throw new KernelError(spec, `${path} is a directory, not a bzImage`,
+      `file: wants the image itself, e.g. file:${join(path, 'arch/x86/boot/bzImage')}; to build a tree, use src:${path}`);
+  }
+  if (!st.isFile()) throw new KernelError(spec, `${path} is not a regular file`, FILE_HINT);
   const fh = await open(path, 'r');
   const head = Buffer.alloc(0x8000);
   try {

@@ -3,7 +3,7 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
-import { AGENT_PORT_NAME } from '../harness/protocol.js';
+import { AGENT_PORT_NAME } from '../src/shared/protocol.js';
 import { cacheDir, cacheRoot } from './cache.js';
 
 export type Accel = 'kvm' | 'tcg';

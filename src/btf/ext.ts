@@ -1,6 +1,6 @@
 // Parse .BTF.ext: func_info, line_info and CO-RE relocation records, grouped by ELF section name.
 // Layout per tools/lib/bpf/libbpf_internal.h (struct btf_ext_header and the *_info records).
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import { BTF_MAGIC, cString } from './parse.js';
 
 export interface BtfExtFuncInfo { insnOff: number; typeId: number }                  // insnOff in bytes

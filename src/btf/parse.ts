@@ -1,6 +1,6 @@
 // Parse the .BTF section into a Btf (types.ts). Layout per include/uapi/linux/btf.h.
 // Every malformed input throws InputError naming the file, the type id and the byte offset.
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import { BTF_KIND, Btf, MAX_RESOLVE_DEPTH, type BtfType, type Linkage } from './types.js';
 
 export const BTF_MAGIC = 0xeb9f;

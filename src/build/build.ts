@@ -3,7 +3,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import { FileHasher, ObjectCache, cacheRoot, sha256 } from './cache.js';
 import { clangErrorSummary, clangIdentity, clangSystemIncludes, compileArgs, compileWithDeps } from './clang.js';
 
@@ -12,7 +12,7 @@ export type BuildOutcome =
   | { source: string; ok: false; error: string; stderr: string; ms: number };
 
 export interface BuildOptions {
-  /** Path to the target kernel's vmlinux.h (harness/btf.ts vmlinuxHeaderFor). */
+  /** Path to the target kernel's vmlinux.h (vm/btf.ts vmlinuxHeaderFor). */
   vmlinuxHeader: string;
   includeDirs: string[];
   cflags: string[];

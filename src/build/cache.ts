@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheRoot } from '../../vm/cache.js';
+import { cacheRoot } from '../shared/cache-root.js';
 
 // One cache root for kernels, images, BTF and objects alike (vm/cache.ts decides where it is).
 export { cacheRoot };

@@ -1,7 +1,7 @@
 // The clang-19 adapter: one BPF object per C file, with the headers it read (-MD) for the cache.
 import { execa } from 'execa';
 import { readFileSync, rmSync } from 'node:fs';
-import { BpfVerdictError } from '../errors.js';
+import { BpfVerdictError } from '../shared/errors.js';
 
 export const CLANG = process.env.BPF_VERDICT_CLANG ?? 'clang-19';
 /** The flags issue 5 fixes for every object: BPF target, BTF (-g), -O2, ISA v3. */

@@ -2,7 +2,7 @@
 // instruction it was reported at. Shared by the harness comparison and the model tests, so kernel
 // and model are compared rule to rule. It matches the log's last meaningful line (two lines for
 // the kernel's two-line messages) against the exact 6.12 format strings of both rule tables.
-import type { KernelResult } from '../verdict.js';
+import type { KernelResult } from '../shared/verdict.js';
 import { allRules } from '../model/rules/index.js';
 import type { RuleSpec } from '../model/rules/types.js';
 import { FORMAT_CONVERSION } from '../model/finding.js';

@@ -1,11 +1,13 @@
 // Command dispatcher. Each command lives in src/cli/commands/<name>.ts and exports
-// `command: Command`; this file only routes argv and maps thrown errors to exit codes.
+// `command: Command` (or a CommandGroup of subcommands) with its option schema; this file parses
+// argv once against that schema, routes, and maps thrown errors to exit codes.
 // Exit codes: 0 ran (and, for run/regress, everything agreed or was declared),
 // 1 differences found, 2 usage error, 3 environment/input error (missing kernel, bad ELF...).
-import { BpfVerdictError, UsageError } from '../errors.js';
-import type { Command } from './command.js';
+import { BpfVerdictError, UsageError } from '../shared/errors.js';
+import type { Command, CommandGroup } from './command.js';
+import { parseCommandLine } from './options.js';
 
-const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+const COMMANDS: Record<string, () => Promise<{ command: Command | CommandGroup }>> = {
   run: () => import('./commands/run.js'),
   load: () => import('./commands/load.js'),
   model: () => import('./commands/model.js'),
@@ -26,7 +28,7 @@ Commands:
   model     predict verdicts with the reference model (no kernel needed)
   explain   show the model's walk through one program, state by state
   btf       boot a kernel once and write its vmlinux.h
-  kernel    fetch kernel trees / list cached kernels
+  kernel    fetch kernel trees, build src: kernels, list and prune the cache
   regress   compare verdicts between a base and a head kernel
   history   show how outcomes changed run over run
 
@@ -46,27 +48,59 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return name ? 0 : 2;
   }
-  const load = COMMANDS[name];
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!load) {
     process.stderr.write(`bpf-verdict: unknown command '${name}'\n\n${USAGE}`);
     return 2;
   }
+  let usage = `bpf-verdict ${name} --help`;
+  let who = name;
   try {
     const { command } = await load();
-    if (rest.includes('--help') || rest.includes('-h')) {
+    usage = command.usage;
+    // --help anywhere before `--` wins over every other check (even a mistyped flag).
+    const opts = rest.indexOf('--') < 0 ? rest : rest.slice(0, rest.indexOf('--'));
+    if (opts.includes('--help') || opts.includes('-h')) {
       process.stdout.write(command.help);
       return 0;
     }
-    return await command.run(rest);
+    let target: Command;
+    let args = rest;
+    if ('subcommands' in command) {
+      const [sub, ...subArgs] = rest;
+      const names = Object.keys(command.subcommands);
+      if (!sub) throw new UsageError(`${name} wants a subcommand: ${names.slice(0, -1).join(', ')} or ${names.at(-1)}`);
+      if (!Object.hasOwn(command.subcommands, sub)) throw new UsageError(`unknown ${name} subcommand '${sub}' (known: ${names.join(', ')})`);
+      target = command.subcommands[sub]!;
+      usage = target.usage;
+      who = `${name} ${sub}`;
+      args = subArgs;
+    } else target = command;
+    return await target.run(parseCommandLine(args, target.options, target.positionals));
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`bpf-verdict ${name}: ${err.describe()}\n(see: bpf-verdict ${name} --help)\n`);
+      process.stderr.write(`bpf-verdict ${who}: ${err.describe()}\nusage: ${usage}\n(see: bpf-verdict ${name} --help)\n`);
       return 2;
     }
     if (err instanceof BpfVerdictError) {
-      process.stderr.write(`bpf-verdict ${name}: ${err.describe()}\n`);
+      process.stderr.write(`bpf-verdict ${who}: ${err.describe()}\n`);
+      return 3;
+    }
+    const sys = systemErrorText(err);
+    if (sys) {
+      process.stderr.write(`bpf-verdict ${who}: ${sys}\n`);
       return 3;
     }
     throw err;
   }
+}
+
+/**
+ * A file the user named that cannot be read or written (-o DIR, --html /no/such/dir/x.html): the
+ * path, the call and the errno, for exit 3 instead of a stack trace. Null for anything else.
+ */
+export function systemErrorText(err: unknown): string | null {
+  const e = err as NodeJS.ErrnoException & { dest?: string };
+  if (!(err instanceof Error) || typeof e.code !== 'string' || typeof e.syscall !== 'string' || typeof e.path !== 'string') return null;
+  return `${e.dest ?? e.path}: ${e.syscall} failed: ${e.code}\n  hint: check the path (an existing directory, write permission)`;
 }

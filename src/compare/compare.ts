@@ -4,7 +4,7 @@
 // a declared model difference that no longer exists (red until the declaration is removed).
 import { matchMessages } from '../expect/messages.js';
 import type { Expectation } from '../expect/types.js';
-import type { KernelResult } from '../verdict.js';
+import type { KernelResult } from '../shared/verdict.js';
 import type { CompareInput, Comparison, Difference, KernelClass, ModelSide } from './types.js';
 
 export function compare({ kernel, model, expectation }: CompareInput): Comparison {

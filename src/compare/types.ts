@@ -1,6 +1,6 @@
 // Kernel x model x expectation for one program -> an outcome, with the evidence behind it.
 import type { Expectation, MessageMatch } from '../expect/types.js';
-import type { KernelResult, ModelResult } from '../verdict.js';
+import type { KernelResult, ModelResult } from '../shared/verdict.js';
 
 /** Outcome names, in report order. `declared`: a difference the program itself declares. */
 export const OUTCOMES = [

@@ -2,8 +2,10 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
-import { InputError } from '../errors.js';
-import { DEFAULT_CONFIG, type RunConfig } from './types.js';
+import { BpfVerdictError, InputError } from '../shared/errors.js';
+import { parseKernelSpec } from '../../vm/kernel-spec.js';
+import { PROFILES } from '../model/profiles.js';
+import { DEFAULT_CONFIG, VM_LIMITS, type RunConfig } from './types.js';
 
 export const CONFIG_NAME = 'bpf-verdict.yaml';
 
@@ -56,16 +58,29 @@ export function parseConfig(text: string, file: string): RunConfig {
     if (!KEYS.includes(key)) fail(pair.key as Node, `unknown key '${key}'`, `known keys: ${KEYS.join(', ')}`);
   }
   const strings = (keyPath: string[]): string[] | undefined => stringList(doc, keyPath, fail);
-  const num = (keyPath: string[], min: number): number | undefined => {
+  const num = (keyPath: string[], limits: { min: number; max: number; int?: boolean }): number | undefined => {
     const node = doc.getIn(keyPath, true) as Node | undefined;
     if (node === undefined) return undefined;
     const v = isScalar(node) ? node.value : undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < min) fail(node, `${keyPath.join('.')} must be a number >= ${min}`);
+    const { min, max, int } = limits;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (int && !Number.isInteger(v))) {
+      fail(node, `${keyPath.join('.')} must be ${int ? 'an integer' : 'a number'} from ${min} to ${max}`);
+    }
     return v as number;
   };
 
   cfg.kernels = strings(['kernels']) ?? cfg.kernels;
-  if (!cfg.kernels.length) fail(doc.getIn(['kernels'], true) as Node, 'kernels is empty', 'name at least one kernel, e.g. debian:6.12');
+  const kernelsNode = doc.getIn(['kernels'], true) as Node | undefined;
+  if (!cfg.kernels.length) fail(kernelsNode, 'kernels is empty', 'name at least one kernel, e.g. debian:6.12');
+  // A misspelt spec is found here, with its line, not after the corpus is built for the kernels before it.
+  cfg.kernels.forEach((spec, i) => {
+    try {
+      parseKernelSpec(spec);
+    } catch (err) {
+      if (!(err instanceof BpfVerdictError)) throw err;
+      fail(isSeq(kernelsNode) ? (kernelsNode.items[i] as Node) : kernelsNode, `kernels: ${err.message}`, err.hint);
+    }
+  });
   cfg.corpus = (strings(['corpus']) ?? cfg.corpus).map(path);
   cfg.include = strings(['include']) ?? cfg.include;
   cfg.exclude = strings(['exclude']) ?? cfg.exclude;
@@ -83,16 +98,22 @@ export function parseConfig(text: string, file: string): RunConfig {
     const k = isScalar(p.key) ? String(p.key.value) : '';
     if (k !== 'boot' && k !== 'load') fail(p.key as Node, `unknown key 'timeouts.${k}'`, 'known keys: timeouts.boot, timeouts.load (seconds)');
   }
-  cfg.timeouts.bootSec = num(['timeouts', 'boot'], 1) ?? cfg.timeouts.bootSec;
-  cfg.timeouts.loadSec = num(['timeouts', 'load'], 1) ?? cfg.timeouts.loadSec;
-  cfg.memoryMb = num(['memory'], 128) ?? cfg.memoryMb;
-  cfg.cpus = num(['cpus'], 1) ?? cfg.cpus;
+  cfg.timeouts.bootSec = num(['timeouts', 'boot'], VM_LIMITS.timeoutSec) ?? cfg.timeouts.bootSec;
+  cfg.timeouts.loadSec = num(['timeouts', 'load'], VM_LIMITS.timeoutSec) ?? cfg.timeouts.loadSec;
+  cfg.memoryMb = num(['memory'], VM_LIMITS.memoryMb) ?? cfg.memoryMb;
+  cfg.cpus = num(['cpus'], VM_LIMITS.cpus) ?? cfg.cpus;
   const profile = doc.get('profile', true) as Node | undefined;
   if (profile !== undefined) {
     const v = isScalar(profile) ? profile.value : undefined;
     if (typeof v !== 'string' && typeof v !== 'number') fail(profile, 'profile must be a string such as "6.12"');
-    // A bare 6.10 is the number 6.1 to YAML: keep the text as written.
-    cfg.profile = (isScalar(profile) && typeof profile.source === 'string' ? profile.source : String(v));
+    // A bare 6.10 is the number 6.1 to YAML: judge the text as written, not the number.
+    const name = isScalar(profile) && typeof profile.source === 'string' ? profile.source : String(v);
+    // Checked here, so a typo stops the run before any kernel is resolved or guest booted.
+    if (!Object.hasOwn(PROFILES, name)) {
+      const asNumber = typeof v === 'number' && String(v) !== name ? `; unquoted, YAML reads ${name} as the number ${v}` : '';
+      fail(profile, `unknown profile '${name}'`, `use one of: ${Object.keys(PROFILES).join(', ')}, quoted (profile: "6.12")${asNumber}`);
+    }
+    cfg.profile = name;
   }
   return cfg;
 }

@@ -29,3 +29,13 @@ export const DEFAULT_CONFIG: RunConfig = {
   profile: '6.12',
   source: null,
 };
+
+/**
+ * The guest settings' limits, for the YAML and every command's flags alike. The guest image (node,
+ * the addon, the agent) is unpacked into guest RAM: about 110 MB, so less than 256 MiB does not boot.
+ */
+export const VM_LIMITS = {
+  memoryMb: { min: 256, max: 65536, int: true },
+  cpus: { min: 1, max: 64, int: true },
+  timeoutSec: { min: 1, max: 86400 },
+} as const;

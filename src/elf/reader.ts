@@ -1,7 +1,7 @@
 // ELF64 reader for BPF objects: sections, symbols, relocations. Pure: takes bytes, returns data,
 // throws InputError naming the file and the problem for anything malformed (never a RangeError
 // from deep inside). Only what a BPF object uses: little/big-endian ELF64, SHT_REL relocations.
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 
 export const EM_BPF = 247;
 export const SHT = { NULL: 0, PROGBITS: 1, SYMTAB: 2, STRTAB: 3, RELA: 4, NOBITS: 8, REL: 9 } as const;

@@ -1,6 +1,6 @@
 // The history file: one JSON line per run (appended by `run --out DIR`), and how outcomes
 // changed from run to run (`bpf-verdict history DIR`). Pure: the file I/O is in store.ts.
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import { OUTCOMES, type Outcome } from '../compare/types.js';
 import type { RunResult } from '../run/types.js';
 

@@ -1,7 +1,7 @@
 // The history file on disk: DIR/history.jsonl, appended once per run.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import { parseHistory, type HistoryEntry } from './history.js';
 
 export const HISTORY_FILE = 'history.jsonl';

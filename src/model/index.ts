@@ -2,7 +2,7 @@
 // BpfObject. Pure: no I/O; findings are data. Malformed programs (what the readers let through
 // but the model cannot walk) become `error` results naming the problem, never a crash.
 import type { BpfObject, BpfProgram } from '../object/types.js';
-import type { ModelResult } from '../verdict.js';
+import type { ModelResult } from '../shared/verdict.js';
 import { MODELLED_PROG_TYPES } from './ctx.js';
 import { graphHooks, graphPrecheck } from './graph/index.js';
 import type { GraphHooks } from './hooks.js';

@@ -1,6 +1,6 @@
 // Semantics profiles keyed by kernel version. Rules that differ between kernels live here as
 // data; the interpreter and the graph rules read `ctx.profile` instead of testing versions.
-import { UsageError } from '../errors.js';
+import { UsageError } from '../shared/errors.js';
 
 export interface Profile {
   name: string;                      // '6.12', '6.1', 'bpf-next'

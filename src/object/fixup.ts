@@ -1,7 +1,7 @@
 // clang leaves DATASEC sizes and variable offsets at 0; libbpf fills them in from the ELF section
 // sizes and symbol values before loading (btf_fixup_datasec in tools/lib/bpf/libbpf.c). The model
 // needs the fixed-up offsets (which global sits where in a .bss.X map value), so do the same.
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import { Btf, type BtfType } from '../btf/types.js';
 import { STT, type ElfFile } from '../elf/reader.js';
 import { kconfigLayout } from './kconfig.js';

@@ -1,7 +1,7 @@
 // Maps of an object as libbpf creates them: BTF-defined maps from the .maps DATASEC
 // (parse_btf_map_def in tools/lib/bpf/libbpf.c) and one ARRAY map per global-data section
 // (.data, .rodata, .bss and their .X variants, skipped when empty).
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import type { Btf } from '../btf/types.js';
 import { SHF, SHT, type ElfFile, type ElfSection } from '../elf/reader.js';
 import type { BpfMap } from './types.js';

@@ -3,7 +3,7 @@
 // subprograms it reaches appended in libbpf's depth-first order (bpf_object__reloc_code), call and
 // function-pointer offsets fixed up, maps / global data / kfunc / ksym / CO-RE references recorded.
 // Instruction indices therefore match the kernel's verifier log for the same load.
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import { decode } from '../bpf/insn.js';
 import { PSEUDO, PSEUDO_KFUNC_CALL } from '../bpf/opcode.js';
 import { parseBtf } from '../btf/parse.js';

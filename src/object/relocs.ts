@@ -1,6 +1,6 @@
 // Classify each ELF relocation of a code section the way libbpf's bpf_program__record_reloc does,
 // and read CO-RE records per instruction. Pure: ELF + BTF + maps in, per-instruction table out.
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import type { Btf } from '../btf/types.js';
 import type { BtfExt, BtfExtCoreRelo } from '../btf/ext.js';
 import { SHN_UNDEF, STT, type ElfFile, type ElfSection } from '../elf/reader.js';

@@ -1,5 +1,5 @@
 // One program's result as plain JSON: the --json line, and the data behind every other report.
-import { tailLines } from '../errors.js';
+import { tailLines } from '../shared/errors.js';
 import type { ProgramRecord } from '../run/types.js';
 
 export interface SideJson { verdict: string; rule: string | null; message: string | null; insn: number | null }

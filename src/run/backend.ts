@@ -3,7 +3,8 @@
 // ones (vm/, harness/, src/object, src/model, src/classify); unit tests pass recorded fakes.
 import type { KernelClass, ModelSide } from '../compare/types.js';
 import type { BpfObject } from '../object/types.js';
-import type { KernelResult } from '../verdict.js';
+import type { KernelResult } from '../shared/verdict.js';
+import type { KernelBuildOptions } from './types.js';
 
 export interface KernelHandle { spec: string; id: string; version?: string }
 
@@ -22,7 +23,7 @@ export interface BootOptions {
 export interface VmFailure { kind: 'crash' | 'timeout'; error: string; consoleTail: string }
 
 export interface KernelBackend {
-  resolve(spec: string, onProgress?: (msg: string) => void): Promise<KernelHandle>;
+  resolve(spec: string, onProgress?: (msg: string) => void, opts?: { kernelBuild?: KernelBuildOptions }): Promise<KernelHandle>;
   vmlinuxHeader(kernel: KernelHandle, onProgress?: (msg: string) => void): Promise<string>;
   boot(kernel: KernelHandle, opts: BootOptions): Promise<KernelSession>;
   /** Classify an error thrown by `load`: a panic/oops or a timeout, or null for anything else. */

@@ -2,7 +2,7 @@
 // ready objects, filtered by include/exclude patterns. Directories are searched recursively.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import { matchesAny } from './glob.js';
 
 export interface Corpus { sources: string[]; objects: string[] }

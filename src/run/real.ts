@@ -1,4 +1,4 @@
-// The real edges of a run: kernels and guests from vm/, vmlinux.h from harness/btf.ts, the object
+// The real edges of a run: kernels and guests from vm/, vmlinux.h from vm/btf.ts, the object
 // reader, the model and the kernel-log classifier. Thin: everything here only forwards.
 import { classify } from '../classify/index.js';
 import { readObject } from '../object/read.js';
@@ -6,12 +6,12 @@ import type { KernelImage } from '../../vm/kernel.js';
 import { resolveKernel } from '../../vm/kernel.js';
 import { GuestVm } from '../../vm/vm.js';
 import { VmPanicError, VmTimeoutError } from '../../vm/errors.js';
-import { vmlinuxHeaderFor } from '../../harness/btf.js';
+import { vmlinuxHeaderFor } from '../../vm/btf.js';
 import { modelObject } from '../model/index.js';
 import type { AnalysisBackend, KernelBackend, KernelSession } from './backend.js';
 
 export const realKernelBackend: KernelBackend = {
-  resolve: (spec, onProgress) => resolveKernel(spec, { onProgress }),
+  resolve: (spec, onProgress, opts) => resolveKernel(spec, { onProgress, ...opts?.kernelBuild }),
   // Cached per kernel; the first time, this boots the kernel once to read its BTF.
   vmlinuxHeader: (kernel, onProgress) => vmlinuxHeaderFor(kernel as KernelImage, { onProgress }),
   async boot(kernel, o): Promise<KernelSession> {

@@ -8,7 +8,8 @@ import { ObjectCache } from '../build/cache.js';
 import { compare } from '../compare/compare.js';
 import { OUTCOMES, isGreen, type KernelSide, type Outcome } from '../compare/types.js';
 import { parseExpectation } from '../expect/tags.js';
-import type { KernelResult } from '../verdict.js';
+import { getProfile } from '../model/profiles.js';
+import type { KernelResult } from '../shared/verdict.js';
 import { displayPath as display, errText } from './describe.js';
 import { analyzeObject, type ObjectAnalysis } from './analyze.js';
 import type { AnalysisBackend, KernelBackend, KernelHandle } from './backend.js';
@@ -21,6 +22,7 @@ export interface RunDeps { kernel: KernelBackend; analysis: AnalysisBackend }
 export async function runCorpusWith(deps: RunDeps, opts: RunOptions): Promise<RunResult> {
   const t0 = Date.now();
   const emit = opts.onProgress ?? (() => undefined);
+  getProfile(opts.profile); // an unknown profile stops the run before any kernel is resolved
   const corpus = discoverCorpus(opts.paths, opts.include ?? ['*.c', '*.o'], opts.exclude ?? []);
   if (!corpus.sources.length && !corpus.objects.length) emit({ kind: 'note', message: `no programs found under ${opts.paths.join(', ')}` });
   const records: ProgramRecord[] = [];
@@ -49,7 +51,7 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
   const emit = opts.onProgress ?? (() => undefined);
   const progress = (phase: 'resolve' | 'header' | 'build' | 'boot' | 'load') => (message: string) => emit({ kind: 'kernel', spec, phase, message });
   let t = performance.now();
-  const kernel = await deps.kernel.resolve(spec, progress('resolve'));
+  const kernel = await deps.kernel.resolve(spec, progress('resolve'), { kernelBuild: opts.kernelBuild });
   run.id = kernel.id;
 
   const pool = new GuestPool(deps.kernel, kernel, (n) => ({

@@ -1,6 +1,6 @@
 // One guest per kernel, booted once and reused; a crash or timeout costs only the program that
 // caused it: the guest is replaced and the object is retried one program at a time to find it.
-import type { KernelResult } from '../verdict.js';
+import type { KernelResult } from '../shared/verdict.js';
 import { errText } from './describe.js';
 import type { BootOptions, KernelBackend, KernelHandle, KernelSession, VmFailure } from './backend.js';
 

@@ -2,6 +2,8 @@
 import type { Comparison, KernelClass, KernelSide, ModelSide, Outcome } from '../compare/types.js';
 import type { Expectation } from '../expect/types.js';
 
+export interface KernelBuildOptions { fragments?: string[]; jobs?: number }
+
 export interface RunOptions {
   kernels: string[];                 // kernel specs (vm/kernel.ts syntax)
   paths: string[];                   // corpus paths: directories, .c, .o
@@ -14,6 +16,8 @@ export interface RunOptions {
   cpus?: number;
   bootTimeoutSec?: number;
   loadTimeoutSec?: number;
+  /** How src: kernels are built: extra config fragments and make jobs. */
+  kernelBuild?: KernelBuildOptions;
   /** Ask the model for its walk too (for HTML / --out reports); costs time. */
   trace?: boolean;
   /** Object cache directory (default: $XDG_CACHE_HOME/bpf-verdict); the benchmark uses a fresh one for cold runs. */

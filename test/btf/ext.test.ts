@@ -1,6 +1,6 @@
 // .BTF.ext: func_info / line_info / CO-RE records of a clang-19 object, and corrupt sections.
 import t from 'tap';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/shared/errors.js';
 import { btfStrings, CORE_RELO_KIND, parseBtfExt } from '../../src/btf/ext.js';
 import { parseBtf } from '../../src/btf/parse.js';
 import { readElf, STT } from '../../src/elf/reader.js';

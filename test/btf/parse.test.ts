@@ -1,7 +1,7 @@
 // BTF parser vs bpftool's dump of the same clang-19 objects, the lookup helpers on a fixture with
 // every kind clang emits, and hand-broken .BTF sections for the error paths.
 import t from 'tap';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/shared/errors.js';
 import { parseBtf } from '../../src/btf/parse.js';
 import type { Btf, BtfType } from '../../src/btf/types.js';
 import { readElf } from '../../src/elf/reader.js';

@@ -4,7 +4,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { classify, classifyLog, classifierFor } from '../../src/classify/index.js';
-import type { KernelVerdict } from '../../src/verdict.js';
+import type { KernelVerdict } from '../../src/shared/verdict.js';
 
 interface Rec { source: string; program: string; verdict: KernelVerdict; errno: number; log: string; expect: { rule: string | null; insn: number | null; message: string | null } }
 const fixture = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../test/fixtures/classify/debian-6.12.117.json'), 'utf8')) as { results: Rec[] };

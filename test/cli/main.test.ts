@@ -1,5 +1,8 @@
 import t from 'tap';
-import { runCli } from '../../src/cli/main.js';
+import { copyFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, systemErrorText } from '../../src/cli/main.js';
 
 t.test('unknown command is a usage error (exit 2)', async (t) => {
   const write = process.stderr.write;
@@ -11,4 +14,14 @@ t.test('unknown command is a usage error (exit 2)', async (t) => {
     process.stderr.write = write;
   }
   t.match(err, /unknown command 'frobnicate'/);
+});
+
+t.test('a path that cannot be written is described (path, call, errno), anything else is not', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bv-main-'));
+  writeFileSync(join(dir, 'a'), 'x');
+  const caught = (f: () => void): unknown => { try { f(); } catch (e) { return e; } return null; };
+  t.match(systemErrorText(caught(() => copyFileSync(join(dir, 'a'), dir))), new RegExp(`^${dir}: copyfile failed: EISDIR\n  hint: check the path`));
+  t.match(systemErrorText(caught(() => writeFileSync(join(dir, 'no/such/x.html'), ''))), /no\/such\/x\.html: open failed: ENOENT/);
+  t.equal(systemErrorText(new TypeError('x is undefined')), null);
+  t.equal(systemErrorText('a string'), null);
 });

@@ -3,7 +3,7 @@ import t from 'tap';
 import { compare } from '../../src/compare/compare.js';
 import { isGreen, type KernelClass, type ModelSide } from '../../src/compare/types.js';
 import { parseExpectation } from '../../src/expect/tags.js';
-import type { KernelResult } from '../../src/verdict.js';
+import type { KernelResult } from '../../src/shared/verdict.js';
 
 const LEAK_LOG = '9: (95) exit\nUnreleased reference id=2 alloc_insn=5\nprocessed 10 insns\n';
 

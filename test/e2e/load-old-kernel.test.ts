@@ -5,7 +5,7 @@ import t from 'tap';
 import { readFile } from 'node:fs/promises';
 import { resolveKernel } from '../../vm/kernel.js';
 import { withVm } from '../../vm/vm.js';
-import { vmlinuxHeaderFor } from '../../harness/btf.js';
+import { vmlinuxHeaderFor } from '../../vm/btf.js';
 import { compileFixtures } from '../fixtures/harness/compile.js';
 
 t.test('graph programs on Debian 6.1: loader-error naming the missing kfunc', async (t) => {

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { resolveKernel } from '../../vm/kernel.js';
 import { GuestVm } from '../../vm/vm.js';
-import { vmlinuxHeaderFor } from '../../harness/btf.js';
+import { vmlinuxHeaderFor } from '../../vm/btf.js';
 import { compileFixtures } from '../fixtures/harness/compile.js';
-import type { KernelResult } from '../../src/verdict.js';
+import type { KernelResult } from '../../src/shared/verdict.js';
 
 const kernel = await resolveKernel('debian:6.12');
 const vm = await GuestVm.boot({ kernel });

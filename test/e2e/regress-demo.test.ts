@@ -36,7 +36,7 @@ t.test('regress flags exactly the programs that use a non-owning ref after bpf_s
     include: ['*.c'], exclude: ['include/**', 'build/**'], includeDirs: [join(root, 'programs/include')],
     onProgress: (e) => { if (e.kind === 'kernel' && e.message) process.stderr.write(`# [${e.spec.slice(-40)}] ${e.message}\n`); },
   });
-  t.same(res.run.kernels.map((k) => k.error), [null, null], 'both kernels built, booted and answered');
+  t.same(res.run?.kernels.map((k) => k.error), [null, null], 'both kernels built, booted and answered');
   t.ok(res.rows.length >= 20, `${res.rows.length} programs compared`);
   const name = (r: { object: string; program: string | null }) => `${r.object.replace(/^.*programs\//, 'programs/')}:${r.program}`;
   const changed = res.rows.filter((r) => r.changed);

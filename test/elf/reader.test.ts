@@ -2,7 +2,7 @@
 // hand-made broken files for every error path.
 import t from 'tap';
 import { execa } from 'execa';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/shared/errors.js';
 import { readElf, SHT, STB, STT } from '../../src/elf/reader.js';
 import { compileFixture } from '../fixtures/readers/compile.js';
 

@@ -1,7 +1,7 @@
 // Robustness: a real object with bytes flipped at seeded-random places must either read or fail with
 // an InputError naming the file; never another exception, never a hang.
 import t from 'tap';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/shared/errors.js';
 import { decode } from '../../src/bpf/insn.js';
 import { formatInsnText } from '../../src/bpf/format.js';
 import { readObject } from '../../src/object/read.js';

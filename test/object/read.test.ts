@@ -4,7 +4,7 @@
 import t from 'tap';
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
-import { InputError } from '../../src/errors.js';
+import { InputError } from '../../src/shared/errors.js';
 import { jumpTarget, type Insn } from '../../src/bpf/insn.js';
 import { readElf } from '../../src/elf/reader.js';
 import { readObject } from '../../src/object/read.js';

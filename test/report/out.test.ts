@@ -72,7 +72,7 @@ t.test('run command: usage and configuration errors before any kernel work', asy
   writeFileSync(cfg, 'kernels: [debian:6.12]\nmemory: lots\n');
   const badCfg = await capture(() => runCli(['run', '--config', cfg]));
   t.equal(badCfg.code, 3);
-  t.match(badCfg.err, /bpf-verdict\.yaml: line 2: memory must be a number/);
+  t.match(badCfg.err, /bpf-verdict\.yaml: line 2: memory must be an integer/);
   const help = await capture(() => runCli(['run', '--help']));
   t.equal(help.code, 0);
   t.match(help.out, /Examples:/);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { RunDeps } from '../../src/run/runner.js';
 import type { KernelSession } from '../../src/run/backend.js';
 import type { BpfObject } from '../../src/object/types.js';
-import type { KernelResult } from '../../src/verdict.js';
+import type { KernelResult } from '../../src/shared/verdict.js';
 
 class FakePanic extends Error {}
 class FakeTimeout extends Error {}

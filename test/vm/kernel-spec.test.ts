@@ -1,6 +1,6 @@
 import t from 'tap';
 import { homedir } from 'node:os';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/shared/errors.js';
 import { parseKernelSpec } from '../../vm/kernel.js';
 
 t.test('debian specs', async (t) => {

@@ -2,9 +2,10 @@
 // instruction in the verifier log's notation, with the abstract state (registers, stack,
 // references, lock) where it changes, the branch points it comes back to, the states it prunes,
 // and the verdict. Data on stdout.
-import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
-import { UsageError } from '../../errors.js';
+import type { Schema } from '../options.js';
+import { PROFILE_OPTIONS } from '../shared-options.js';
+import { UsageError } from '../../shared/errors.js';
 import { modelObject } from '../../model/index.js';
 import { DEFAULT_PROFILE, PROFILES, getProfile } from '../../model/profiles.js';
 import { loadObject } from './model.js';
@@ -32,15 +33,13 @@ Examples:
   bpf-verdict explain prog.bpf.o my_prog --json | jq -r '.trace[]'
 `;
 
-export const command: Command = {
+const OPTIONS = { ...PROFILE_OPTIONS, json: { type: 'boolean' } } as const satisfies Schema;
+
+export const command: Command<typeof OPTIONS> = {
+  usage: 'bpf-verdict explain OBJ.o PROGRAM [--profile P] [--json]',
   help: HELP,
-  async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: { profile: { type: 'string' }, json: { type: 'boolean' } } });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+  options: OPTIONS,
+  async run(parsed) {
     const [path, program, ...extra] = parsed.positionals;
     if (!path || !program || extra.length) throw new UsageError('expected exactly OBJ.o and PROGRAM');
     const profile = parsed.values.profile ?? DEFAULT_PROFILE;

@@ -1,7 +1,7 @@
 // `bpf-verdict history DIR`: how outcomes changed run over run (DIR as given to `run --out`).
-import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
-import { UsageError } from '../../errors.js';
+import type { Schema } from '../options.js';
+import { UsageError } from '../../shared/errors.js';
 import { readHistory } from '../../history/store.js';
 import { changesBetween, formatHistory } from '../../history/history.js';
 
@@ -20,20 +20,16 @@ Examples:
   bpf-verdict history ~/bpf-nightly --last 7
 `;
 
-export const command: Command = {
+const OPTIONS = { last: { type: 'string', number: { min: 1, max: 1_000_000, int: true } }, json: { type: 'boolean' }, 'skip-bad': { type: 'boolean' } } as const satisfies Schema;
+
+export const command: Command<typeof OPTIONS> = {
+  usage: 'bpf-verdict history DIR [--last N] [--json] [--skip-bad]',
   help: HELP,
-  async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, strict: true,
-        options: { last: { type: 'string' }, json: { type: 'boolean' }, 'skip-bad': { type: 'boolean' } } });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+  options: OPTIONS,
+  async run(parsed) {
     const { values: v, positionals } = parsed;
     if (positionals.length !== 1) throw new UsageError('name one directory (the one given to run --out)');
-    const last = v.last === undefined ? undefined : Number(v.last);
-    if (last !== undefined && (!Number.isInteger(last) || last < 1)) throw new UsageError(`--last wants a positive integer, got '${v.last}'`);
+    const last = v.last;
     const { entries: all, bad, file } = readHistory(positionals[0]!, { skipBad: v['skip-bad'] });
     if (bad.length) process.stderr.write(`${file}: skipped damaged line(s) ${bad.join(', ')}\n`);
     const entries = last ? all.slice(-last) : all;

@@ -1,8 +1,15 @@
 // `bpf-verdict kernel fetch|build|list`: kernel trees and the kernels built from them.
 // Data (paths, tables, JSON lines) on stdout; progress on stderr.
-import { parseArgs } from 'node:util';
-import type { Command } from '../command.js';
-import { UsageError } from '../../errors.js';
+import { defineCommand, type CommandGroup } from '../command.js';
+import { KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, kernelBuildSettings } from '../shared-options.js';
+import { UsageError } from '../../shared/errors.js';
+
+const USAGE = {
+  fetch: 'bpf-verdict kernel fetch debian-source:6.12 [--json]',
+  build: 'bpf-verdict kernel build src:TREE[+A.patch...] [--kernel-config FILE] [-j N] [--json]',
+  list: 'bpf-verdict kernel list [--json]',
+  prune: 'bpf-verdict kernel prune [--dry-run]',
+};
 
 const HELP = `bpf-verdict kernel: kernel trees and cached kernels
 
@@ -10,13 +17,14 @@ Usage:
   bpf-verdict kernel fetch debian-source:6.12     download + unpack Debian's linux-source-6.12; prints the tree's path
   bpf-verdict kernel build SPEC [options]         build (or find in the cache) a src: kernel; prints its bzImage
   bpf-verdict kernel list [--json]                cached kernels: Debian images, source builds, fetched trees
-  bpf-verdict kernel prune [--dry-run]            delete source builds made with other fragments or another toolchain
+  bpf-verdict kernel prune [--dry-run] [--json]   delete source builds made with other fragments or another toolchain
+
+Options (fetch, build, list, prune):
+  --json               JSON on stdout instead of text (one object per line)
 
 Options (build):
-  --kernel-config FILE  an extra config fragment (CONFIG_X=y lines) merged after kernel-config/*.config;
-                        repeatable (also: BPF_VERDICT_KERNEL_FRAGMENTS=a.config:b.config)
-  -j N            make jobs (default: all CPUs)
-  --json          one JSON object instead of the path
+${KERNEL_BUILD_HELP}
+A fragment is CONFIG_X=y lines; BPF_VERDICT_KERNEL_FRAGMENTS=a.config:b.config adds fragments too.
 
 Specs: src:TREE builds TREE with kernel-config/ merged onto tinyconfig; src:TREE+a.patch+b.patch
 applies the patches, in order, to a copy (the tree itself is never written). Builds are cached under
@@ -32,59 +40,78 @@ Examples:
 Exit codes: 0 done, 2 usage, 3 the tree/patch/build/download failed (the compiler's error lines are shown).
 `;
 
-export const command: Command = {
+const progress = (m: string) => process.stderr.write(`${m}\n`);
+
+const fetch = defineCommand({
+  usage: USAGE.fetch,
   help: HELP,
-  async run(argv) {
-    const [sub, ...rest] = argv;
-    const progress = (m: string) => process.stderr.write(`${m}\n`);
-    switch (sub) {
-      case 'fetch': {
-        const { positionals } = parseArgs({ args: rest, allowPositionals: true, options: {} });
-        if (positionals.length !== 1) throw new UsageError('kernel fetch wants one tree spec, e.g. debian-source:6.12');
-        const { parseTreeSpec, fetchDebianSource } = await import('../../../vm/kernel-build-fetch.js');
-        const spec = parseTreeSpec(positionals[0]!);
-        const tree = await fetchDebianSource(spec.series, progress);
-        if (!tree.fetched) progress(`cached: ${tree.package} ${tree.version}`);
-        process.stdout.write(`${tree.path}\n`);
-        return 0;
-      }
-      case 'build': {
-        const { values, positionals } = parseArgs({
-          args: rest, allowPositionals: true,
-          options: { 'kernel-config': { type: 'string', multiple: true }, j: { type: 'string', short: 'j' }, json: { type: 'boolean' } },
-        });
-        if (positionals.length !== 1) throw new UsageError('kernel build wants one src: spec, e.g. src:~/linux+fix.patch');
-        const { parseKernelSpec } = await import('../../../vm/kernel-spec.js');
-        const spec = parseKernelSpec(positionals[0]!);
-        if (spec.kind !== 'src') throw new UsageError(`kernel build builds src: specs, not '${positionals[0]}'`);
-        const jobs = values.j === undefined ? undefined : Number(values.j);
-        if (jobs !== undefined && !(Number.isInteger(jobs) && jobs > 0)) throw new UsageError(`-j wants a positive number, not '${values.j}'`);
-        const { buildSourceKernel } = await import('../../../vm/kernel-build.js');
-        const img = await buildSourceKernel(spec, { fragments: values['kernel-config'], jobs, onProgress: progress });
-        process.stdout.write(values.json
-          ? JSON.stringify({ spec: img.spec, bzImage: img.bzImage, release: img.release, id: img.id, built: img.built, buildSeconds: img.buildSeconds }) + '\n'
-          : `${img.bzImage}\n`);
-        return 0;
-      }
-      case 'list': {
-        const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
-        const { listCachedKernels, formatKernelList } = await import('../../../vm/kernel-build-list.js');
-        const rows = await listCachedKernels();
-        process.stdout.write(values.json ? rows.map((r) => JSON.stringify(r) + '\n').join('') : formatKernelList(rows));
-        return 0;
-      }
-      case 'prune': {
-        const { values } = parseArgs({ args: rest, options: { 'dry-run': { type: 'boolean' } } });
-        const { loadFragments, currentConfigHash } = await import('../../../vm/kernel-build.js');
-        const { staleEntries, removeEntry } = await import('../../../vm/kernel-build-cache.js');
-        for (const e of await staleEntries(await currentConfigHash(await loadFragments()))) {
-          if (!values['dry-run']) await removeEntry(e);
-          process.stdout.write(`${values['dry-run'] ? 'would remove' : 'removed'} ${e.dir} (${e.spec})\n`);
-        }
-        return 0;
-      }
-      default:
-        throw new UsageError(sub ? `unknown kernel subcommand '${sub}'` : 'kernel wants a subcommand: fetch, build, list or prune');
-    }
+  options: { json: { type: 'boolean' } },
+  positionals: { max: 1 },
+  async run({ values, positionals }) {
+    if (positionals.length !== 1) throw new UsageError('kernel fetch wants one tree spec, e.g. debian-source:6.12');
+    const { parseTreeSpec, fetchDebianSource } = await import('../../../vm/kernel-build-fetch.js');
+    const spec = parseTreeSpec(positionals[0]!);
+    const tree = await fetchDebianSource(spec.series, progress);
+    if (!tree.fetched) progress(`cached: ${tree.package} ${tree.version}`);
+    process.stdout.write(values.json
+      ? JSON.stringify({ path: tree.path, package: tree.package, version: tree.version, fetched: tree.fetched }) + '\n'
+      : `${tree.path}\n`);
+    return 0;
   },
+});
+
+const build = defineCommand({
+  usage: USAGE.build,
+  help: HELP,
+  options: { ...KERNEL_BUILD_OPTIONS, json: { type: 'boolean' } },
+  positionals: { max: 1 },
+  async run({ values, positionals }) {
+    if (positionals.length !== 1) throw new UsageError('kernel build wants one src: spec, e.g. src:~/linux+fix.patch');
+    const { parseKernelSpec } = await import('../../../vm/kernel-spec.js');
+    const spec = parseKernelSpec(positionals[0]!);
+    if (spec.kind !== 'src') throw new UsageError(`kernel build builds src: specs, not '${positionals[0]}'`);
+    const { buildSourceKernel } = await import('../../../vm/kernel-build.js');
+    const img = await buildSourceKernel(spec, { ...kernelBuildSettings(values), onProgress: progress });
+    process.stdout.write(values.json
+      ? JSON.stringify({ spec: img.spec, bzImage: img.bzImage, release: img.release, id: img.id, built: img.built, buildSeconds: img.buildSeconds }) + '\n'
+      : `${img.bzImage}\n`);
+    return 0;
+  },
+});
+
+const list = defineCommand({
+  usage: USAGE.list,
+  help: HELP,
+  options: { json: { type: 'boolean' } },
+  positionals: { max: 0 },
+  async run({ values }) {
+    const { listCachedKernels, formatKernelList } = await import('../../../vm/kernel-build-list.js');
+    const rows = await listCachedKernels();
+    process.stdout.write(values.json ? rows.map((r) => JSON.stringify(r) + '\n').join('') : formatKernelList(rows));
+    return 0;
+  },
+});
+
+const prune = defineCommand({
+  usage: USAGE.prune,
+  help: HELP,
+  options: { 'dry-run': { type: 'boolean' }, json: { type: 'boolean' } },
+  positionals: { max: 0 },
+  async run({ values }) {
+    const { loadFragments, currentConfigHash } = await import('../../../vm/kernel-build.js');
+    const { staleEntries, removeEntry } = await import('../../../vm/kernel-build-cache.js');
+    for (const e of await staleEntries(await currentConfigHash(await loadFragments()))) {
+      if (!values['dry-run']) await removeEntry(e);
+      process.stdout.write(values.json
+        ? JSON.stringify({ action: values['dry-run'] ? 'would-remove' : 'removed', dir: e.dir, spec: e.spec }) + '\n'
+        : `${values['dry-run'] ? 'would remove' : 'removed'} ${e.dir} (${e.spec})\n`);
+    }
+    return 0;
+  },
+});
+
+export const command: CommandGroup = {
+  usage: 'bpf-verdict kernel fetch|build|list|prune [options]',
+  help: HELP,
+  subcommands: { fetch, build, list, prune },
 };

@@ -2,34 +2,38 @@
 // Data on stdout (a table, or JSON lines), progress on stderr. Each object's results are
 // printed as soon as they arrive, so a later crash loses nothing already obtained.
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
-import { InputError, UsageError } from '../../errors.js';
-import type { KernelResult } from '../../verdict.js';
-import { DEFAULT_KERNEL, parseKernelSpec, resolveKernel } from '../../../vm/kernel.js';
+import type { Schema } from '../options.js';
+import {
+  CONFIG_HELP, CONFIG_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, VM_HELP, VM_OPTIONS, configFrom, kernelBuildSettings, vmSettings,
+} from '../shared-options.js';
+import { InputError, UsageError } from '../../shared/errors.js';
+import type { KernelResult } from '../../shared/verdict.js';
+import { parseKernelSpec, resolveKernel } from '../../../vm/kernel.js';
 import { withVm } from '../../../vm/vm.js';
-import { errnoName } from '../../../harness/errno.js';
+import { errnoName } from '../../shared/errno.js';
+
+const USAGE = 'bpf-verdict load [options] OBJ.o [OBJ.o...] [PROGRAM...]';
 
 const HELP = `bpf-verdict load: load BPF objects in a real kernel (QEMU) and print verdicts and verifier logs
 
-Usage: bpf-verdict load [options] OBJ.o [OBJ.o...] [PROGRAM...]
+Usage: ${USAGE}
 
 Boots the kernel once, loads every program of each object (or only the PROGRAMs named)
 through libbpf in the guest, and prints per program: verdict (accept, reject,
 loader-error), errno, and the last meaningful line of the verifier log.
 
 Options:
-  --kernel SPEC        kernel to ask (default ${DEFAULT_KERNEL}); also debian:6.1,
-                       file:/path/to/bzImage, src:/path/to/linux[+fix.patch]
+  --kernel SPEC        kernel to ask (default: the config's first kernel, else debian:6.12);
+                       also debian:6.1, file:/path/to/bzImage, src:/path/to/linux[+fix.patch]
   --json               one JSON object per program per line: object, program, section,
                        verdict, errno, message, log, libbpfLog, stats
   --log                print each program's whole verifier log after the table row
   --log-level N        verifier log level (1 default, 2 = with states; 0 = no log)
-  --memory MB          guest memory (default 2048)
-  --cpus N             guest vCPUs (default 2)
-  --boot-timeout S     seconds to wait for the guest agent (default 60 KVM / 300 TCG)
-  --timeout S          seconds per object (default 120 KVM / 600 TCG)
   --console-log FILE   keep the guest's serial console in FILE
+${CONFIG_HELP}
+${VM_HELP}
+${KERNEL_BUILD_HELP}
   -h, --help           this text
 
 Exit codes: 0 ran (whatever the verdicts), 2 usage error, 3 could not run
@@ -41,20 +45,6 @@ Examples:
   bpf-verdict load --kernel debian:6.1 a.bpf.o b.bpf.o
   bpf-verdict load --kernel file:~/bpf-next/arch/x86/boot/bzImage prog.bpf.o
 `;
-
-function seconds(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} wants a positive number of seconds, got '${v}'`);
-  return n * 1000;
-}
-
-function count(v: string | undefined, flag: string, min: number, max: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} wants an integer ${min}..${max}, got '${v}'`);
-  return n;
-}
 
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
 
@@ -85,41 +75,34 @@ export function formatTable(rows: KernelResult[], withObject: boolean): string {
   return all.map((c) => c.map((v, i) => (i < c.length - 1 ? v.padEnd(widths[i]!) : v)).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-export const command: Command = {
+const OPTIONS = {
+    kernel: { type: 'string' }, json: { type: 'boolean' }, log: { type: 'boolean' },
+    'log-level': { type: 'string', number: { min: 0, max: 7, int: true } }, 'console-log': { type: 'string' },
+    ...CONFIG_OPTIONS, ...VM_OPTIONS, ...KERNEL_BUILD_OPTIONS,
+  } as const satisfies Schema;
+
+export const command: Command<typeof OPTIONS> = {
+  usage: USAGE,
   help: HELP,
-  async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        options: {
-          kernel: { type: 'string' }, json: { type: 'boolean' }, log: { type: 'boolean' },
-          'log-level': { type: 'string' }, memory: { type: 'string' }, cpus: { type: 'string' },
-          'boot-timeout': { type: 'string' }, timeout: { type: 'string' }, 'console-log': { type: 'string' },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    const { values: v, positionals } = parsed;
+  options: OPTIONS,
+  async run({ values: v, positionals }) {
     const objects = positionals.filter((p) => p.endsWith('.o'));
     const programs = positionals.filter((p) => !p.endsWith('.o'));
     if (!objects.length) throw new UsageError('no object file given (OBJ.o)');
-    const logLevel = count(v['log-level'], '--log-level', 0, 7);
-    const memoryMb = count(v.memory, '--memory', 256, 65536);
-    const cpus = count(v.cpus, '--cpus', 1, 64);
-    const bootTimeoutMs = seconds(v['boot-timeout'], '--boot-timeout');
-    const timeoutMs = seconds(v.timeout, '--timeout');
+    const cfg = configFrom(v);
+    const spec = v.kernel ?? cfg.kernels[0]!;
+    parseKernelSpec(spec); // a usage error before anything else
+    if (!v.kernel && cfg.kernels.length > 1) process.stderr.write(`bpf-verdict: loading on ${spec}, the first of the configuration's kernels (--kernel picks another)\n`);
+    const logLevel = v['log-level'];
+    const { memoryMb, cpus, bootTimeoutSec, loadTimeoutSec } = vmSettings(v, cfg);
     const progress = (m: string) => process.stderr.write(`bpf-verdict: ${m}\n`);
-    parseKernelSpec(v.kernel ?? DEFAULT_KERNEL); // a usage error before anything else
 
     // Read every object first: a typo should not cost a boot.
     const inputs = await Promise.all(objects.map(async (o) => ({ path: o, bytes: await readObject(o) })));
-    const kernel = await resolveKernel(v.kernel ?? DEFAULT_KERNEL, { onProgress: progress });
+    const kernel = await resolveKernel(spec, { onProgress: progress, ...kernelBuildSettings(v) });
     const withObject = objects.length > 1;
     const rows: KernelResult[] = [];
-    await withVm(kernel, { memoryMb, cpus, bootTimeoutMs, requestTimeoutMs: timeoutMs, consoleLog: v['console-log'], onProgress: progress }, async (vm) => {
+    await withVm(kernel, { memoryMb, cpus, bootTimeoutMs: bootTimeoutSec * 1000, requestTimeoutMs: loadTimeoutSec * 1000, consoleLog: v['console-log'], onProgress: progress }, async (vm) => {
       // The agent loads side by side (one per vCPU): keep two requests in flight, print in order.
       const pending = inputs.map(() => null as Promise<KernelResult[]> | null);
       const start = (i: number) => {

@@ -3,9 +3,10 @@
 // stderr. An unreadable object is reported as an `error` row for that object and the other
 // objects still run; the exit code is then 3.
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
-import { BpfVerdictError, InputError, UsageError } from '../../errors.js';
+import type { Schema } from '../options.js';
+import { PROFILE_OPTIONS } from '../shared-options.js';
+import { BpfVerdictError, InputError, UsageError } from '../../shared/errors.js';
 import { readObject } from '../../object/read.js';
 import { modelObject, type ModelProgramResult } from '../../model/index.js';
 import { DEFAULT_PROFILE, PROFILES, getProfile } from '../../model/profiles.js';
@@ -57,17 +58,13 @@ function tableRows(rows: ModelProgramResult[]): string {
   return [line(head), ...cells.map(line)].join('\n') + '\n';
 }
 
-export const command: Command = {
+const OPTIONS = { program: { type: 'string' }, ...PROFILE_OPTIONS, json: { type: 'boolean' } } as const satisfies Schema;
+
+export const command: Command<typeof OPTIONS> = {
+  usage: 'bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile P] [--json]',
   help: HELP,
-  async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({ args: argv, allowPositionals: true, options: {
-        program: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' },
-      } });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+  options: OPTIONS,
+  async run(parsed) {
     const { values, positionals } = parsed;
     if (!positionals.length) throw new UsageError('no object file given');
     getProfile(values.profile ?? DEFAULT_PROFILE); // unknown profile -> usage error before any work

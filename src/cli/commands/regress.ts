@@ -1,20 +1,28 @@
 // `bpf-verdict regress --base SPEC --head SPEC [PATH]...`: what a kernel change does to verdicts.
 // Data on stdout (table or JSON lines), progress on stderr, HTML to a file.
 import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
-import { UsageError } from '../../errors.js';
-import { findConfig, loadConfig, runOptionsFrom } from '../../config/index.js';
+import type { Schema } from '../options.js';
+import {
+  CONFIG_HELP, CONFIG_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, PROFILE_HELP, PROFILE_OPTIONS, VM_HELP, VM_OPTIONS,
+  configFrom, kernelBuildSettings, vmSettings,
+} from '../shared-options.js';
+import { UsageError } from '../../shared/errors.js';
+import { runOptionsFrom } from '../../config/index.js';
+import { parseKernelSpec } from '../../../vm/kernel.js';
 import { ProgressBar } from '../../report/progress.js';
+
+const USAGE = 'bpf-verdict regress --base SPEC --head SPEC [PATH]... [options]';
 
 const HELP = `bpf-verdict regress: compare verdicts between a base and a head kernel
 
-Usage: bpf-verdict regress --base SPEC --head SPEC [PATH]... [options]
+Usage: ${USAGE}
 
 Runs the corpus (PATHs, default: the corpus of bpf-verdict.yaml, i.e. programs/) on both kernels
 and the model, and reports every program whose kernel verdict, rule or message changed, next to
-the model's verdict, marking which changes the model agrees with.
+the model's verdict, marking which changes the model agrees with. Both kernels are resolved
+(downloaded or built) first; when either cannot be used, nothing is compared: the error is
+printed and the exit code is 3.
 
 Options:
   --base SPEC           the kernel before the change (debian:6.12, file:BZIMAGE, src:TREE[+A.patch...])
@@ -25,8 +33,10 @@ Options:
                         expectation_ok, flagged
   --html FILE           also write an HTML report (both verifier logs per program)
   --all                 list unchanged programs in the table too
-  --config FILE         bpf-verdict.yaml to read (default: ./bpf-verdict.yaml if present)
-  --kernel-config FILE  extra kernel config fragment for src: builds (repeatable)
+${CONFIG_HELP}
+${PROFILE_HELP}
+${VM_HELP}
+${KERNEL_BUILD_HELP}
 
 Exit codes: 0 no change disagrees with the model or a declared expectation; 1 some change does
 (it is "flagged"); 2 usage; 3 a kernel could not be built, booted or used.
@@ -38,23 +48,20 @@ Examples:
   bpf-verdict regress --base src:~/linux --head src:~/linux+fix.patch --html regress.html
 `;
 
-export const command: Command = {
+const OPTIONS = {
+    base: { type: 'string' }, head: { type: 'string' }, json: { type: 'boolean' }, html: { type: 'string' }, all: { type: 'boolean' },
+    ...CONFIG_OPTIONS, ...PROFILE_OPTIONS, ...VM_OPTIONS, ...KERNEL_BUILD_OPTIONS,
+  } as const satisfies Schema;
+
+export const command: Command<typeof OPTIONS> = {
+  usage: USAGE,
   help: HELP,
-  async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv, allowPositionals: true,
-      options: {
-        base: { type: 'string' }, head: { type: 'string' }, json: { type: 'boolean' }, html: { type: 'string' },
-        all: { type: 'boolean' }, config: { type: 'string' }, 'kernel-config': { type: 'string', multiple: true },
-      },
-    });
+  options: OPTIONS,
+  async run({ values, positionals }) {
     if (!values.base || !values.head) throw new UsageError('regress needs --base SPEC and --head SPEC');
-    if (values['kernel-config']?.length) {
-      // resolveKernel (vm/kernel.ts) takes a spec only: the fragments reach the source builder this way.
-      const prev = process.env.BPF_VERDICT_KERNEL_FRAGMENTS;
-      process.env.BPF_VERDICT_KERNEL_FRAGMENTS = [...values['kernel-config'].map((p) => resolve(p)), ...(prev ? [prev] : [])].join(':');
-    }
-    const cfg = loadConfig(findConfig(values.config));
+    parseKernelSpec(values.base);
+    parseKernelSpec(values.head);
+    const cfg = configFrom(values);
     const { runRegress } = await import('../../regress/index.js');
     const { jsonLines, formatTable, formatSummary } = await import('../../regress/format.js');
     const progress = (m: string) => process.stderr.write(`${m}\n`);
@@ -62,14 +69,21 @@ export const command: Command = {
     const result = await runRegress({
       ...runOptionsFrom(cfg), base: values.base, head: values.head,
       paths: positionals.length ? positionals : cfg.corpus, trace: false,
+      profile: values.profile ?? cfg.profile, ...vmSettings(values, cfg), kernelBuild: kernelBuildSettings(values),
       onProgress: bar.handle,
     });
     bar.finish();
-    for (const k of result.run.kernels) if (k.error) progress(`kernel ${k.spec} could not be used:\n${k.error}`);
+    if (!result.compared) {
+      // Half a comparison would show every program of the other kernel as changed: say only why.
+      for (const k of result.unusable) progress(`kernel ${k.spec} could not be used:\n${k.error}`);
+      progress(`regress ${result.base} -> ${result.head}: nothing compared (${result.unusable.map((k) => k.spec).join(', ')} unusable)`);
+      return 3;
+    }
+    const run = result.run!;
     if (values.html) {
       const { regressHtml } = await import('../../regress/html.js');
       writeFileSync(values.html, regressHtml({ base: result.base, head: result.head, rows: result.rows, summary: result.summary,
-        records: result.run.records, generatedAt: new Date().toISOString() }));
+        records: run.records, generatedAt: new Date().toISOString() }));
       progress(`HTML report: ${values.html}`);
     }
     if (values.json) process.stdout.write(jsonLines(result.rows));

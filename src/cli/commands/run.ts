@@ -1,10 +1,15 @@
 // `bpf-verdict run`: the corpus on real kernels and in the model, compared with what each program
 // declares. Data on stdout (summary, --json or --tap), progress on stderr, reports to files.
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
-import { UsageError } from '../../errors.js';
-import { findConfig, loadConfig, runOptionsFrom } from '../../config/index.js';
+import type { Schema } from '../options.js';
+import {
+  CONFIG_HELP, CONFIG_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, PROFILE_HELP, PROFILE_OPTIONS, VM_HELP, VM_OPTIONS,
+  configFrom, kernelBuildSettings, vmSettings,
+} from '../shared-options.js';
+import { UsageError } from '../../shared/errors.js';
+import { runOptionsFrom } from '../../config/index.js';
+import { parseKernelSpec } from '../../../vm/kernel.js';
 import { runCorpus } from '../../run/index.js';
 import { ProgressBar } from '../../report/progress.js';
 import { formatSummary } from '../../report/summary.js';
@@ -13,7 +18,11 @@ import { formatTap } from '../../report/tap.js';
 import { formatHtml } from '../../report/html.js';
 import { jsonLines, readSources, writeOutDir } from '../../report/out.js';
 
-const HELP = `bpf-verdict run [options] [PATH]...
+const USAGE = 'bpf-verdict run [options] [PATH]...';
+
+const HELP = `bpf-verdict run: the corpus on real kernels and in the model, compared with each program's declaration
+
+Usage: ${USAGE}
 
 Compile the corpus (default: the config's corpus, else programs/), load every program in a real
 kernel under QEMU and in the reference model, compare both with the expectation each program
@@ -24,22 +33,22 @@ model-differs, expectation-differs, unsupported, loader-error, crash, timeout.
 Exit code: 0 everything agrees or is declared; 1 differences; 2 usage; 3 a kernel or input unusable.
 
 Options:
-  --kernel SPEC       kernel to run on (repeatable; default debian:6.12): debian:6.12,
-                      file:/path/bzImage, src:/path/tree[+fix.patch]
-  --config FILE       configuration (default ./bpf-verdict.yaml when present)
-  --include GLOB      files to take from corpus directories (repeatable; replaces the config's)
-  --exclude GLOB      files to skip (repeatable; replaces the config's)
-  -I DIR              extra include directory for compiling (repeatable)
-  --profile NAME      model semantics profile (default from the config, else 6.12)
-  --memory MB         guest memory          --cpus N     guest vCPUs
-  --boot-timeout S    seconds to boot       --load-timeout S   seconds per object load
-  --json              one JSON object per program per line on stdout
-  --tap               TAP 14 on stdout
-  --junit FILE        JUnit XML report
-  --html FILE         one self-contained HTML page (matrix, filters, source/log/trace)
-  --out DIR           all reports in DIR/<date>/ and a line appended to DIR/history.jsonl
-  --quiet             no progress on stderr
-  --no-color          plain terminal summary
+  --kernel SPEC        kernel to run on (repeatable; default: the config's kernels, else debian:6.12):
+                       debian:6.12, file:/path/bzImage, src:/path/tree[+fix.patch]
+  --include GLOB       files to take from corpus directories (repeatable; replaces the config's)
+  --exclude GLOB       files to skip (repeatable; replaces the config's)
+  -I DIR               extra include directory for compiling (repeatable)
+${CONFIG_HELP}
+${PROFILE_HELP}
+${VM_HELP}
+${KERNEL_BUILD_HELP}
+  --json               one JSON object per program per line on stdout
+  --tap                TAP 14 on stdout
+  --junit FILE         JUnit XML report
+  --html FILE          one self-contained HTML page (matrix, filters, source/log/trace)
+  --out DIR            all reports in DIR/<date>/ and a line appended to DIR/history.jsonl
+  --quiet              no progress on stderr
+  --no-color           plain terminal summary
 
 Examples:
   bpf-verdict run                                     # the corpus on debian:6.12
@@ -49,48 +58,36 @@ Examples:
   bpf-verdict run --out ~/bpf-nightly && bpf-verdict history ~/bpf-nightly
 `;
 
-const num = (v: string | undefined, flag: string, min: number): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min) throw new UsageError(`${flag} wants a number >= ${min}, got '${v}'`);
-  return n;
-};
+const OPTIONS = {
+    kernel: { type: 'string', multiple: true },
+    include: { type: 'string', multiple: true }, exclude: { type: 'string', multiple: true },
+    I: { type: 'string', short: 'I', multiple: true },
+    ...CONFIG_OPTIONS, ...PROFILE_OPTIONS, ...VM_OPTIONS, ...KERNEL_BUILD_OPTIONS,
+    json: { type: 'boolean' }, tap: { type: 'boolean' }, junit: { type: 'string' }, html: { type: 'string' },
+    out: { type: 'string' }, quiet: { type: 'boolean' }, 'no-color': { type: 'boolean' },
+  } as const satisfies Schema;
 
-export const command: Command = {
+export const command: Command<typeof OPTIONS> = {
+  usage: USAGE,
   help: HELP,
-  async run(argv) {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv, allowPositionals: true, strict: true,
-        options: {
-          kernel: { type: 'string', multiple: true }, config: { type: 'string' },
-          include: { type: 'string', multiple: true }, exclude: { type: 'string', multiple: true },
-          I: { type: 'string', short: 'I', multiple: true }, profile: { type: 'string' },
-          memory: { type: 'string' }, cpus: { type: 'string' }, 'boot-timeout': { type: 'string' }, 'load-timeout': { type: 'string' },
-          json: { type: 'boolean' }, tap: { type: 'boolean' }, junit: { type: 'string' }, html: { type: 'string' },
-          out: { type: 'string' }, quiet: { type: 'boolean' }, 'no-color': { type: 'boolean' },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    const { values: v, positionals } = parsed;
+  options: OPTIONS,
+  async run({ values: v, positionals }) {
     if (v.json && v.tap) throw new UsageError('--json and --tap both write to stdout; pick one (use --junit/--html/--out for files)');
-    const cfg = loadConfig(findConfig(v.config));
+    // The configuration (profile included) is checked here, before any kernel is resolved.
+    const cfg = configFrom(v);
+    const kernels = v.kernel?.length ? v.kernel : cfg.kernels;
+    for (const k of kernels) parseKernelSpec(k);
     const progress = new ProgressBar(process.stderr, !!v.quiet);
     const result = await runCorpus({
       ...runOptionsFrom(cfg),
-      kernels: v.kernel?.length ? v.kernel : cfg.kernels,
+      kernels,
       paths: positionals.length ? positionals : cfg.corpus,
       include: v.include ?? cfg.include,
       exclude: v.exclude ?? cfg.exclude,
       includeDirs: [...cfg.build.includeDirs, ...(v.I ?? [])],
       profile: v.profile ?? cfg.profile,
-      memoryMb: num(v.memory, '--memory', 128) ?? cfg.memoryMb,
-      cpus: num(v.cpus, '--cpus', 1) ?? cfg.cpus,
-      bootTimeoutSec: num(v['boot-timeout'], '--boot-timeout', 1) ?? cfg.timeouts.bootSec,
-      loadTimeoutSec: num(v['load-timeout'], '--load-timeout', 1) ?? cfg.timeouts.loadSec,
+      ...vmSettings(v, cfg),
+      kernelBuild: kernelBuildSettings(v),
       trace: !!(v.html || v.out),
       onProgress: progress.handle,
     });

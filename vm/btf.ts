@@ -4,10 +4,10 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { BpfVerdictError } from '../src/errors.js';
-import { cacheDir, publishDir } from '../vm/cache.js';
-import type { KernelImage } from '../vm/kernel.js';
-import { withVm, type BootOptions, type GuestVm } from '../vm/vm.js';
+import { BpfVerdictError } from '../src/shared/errors.js';
+import { cacheDir, publishDir } from './cache.js';
+import type { KernelImage } from './kernel.js';
+import { withVm, type BootOptions, type GuestVm } from './vm.js';
 
 export interface BtfOptions extends Omit<BootOptions, 'kernel'> {
   /** Reuse a VM already booted on this kernel instead of booting one. */

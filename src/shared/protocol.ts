@@ -3,7 +3,9 @@
 // The payload carries binary data (an object file, the kernel BTF) without base64.
 // Pure: no I/O. The decoder throws FrameError for garbage and oversize frames, so a
 // corrupted channel is an error the caller reports, never a hang.
-import type { KernelResult } from '../src/verdict.js';
+// src/shared/ is the neutral bottom layer: host (src/, vm/) and guest (harness/) import it, it imports
+// nothing of theirs (why it sits under src/: test/layers.test.ts).
+import type { KernelResult } from './verdict.js';
 
 export const MAGIC = 0x56465042; // "BPFV" read as u32le
 /** The virtio-serial port's name: QEMU creates it (vm/qemu-args.ts), the agent looks it up. */

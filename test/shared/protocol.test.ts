@@ -1,5 +1,5 @@
 import t from 'tap';
-import { encodeFrame, FrameDecoder, FrameError, HEADER_LIMIT, MAGIC, PAYLOAD_LIMIT } from '../../harness/protocol.js';
+import { encodeFrame, FrameDecoder, FrameError, HEADER_LIMIT, MAGIC, PAYLOAD_LIMIT } from '../../src/shared/protocol.js';
 
 t.test('a frame round-trips with its binary payload', async (t) => {
   const payload = Uint8Array.from([0, 1, 2, 255]);

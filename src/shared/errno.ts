@@ -1,4 +1,6 @@
 // Linux errno numbers the loader and verifier return, by name (asm-generic/errno*.h).
+// src/shared/ is the neutral bottom layer: host (src/, vm/) and guest (harness/) import it, it imports
+// nothing of theirs (why it sits under src/: test/layers.test.ts).
 const NAMES: Record<number, string> = {
   1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 4: 'EINTR', 5: 'EIO', 7: 'E2BIG', 8: 'ENOEXEC', 9: 'EBADF',
   11: 'EAGAIN', 12: 'ENOMEM', 13: 'EACCES', 14: 'EFAULT', 16: 'EBUSY', 17: 'EEXIST', 19: 'ENODEV',

@@ -1,7 +1,9 @@
 // Plain data passed between the stages: source -> object -> {model | VM + addon} -> comparison -> report.
 // Every stage takes and returns these shapes; nothing here does I/O.
+// src/shared/ is the neutral bottom layer: host (src/, vm/) and guest (harness/) import it, it imports
+// nothing of theirs (why it sits under src/: test/layers.test.ts).
 
-/** What the real kernel said about one program (harness/ produces it). */
+/** What the real kernel said about one program (harness/load.ts produces it in the guest). */
 export type KernelVerdict = 'accept' | 'reject' | 'loader-error';
 
 export interface KernelResult {

@@ -1,6 +1,8 @@
 // Typed errors. Each carries its evidence and a hint naming the fix.
 // The model never throws for a *verifier* rejection (that is data: a Verdict);
 // it throws only for malformed input. Harness errors carry errno / log / console tail.
+// src/shared/ is the neutral bottom layer: host (src/, vm/) and guest (harness/) import it, it imports
+// nothing of theirs (why it sits under src/: test/layers.test.ts).
 
 export class BpfVerdictError extends Error {
   override name = 'BpfVerdictError';
