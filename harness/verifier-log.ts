@@ -1,37 +1,114 @@
-// Pure reading of a kernel verifier log: the last meaningful line and the figures
-// print_verification_stats() (kernel/bpf/verifier.c) appends.
-import type { KernelResult } from '../src/verdict.js';
+// Pure reading of a kernel verifier log, for every kernel line: the error line, the figures
+// print_verification_stats() (kernel/bpf/verifier.c) appends, and the failure reports 7.x's
+// kernel/bpf/diagnostics.c writes after the classic message. Runs in the guest (harness/load.ts)
+// and on the host (src/classify), so it imports nothing.
+import type { DiagnosticReport, KernelResult, SubprogStats } from '../src/verdict.js';
 
-// Lines the verifier appends after its verdict, which say nothing about why.
-const TRAILER = [
-  /^processed \d+ insns \(limit \d+\)/,
-  /^verification time \d+ usec$/,
-  /^stack depth [\d+ ]+$/,
-  /^-- END PROG LOAD LOG --$/,
-];
+type Stats = NonNullable<KernelResult['stats']>;
 
-/** The last line that is neither blank nor a statistics trailer; null when there is none. */
-export function lastMeaningfulLine(log: string): string | null {
-  const lines = log.split('\n');
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const line = lines[i]!.trimEnd();
-    if (line.trim() === '' || TRAILER.some((re) => re.test(line))) continue;
-    return line;
-  }
-  return null;
+// print_verification_stats(): 6.1/6.12 print "stack depth 0+8" (one figure per subprog), 7.x
+// prints "stack depth max N" and one "subprog ..." line per subprog (BPF_LOG_STATS only);
+// "processed ..." is always the last line. libbpf frames the log it prints with BEGIN/END.
+const PROCESSED = /^processed (\d+) insns \(limit \d+\) max_states_per_insn (\d+) total_states (\d+) peak_states (\d+) mark_read (\d+)/;
+const TIME = /^verification time (\d+) usec$/;
+const STACK_612 = /^stack depth (\d+(?:\+\d+)*)$/;
+const STACK_7X = /^stack depth max (\d+)$/;
+const SUBPROG = /^subprog (\d+) \((.*)\) (main|global|static) insns_self (\d+) insns_total (\d+) stack (\d+)$/;
+const TRAILER = [PROCESSED, TIME, STACK_612, STACK_7X, SUBPROG, /^-- (BEGIN|END) PROG LOAD LOG --$/];
+
+// diagnostics.c: bpf_diag_header() writes "\nVerification failed: CATEGORY[: Problem]\n", then
+// diag_section() "\nTITLE:\n" sections whose text is indented by two spaces; diag_suggestion()
+// ends the report with a blank line. The classic verbose() message comes before the report,
+// except for leaks, where check_reference_leak()'s line follows one report per leaked reference.
+const REPORT_HEAD = /^Verification failed: (.*)$/;
+const SECTION = /^([A-Z][A-Za-z ]*):$/;
+const SECTION_KEYS: Record<string, keyof Omit<DiagnosticReport, 'category' | 'problem' | 'other'>> = {
+  Reason: 'reason', At: 'at', 'Causal path': 'causalPath', 'Active lock': 'activeLock', Suggestion: 'suggestion',
+};
+
+export interface VerifierLog {
+  /** What the verifier said, in order: no blank lines, statistics or failure reports. */
+  lines: string[];
+  /** The classic error line: the last of `lines` (null when there is none). */
+  errorLine: string | null;
+  stats: Stats;
+  /** 7.x failure reports, in log order. */
+  reports: DiagnosticReport[];
 }
 
-export function parseStats(log: string): NonNullable<KernelResult['stats']> {
-  const stats: NonNullable<KernelResult['stats']> = {};
-  const processed = /processed (\d+) insns \(limit \d+\) max_states_per_insn \d+ total_states (\d+) peak_states (\d+)/.exec(log);
-  if (processed) {
-    stats.insnsProcessed = Number(processed[1]);
-    stats.totalStates = Number(processed[2]);
-    stats.peakStates = Number(processed[3]);
+export function readVerifierLog(log: string): VerifierLog {
+  const lines: string[] = [];
+  const reports: DiagnosticReport[] = [];
+  const stats: Stats = {};
+  let report: DiagnosticReport | null = null;
+  let section: { title: string; text: string[] } | null = null;
+  const closeSection = (): void => {
+    if (!report || !section) return;
+    const text = section.text.join('\n').replace(/\n+$/, '');
+    const key = SECTION_KEYS[section.title];
+    if (key) report[key] = text;
+    else report.other.push({ title: section.title, text });
+    section = null;
+  };
+  for (const raw of log.split('\n')) {
+    const line = raw.trimEnd();
+    if (report) {
+      // Inside a report: blank lines, section titles and indented text belong to it.
+      if (line === '') { section?.text.push(''); continue; }
+      const title = SECTION.exec(line);
+      if (title) { closeSection(); section = { title: title[1]!, text: [] }; continue; }
+      if (line.startsWith('  ')) { section?.text.push(line.slice(2)); continue; }
+      closeSection();
+      report = null;
+    }
+    if (line.trim() === '') continue;
+    const head = REPORT_HEAD.exec(line);
+    if (head) {
+      const colon = head[1]!.indexOf(': ');
+      report = {
+        category: colon < 0 ? head[1]! : head[1]!.slice(0, colon), problem: colon < 0 ? null : head[1]!.slice(colon + 2),
+        reason: null, at: null, causalPath: null, activeLock: null, suggestion: null, other: [],
+      };
+      reports.push(report);
+      continue;
+    }
+    if (readStat(line, stats)) continue;
+    if (TRAILER.some((re) => re.test(line))) continue;
+    lines.push(line);
   }
-  const time = /verification time (\d+) usec/.exec(log);
-  if (time) stats.verificationUs = Number(time[1]);
-  return stats;
+  closeSection();
+  return { lines, errorLine: lines.at(-1) ?? null, stats, reports };
+}
+
+function readStat(line: string, stats: Stats): boolean {
+  let m: RegExpExecArray | null;
+  if ((m = PROCESSED.exec(line))) {
+    stats.insnsProcessed = Number(m[1]);
+    stats.maxStatesPerInsn = Number(m[2]);
+    stats.totalStates = Number(m[3]);
+    stats.peakStates = Number(m[4]);
+    stats.markRead = Number(m[5]);
+  } else if ((m = TIME.exec(line))) stats.verificationUs = Number(m[1]);
+  else if ((m = STACK_612.exec(line))) {
+    const depths = m[1]!.split('+').map(Number);
+    stats.stackDepth = Math.max(...depths);
+    stats.subprogStack = depths;
+  } else if ((m = STACK_7X.exec(line))) stats.stackDepth = Number(m[1]);
+  else if ((m = SUBPROG.exec(line))) {
+    const s: SubprogStats = { index: Number(m[1]), name: m[2]!, kind: m[3] as SubprogStats['kind'],
+      insnsSelf: Number(m[4]), insnsTotal: Number(m[5]), stack: Number(m[6]) };
+    (stats.subprogs ??= []).push(s);
+  } else return false;
+  return true;
+}
+
+/** The classic error line (see readVerifierLog); null when there is none. */
+export function lastMeaningfulLine(log: string): string | null {
+  return readVerifierLog(log).errorLine;
+}
+
+export function parseStats(log: string): Stats {
+  return readVerifierLog(log).stats;
 }
 
 // libbpf poisons instructions it could not relocate (a CO-RE relocation, a missing weak
