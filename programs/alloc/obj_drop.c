@@ -25,6 +25,7 @@ int drop_owning(struct __sk_buff *ctx)
 SEC("tc")
 __description("obj_drop: dropped twice (the first drop turned the register into a scalar)")
 __failure __msg("R1 must be referenced or trusted")
+__kernel("7.3-") __msg("release kfunc bpf_obj_drop_impl expects referenced PTR_TO_BTF_ID passed to R1")
 int drop_twice(struct __sk_buff *ctx)
 {
 	struct job_rec *j = bpf_obj_new(struct job_rec);

@@ -39,6 +39,7 @@ int obj_new_deref_unchecked(struct __sk_buff *ctx)
 SEC("tc")
 __description("obj_new: drop without a NULL check")
 __failure __msg("Possibly NULL pointer passed to trusted arg0")
+__kernel("7.3-") __msg("Possibly NULL pointer passed to trusted R1")
 int obj_new_drop_unchecked(struct __sk_buff *ctx)
 {
 	struct counter_obj *c = bpf_obj_new(struct counter_obj);

@@ -22,6 +22,7 @@ struct {
 SEC("tc")
 __description("maps: lookup result used without a NULL check")
 __failure __msg("R0 invalid mem access 'map_value_or_null'")
+__kernel("7.3-") __success
 int lookup_no_check(struct __sk_buff *ctx)
 {
 	__u32 key = 0;

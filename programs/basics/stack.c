@@ -76,6 +76,7 @@ __naked int spill_overwritten(void)
 SEC("tc")
 __description("stack: misaligned 8-byte store")
 __failure __msg("misaligned stack access off 0+-12+0 size 8")
+__kernel("7.3-") __msg("misaligned stack access off -12+0 size 8")
 __naked int stack_misaligned(void)
 {
 	asm volatile ("r0 = 0;"

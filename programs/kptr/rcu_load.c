@@ -87,6 +87,7 @@ int kptr_acquire_unchecked(struct __sk_buff *ctx)
 SEC("tc")
 __description("rcu kptr: the loaded pointer is not owned, can't be dropped")
 __failure __msg("R1 must be referenced or trusted")
+__kernel("7.3-") __msg("release kfunc bpf_obj_drop_impl expects referenced PTR_TO_BTF_ID passed to R1")
 int kptr_drop_loaded(struct __sk_buff *ctx)
 {
 	__u32 k = ctx->hash;

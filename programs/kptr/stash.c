@@ -141,6 +141,7 @@ int stash_interior(struct __sk_buff *ctx)
 SEC("tc")
 __description("stash: bpf_kptr_xchg inside a critical section")
 __failure __msg("function calls are not allowed while holding a lock")
+__kernel("7.3-") __success
 int stash_under_lock(struct __sk_buff *ctx)
 {
 	int k = 0;

@@ -39,6 +39,7 @@ int push_once(struct __sk_buff *ctx)
 SEC("tc")
 __description("push: the same node into a second list")
 __failure __msg("arg#1 expected pointer to allocated object")
+__kernel("7.3-") __msg("R2 expected pointer to allocated object")
 int push_twice(struct __sk_buff *ctx)
 {
 	struct ev_node *e = bpf_obj_new(struct ev_node);
@@ -68,6 +69,7 @@ int push_unchecked_arith(struct __sk_buff *ctx)
 SEC("tc")
 __description("push: maybe-NULL object whose node is at offset 0")
 __failure __msg("arg#1 expected pointer to allocated object")
+__kernel("7.3-") __msg("Possibly NULL pointer passed to trusted R2")
 int push_unchecked_offset0(struct __sk_buff *ctx)
 {
 	struct ev_head_first *e = bpf_obj_new(struct ev_head_first);

@@ -40,6 +40,7 @@ int root_in_owned_object(struct __sk_buff *ctx)
 SEC("tc")
 __description("root kind: list head on the stack")
 __failure __msg("arg#0 expected pointer to map value or allocated object")
+__kernel("7.3-") __msg("R1 expected pointer to map value or allocated object")
 int root_on_stack(struct __sk_buff *ctx)
 {
 	struct bpf_list_head local_head = {};

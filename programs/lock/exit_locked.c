@@ -39,6 +39,7 @@ int exit_unlocked(struct __sk_buff *ctx)
 SEC("tc")
 __description("exit: returns early with the lock held")
 __failure __msg("bpf_spin_unlock is missing")
+__kernel("7.3-") __msg("BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region")
 int exit_locked_branch(struct __sk_buff *ctx)
 {
 	__u32 k = ctx->mark;

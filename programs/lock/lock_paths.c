@@ -99,6 +99,7 @@ int local_unlock_other(struct __sk_buff *ctx)
 SEC("tc")
 __description("lock paths (bug): unlocked under a different condition than locked")
 __failure __msg("bpf_spin_unlock is missing")
+__kernel("7.3-") __msg("BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region")
 int cond_lock_other_cond(struct __sk_buff *ctx)
 {
 	int k = 0;

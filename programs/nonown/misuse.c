@@ -40,6 +40,7 @@ int move_hot_to_cold(struct __sk_buff *ctx)
 SEC("tc")
 __description("non-owning: first() result added to another tree without removing it")
 __failure __msg("arg#1 expected pointer to allocated object")
+__kernel("7.3-") __msg("R2 expected pointer to allocated object")
 int add_first_elsewhere(struct __sk_buff *ctx)
 {
 	struct bpf_rb_node *n;
@@ -55,6 +56,7 @@ int add_first_elsewhere(struct __sk_buff *ctx)
 SEC("tc")
 __description("non-owning: added node added again to the other tree")
 __failure __msg("arg#1 expected pointer to allocated object")
+__kernel("7.3-") __msg("R2 expected pointer to allocated object")
 int add_twice(struct __sk_buff *ctx)
 {
 	struct bkt_item *it = bpf_obj_new(struct bkt_item);

@@ -65,6 +65,7 @@ int remove_just_added(struct __sk_buff *ctx)
 SEC("tc")
 __description("remove: an owning node never added")
 __failure __msg("rbtree_remove node input must be non-owning ref")
+__kernel("7.3-") __msg("BPF_EXIT instruction in main prog would lead to reference leak")
 int remove_owning(struct __sk_buff *ctx)
 {
 	struct lease *l = bpf_obj_new(struct lease);

@@ -112,6 +112,7 @@ int cache_evict(struct __sk_buff *ctx)
 SEC("tc")
 __description("lru+index (bug): an owning LRU entry passed to rbtree_remove")
 __failure __msg("rbtree_remove node input must be non-owning ref")
+__kernel("7.3-") __success
 int cache_evict_owning(struct __sk_buff *ctx)
 {
 	struct bpf_list_node *ln;

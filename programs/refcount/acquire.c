@@ -49,6 +49,7 @@ int acquire_owning(struct __sk_buff *ctx)
 SEC("tc")
 __description("refcount_acquire: type without bpf_refcount")
 __failure __msg("arg#0 doesn't point to a type with bpf_refcount field")
+__kernel("7.3-") __msg("R1 doesn't point to a type with bpf_refcount field")
 int acquire_unrefcounted(struct __sk_buff *ctx)
 {
 	struct unshared_ent *u = bpf_obj_new(struct unshared_ent);
@@ -65,6 +66,7 @@ int acquire_unrefcounted(struct __sk_buff *ctx)
 SEC("tc")
 __description("refcount_acquire: maybe-NULL input")
 __failure __msg("Possibly NULL pointer passed to trusted arg0")
+__kernel("7.3-") __msg("Possibly NULL pointer passed to trusted R1")
 int acquire_maybe_null(struct __sk_buff *ctx)
 {
 	struct shared_ent *e = bpf_obj_new(struct shared_ent);
@@ -97,6 +99,7 @@ int acquire_leak(struct __sk_buff *ctx)
 SEC("tc")
 __description("refcount_acquire: input is a dropped (scalar) pointer")
 __failure __msg("arg#0 is neither owning or non-owning ref")
+__kernel("7.3-") __msg("R1 is neither owning or non-owning ref")
 int acquire_after_drop(struct __sk_buff *ctx)
 {
 	struct shared_ent *e = bpf_obj_new(struct shared_ent);

@@ -74,6 +74,7 @@ int global_callee_leaks(struct __sk_buff *ctx)
 SEC("tc")
 __description("global subprogs: callee returns with the lock held")
 __failure __msg("bpf_spin_unlock is missing")
+__kernel("7.3-") __msg("BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region")
 int global_callee_keeps_lock(struct __sk_buff *ctx)
 {
 	glist_lock_only();
