@@ -1,7 +1,7 @@
 // One program's result as plain JSON: the --json line, and the data behind every other report.
 import { tailLines } from '../errors.js';
 import type { ProgramRecord } from '../run/types.js';
-import type { DiagnosticReport } from '../verdict.js';
+import type { DiagnosticReport, VerifierStats } from '../verdict.js';
 
 export interface SideJson { verdict: string; rule: string | null; message: string | null; insn: number | null }
 
@@ -18,8 +18,8 @@ export interface RecordJson {
   description: string | null;
   declared_difference: string | null;
   reasons: string[];
-  /** reports: 7.x failure reports (empty before 7.x and for accepted programs). */
-  kernel: SideJson & { errno: number | null; log: string; reports: DiagnosticReport[]; console_tail?: string };
+  /** reports: 7.x failure reports (empty before 7.x and for accepted programs); stats: print_verification_stats(). */
+  kernel: SideJson & { errno: number | null; log: string; reports: DiagnosticReport[]; stats: VerifierStats | null; console_tail?: string };
   model: SideJson & { state_at: string | null; ms: number | null };
   messages: { pattern: string; regex: boolean; negative: boolean; status: string; line: number | null }[] | null;
   insns: ProgramRecord['insns'];
@@ -29,10 +29,10 @@ export function recordJson(r: ProgramRecord): RecordJson {
   const k = r.kernelSide;
   const kernel: RecordJson['kernel'] = k.kind === 'result'
     ? { verdict: k.result.verdict, rule: r.kernelClass?.rule ?? null, message: r.kernelClass?.message ?? k.result.message,
-        insn: r.kernelClass?.insn ?? null, errno: k.result.errno, log: kernelText(k), reports: k.result.reports ?? [] }
+        insn: r.kernelClass?.insn ?? null, errno: k.result.errno, log: kernelText(k), reports: k.result.reports ?? [], stats: k.result.stats ?? null }
     : k.kind === 'not-loaded'
-      ? { verdict: 'not-loaded', rule: null, message: k.error, insn: null, errno: null, log: '', reports: [] }
-      : { verdict: k.kind, rule: null, message: k.error, insn: null, errno: null, log: '', reports: [], console_tail: k.consoleTail };
+      ? { verdict: 'not-loaded', rule: null, message: k.error, insn: null, errno: null, log: '', reports: [], stats: null }
+      : { verdict: k.kind, rule: null, message: k.error, insn: null, errno: null, log: '', reports: [], stats: null, console_tail: k.consoleTail };
   const m = r.model;
   return {
     kernel_spec: r.kernel, kernel_id: r.kernelId, object: r.object, program: r.program, section: r.section,

@@ -111,7 +111,8 @@ t.test('statistics lines of every kernel line', async (t) => {
 t.test('an accepted program has no error message, whatever its log ends with', async (t) => {
   for (const f of [K61, K612, K73]) {
     const r = f.get('global_call');
-    t.match(readVerifierLog(r.log).errorLine, /^Func#1 \('global_mix'\) is safe for any args that match its prototype$/, `${f.kernel}: the log's last line`);
+    // 6.12 and 7.x note the global function they verified; 6.1 does not
+    if (f !== K61) t.match(readVerifierLog(r.log).errorLine, /^Func#1 \('global_mix'\) is safe for any args that match its prototype$/, `${f.kernel}: the log's last line`);
     const k = classifyLoad('calls.o', { name: r.program, section: 'tc', log: r.log } as never, 0, '');
     t.equal(k.verdict, 'accept');
     t.equal(k.message, null, `${f.kernel}: accepted, so no message`);
