@@ -75,7 +75,7 @@ export function parseExpectation(declTags: string[], release?: string | null): E
         const range = parseKernelRange(v);
         part = emptyPart();
         scopes.push({ range, part });
-        e.kernels.push(range.text);
+        if (!e.kernels.includes(range.text)) e.kernels.push(range.text);
       } catch (err) {
         e.problems.push((err as Error).message);
         part = emptyPart();  // the tags of a scope we cannot read apply nowhere
@@ -97,7 +97,7 @@ export function parseExpectation(declTags: string[], release?: string | null): E
     e.modelDiffers = p.modelDiffers ?? e.modelDiffers;
   }
   const matching = scopes.filter((s) => version && inKernelRange(s.range, version)).map((s) => s.range.text);
-  e.scope = matching.length ? matching.join(', ') : null;
+  e.scope = matching.length ? [...new Set(matching)].join(', ') : null;
   // The guest loads an object with one log level: take the highest any scope asks for.
   const levels = [base, ...scopes.map((s) => s.part)].map((p) => p.logLevel).filter((l): l is number => l !== null);
   e.logLevel = levels.length ? Math.max(...levels) : null;
