@@ -7,8 +7,8 @@ import { readVerifierLog } from '../../harness/verifier-log.js';
 import { causalEvents, formatReportFull, formatReportShort } from '../../src/report/diagnostics.js';
 import { formatDifference } from '../../src/report/summary.js';
 import { formatHtml } from '../../src/report/html.js';
-import { parseExpectation } from '../../src/expect/tags.js';
-import type { ProgramRecord, RunResult } from '../../src/run/types.js';
+import type { RunResult } from '../../src/run/types.js';
+import { leakRecord73, resultOf } from './recorded-73.js';
 
 const k73 = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../test/fixtures/classify/debian-7.3.4.json'), 'utf8')) as
   { results: { source: string; program: string; log: string }[] };
@@ -47,18 +47,7 @@ t.test('the terminal gets the headline, reason, place, causal events and suggest
     'an annotation wrapped onto the next line is joined');
 });
 
-const log = logOf('leak_simple');
-const read = readVerifierLog(log);
-const record: ProgramRecord = {
-  kernel: 'debian:7.3', kernelId: 'debian-7.3.4', object: 'programs/alloc/leak.c', source: null, objectFile: null,
-  program: 'leak_simple', section: 'tc', outcome: 'model-differs', expectation: parseExpectation(['comment:1:test_expect_failure']),
-  kernelSide: { kind: 'result', class: { rule: null, message: read.errorLine, insn: 8 },
-    result: { object: 'leak.o', program: 'leak_simple', section: 'tc', verdict: 'reject', errno: 13, message: read.errorLine, log, stats: read.stats, reports: read.reports } },
-  kernelClass: { rule: null, message: read.errorLine, insn: 8 },
-  model: { object: 'leak.o', program: 'leak_simple', section: 'tc', verdict: 'reject', rule: 'ref.unreleased', insn: 8, message: 'Unreleased reference id=9 alloc_insn=3', ms: 1 },
-  comparison: { outcome: 'model-differs', reasons: ['both reject; the kernel message is not classified and the messages differ'], expectationOk: true, messages: null, modelAgrees: false, difference: null },
-  insns: [],
-};
+const record = leakRecord73();
 
 t.test('a difference in the terminal shows the kernel\'s report', async (t) => {
   const text = formatDifference(record);
@@ -68,8 +57,7 @@ t.test('a difference in the terminal shows the kernel\'s report', async (t) => {
 });
 
 t.test('the HTML page carries each report whole', async (t) => {
-  const result: RunResult = { startedAt: '2026-11-29T00:00:00.000Z', durationMs: 1, kernels: [], records: [record],
-    counts: { agree: 0, declared: 0, 'model-differs': 1, 'expectation-differs': 0, unsupported: 0, 'loader-error': 0, crash: 0, timeout: 0 }, exitCode: 1 };
+  const result: RunResult = resultOf(record);
   const html = formatHtml({ result, sources: {} });
   const data = JSON.parse(/<script id="data" type="application\/json">([\s\S]*?)<\/script>/.exec(html)![1]!);
   t.equal(data.records[0].reportTexts.length, 1);
