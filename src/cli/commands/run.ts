@@ -17,15 +17,16 @@ const HELP = `bpf-verdict run [options] [PATH]...
 
 Compile the corpus (default: the config's corpus, else programs/), load every program in a real
 kernel under QEMU and in the reference model, compare both with the expectation each program
-declares (test_loader annotations), and report. One guest per kernel, booted once.
+declares (test_loader annotations; __kernel("7.3-") scopes say what a kernel line does
+differently, held against each kernel's own release), and report. One guest per kernel, booted once.
 
 Outcomes: agree, declared (a difference the program declares with __model_differs),
 model-differs, expectation-differs, unsupported, loader-error, crash, timeout.
 Exit code: 0 everything agrees or is declared; 1 differences; 2 usage; 3 a kernel or input unusable.
 
 Options:
-  --kernel SPEC       kernel to run on (repeatable; default debian:6.12): debian:6.12,
-                      file:/path/bzImage, src:/path/tree[+fix.patch]
+  --kernel SPEC       kernel to run on (repeatable; default: the config's kernels, else
+                      debian:6.12): debian:6.12, file:/path/bzImage, src:/path/tree[+fix.patch]
   --config FILE       configuration (default ./bpf-verdict.yaml when present)
   --include GLOB      files to take from corpus directories (repeatable; replaces the config's)
   --exclude GLOB      files to skip (repeatable; replaces the config's)
@@ -42,7 +43,7 @@ Options:
   --no-color          plain terminal summary
 
 Examples:
-  bpf-verdict run                                     # the corpus on debian:6.12
+  bpf-verdict run                                     # the corpus on the config's kernels (6.12, 7.3)
   bpf-verdict run programs/list programs/rbtree/pq.c  # part of it
   bpf-verdict run --kernel debian:6.12 --kernel src:~/linux --html report.html
   bpf-verdict run --json | jq 'select(.outcome != "agree")'
