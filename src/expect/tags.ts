@@ -88,16 +88,15 @@ export function parseExpectation(declTags: string[], release?: string | null): E
   }
   const version = release ? releaseVersion(release) : null;
   if (release && !version && scopes.length) e.problems.push(`kernel release '${release}' has no version to match __kernel scopes against`);
-  const applied = [base, ...scopes.filter((s) => version && inKernelRange(s.range, version)).map((s) => s.part)];
-  for (const p of applied) {
+  const holding = version ? scopes.filter((s) => inKernelRange(s.range, version)) : [];
+  for (const p of [base, ...holding.map((s) => s.part)]) {
     if (p.result !== null) { e.result = p.result; e.messages = p.messages ?? []; }
     else if (p.messages !== null) e.messages = p.messages;
     e.description = p.description ?? e.description;
     e.retval = p.retval ?? e.retval;
     e.modelDiffers = p.modelDiffers ?? e.modelDiffers;
   }
-  const matching = scopes.filter((s) => version && inKernelRange(s.range, version)).map((s) => s.range.text);
-  e.scope = matching.length ? [...new Set(matching)].join(', ') : null;
+  e.scope = holding.length ? [...new Set(holding.map((s) => s.range.text))].join(', ') : null;
   // The guest loads an object with one log level: take the highest any scope asks for.
   const levels = [base, ...scopes.map((s) => s.part)].map((p) => p.logLevel).filter((l): l is number => l !== null);
   e.logLevel = levels.length ? Math.max(...levels) : null;
