@@ -118,9 +118,10 @@ async function runObject(deps: RunDeps, opts: RunOptions, spec: string, kernel: 
   const answers = await pool.load(bytes, o.object, names, a.logLevel);
   run.ms.load += performance.now() - t;
   for (const ans of answers) if (ans.kind === 'result') run.verificationUs += ans.result.stats?.verificationUs ?? 0;
-  // The declarations that hold for this kernel: its release as the guest reports it (uname -r),
-  // else the version the kernel spec resolved to.
-  return joinAnswers(deps, spec, kernel, o, a, answers, pool.release ?? kernel.version ?? null);
+  // The declarations that hold for this kernel: the version its spec resolved to (Debian's
+  // upstream version, a bzImage's own version string), else the guest's uname -r (Debian's 6.1
+  // images say 6.1.0-N there, not the patch level).
+  return joinAnswers(deps, spec, kernel, o, a, answers, kernel.version ?? pool.release ?? null);
 }
 
 /** Programs known to the host reader and programs the guest answered for, matched by name. */
