@@ -9,7 +9,7 @@
 // falls back to one load per program, so each result stands on its own.
 import type { KernelResult } from '../src/shared/verdict.js';
 import type { LibbpfAddon, NativeLoadOutcome, NativeProgramLoad } from './native.js';
-import { failedProgram, isLibbpfPoison, lastLibbpfError, lastMeaningfulLine, libbpfLinesFor, parseStats } from './verifier-log.js';
+import { failedProgram, isLibbpfPoison, lastLibbpfError, libbpfLinesFor, readVerifierLog } from '../src/shared/verifier-log.js';
 
 export const ENOSPC = 28;
 export const DEFAULT_LOG_LEVEL = 1;
@@ -107,13 +107,16 @@ export async function loadObjectPrograms(addon: LibbpfAddon, bytes: Uint8Array, 
 
 /** Verdict for one program from its errno, kernel log and libbpf messages. */
 export function classify(object: string, prog: NativeProgramLoad, errno: number, libbpfLog: string): KernelResult {
-  const base = { object, program: prog.name, section: prog.section, log: prog.log, libbpfLog, stats: parseStats(prog.log) };
-  if (errno === 0) return { ...base, verdict: 'accept', errno: 0, message: lastMeaningfulLine(prog.log) };
+  const read = readVerifierLog(prog.log);
+  const base = { object, program: prog.name, section: prog.section, log: prog.log, libbpfLog, stats: read.stats, reports: read.reports };
+  // An accepted program's log ends with what the verifier noted on the way (e.g. "Func#1 ('f') is
+  // safe for any args that match its prototype"), which is no error message.
+  if (errno === 0) return { ...base, verdict: 'accept', errno: 0, message: null };
   // The verifier ran and said no, unless what it refused is libbpf's poisoned stand-in.
   if (prog.log.trim() !== '' && !isLibbpfPoison(prog.log)) {
-    return { ...base, verdict: 'reject', errno, message: lastMeaningfulLine(prog.log) };
+    return { ...base, verdict: 'reject', errno, message: read.errorLine };
   }
-  return { ...base, verdict: 'loader-error', errno, message: lastLibbpfError(libbpfLog) ?? lastMeaningfulLine(prog.log) };
+  return { ...base, verdict: 'loader-error', errno, message: lastLibbpfError(libbpfLog) ?? read.errorLine };
 }
 
 function objectLoaderError(object: string, errno: number, libbpfLog: string): KernelResult {

@@ -8,12 +8,15 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-#define __verdict_tag(text)	__attribute__((btf_decl_tag(text)))
-#define __success		__verdict_tag("comment:test_expect_success")
-#define __failure		__verdict_tag("comment:test_expect_failure")
-#define __msg(m)		__verdict_tag("comment:test_expect_msg=" m)
-#define __description(d)	__verdict_tag("comment:test_description=" d)
-#define __model_differs(why)	__verdict_tag("comment:bpf_verdict_model_differs=" why)
+#define __verdict_str(x)	#x
+#define __verdict_xstr(x)	__verdict_str(x)
+#define __verdict_tag(text)	__attribute__((btf_decl_tag("comment:" __verdict_xstr(__COUNTER__) ":" text)))
+#define __success		__verdict_tag("test_expect_success")
+#define __failure		__verdict_tag("test_expect_failure")
+#define __msg(m)		__verdict_tag("test_expect_msg=" m)
+#define __description(d)	__verdict_tag("test_description=" d)
+#define __model_differs(why)	__verdict_tag("bpf_verdict_model_differs=" why)
+#define __kernel(range)		__verdict_tag("bpf_verdict_kernel=" range)
 #define BPF_VERDICT_LICENSE	char _license[] SEC("license") = "GPL"
 
 #define __naked __attribute__((naked))

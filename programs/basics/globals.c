@@ -103,6 +103,7 @@ SEC("tc")
 __description("globals: the ctx argument must be the ctx")
 __failure __msg("arg#0 expects pointer to ctx")
 __msg("Caller passes invalid args into func#1 ('take_ctx')")
+__kernel("7.3-") __msg("R1 expects pointer to ctx") __msg("Caller passes invalid args into func#1 ('take_ctx')")
 int global_not_ctx(struct __sk_buff *ctx)
 {
 	long buf[4] = {};

@@ -51,6 +51,7 @@ int inner_lock(struct __sk_buff *ctx)
 SEC("tc")
 __description("map-in-map: the outer lookup must be NULL-checked before the inner lookup")
 __failure __msg("R1 type=map_value_or_null expected=map_ptr")
+__kernel("7.3-") __msg("R1 type=map_ptr_or_null expected=map_ptr")
 int inner_no_null_check(struct __sk_buff *ctx)
 {
 	int k = 0;

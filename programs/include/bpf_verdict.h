@@ -33,16 +33,30 @@
  *   __retval(v)               value BPF_PROG_TEST_RUN must return (runners that test-run)
  *   __model_differs("why")    bpf-verdict only: the reference model is known to disagree with the
  *                             kernel on this program, and why
+ *   __kernel("range")         bpf-verdict only: the tags after it (up to the next __kernel) are
+ *                             about these kernels only: "7.3" (the 7.3 line), "7.3-" (7.3 and
+ *                             later), "-6.12" (up to 6.12.x), "6.13-7.2"; on a kernel in range they
+ *                             replace what the unscoped tags say (a verdict replaces verdict and
+ *                             messages). Tags before the first __kernel hold on every kernel.
+ *
+ *       __failure __msg("function calls are not allowed while holding a lock")
+ *       __kernel("7.3-") __success
+ *
+ * Every tag carries __COUNTER__ ("comment:<n>:..."), as 7.x's bpf_misc.h writes them: clang keeps
+ * one of two equal decl tags, and the number gives test_loader (and us) the order they were written.
  * ------------------------------------------------------------------------------------------- */
-#define __verdict_tag(text)	__attribute__((btf_decl_tag(text)))
+#define __verdict_str(x)	#x
+#define __verdict_xstr(x)	__verdict_str(x)
+#define __verdict_tag(text)	__attribute__((btf_decl_tag("comment:" __verdict_xstr(__COUNTER__) ":" text)))
 
-#define __success		__verdict_tag("comment:test_expect_success")
-#define __failure		__verdict_tag("comment:test_expect_failure")
-#define __msg(m)		__verdict_tag("comment:test_expect_msg=" m)
-#define __description(d)	__verdict_tag("comment:test_description=" d)
-#define __log_level(n)		__verdict_tag("comment:test_log_level=" #n)
-#define __retval(v)		__verdict_tag("comment:test_retval=" #v)
-#define __model_differs(why)	__verdict_tag("comment:bpf_verdict_model_differs=" why)
+#define __success		__verdict_tag("test_expect_success")
+#define __failure		__verdict_tag("test_expect_failure")
+#define __msg(m)		__verdict_tag("test_expect_msg=" m)
+#define __description(d)	__verdict_tag("test_description=" d)
+#define __log_level(n)		__verdict_tag("test_log_level=" #n)
+#define __retval(v)		__verdict_tag("test_retval=" #v)
+#define __model_differs(why)	__verdict_tag("bpf_verdict_model_differs=" why)
+#define __kernel(range)		__verdict_tag("bpf_verdict_kernel=" range)
 
 /* ---------------------------------------------------------------------------------------------
  * 2. Kfuncs (kernel/bpf/helpers.c of 6.12). The `_impl` functions take a hidden `meta` argument

@@ -91,6 +91,8 @@ int pop_leak(struct __sk_buff *ctx)
 SEC("tc")
 __description("pop: moved to another list without the NULL check")
 __failure __msg("dereference of modified ptr_or_null_ ptr R2 off=8 disallowed")
+__kernel("7.3-") __msg("Possibly NULL pointer passed to trusted R2")
+__kernel("7.3-") __model_differs("no 7.3 profile yet, the model runs 6.12 semantics on 7.3: 7.3 checks every kfunc pointer argument for NULL first (Possibly NULL pointer passed to trusted R2)")
 int pop_unchecked_move(struct __sk_buff *ctx)
 {
 	struct bpf_list_node *n;

@@ -77,6 +77,7 @@ SEC("tc")
 __description("loops (bug): open-coded iterator stepped inside the critical section")
 __model_differs("the model does not implement open-coded iterators (bpf_iter_num_*): unsupported")
 __failure __msg("function calls are not allowed while holding a lock")
+__kernel("7.3-") __success
 int iter_in_cs(struct __sk_buff *ctx)
 {
 	struct bpf_iter_num it;

@@ -112,6 +112,8 @@ int cache_evict(struct __sk_buff *ctx)
 SEC("tc")
 __description("lru+index (bug): an owning LRU entry passed to rbtree_remove")
 __failure __msg("rbtree_remove node input must be non-owning ref")
+__kernel("7.3-") __success
+__kernel("7.3-") __model_differs("no 7.3 profile yet, the model runs 6.12 semantics on 7.3: 7.3 lets bpf_rbtree_remove take an owning reference")
 int cache_evict_owning(struct __sk_buff *ctx)
 {
 	struct bpf_list_node *ln;

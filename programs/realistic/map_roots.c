@@ -129,6 +129,8 @@ int if_sample_pop_min(struct __sk_buff *ctx)
 SEC("tc")
 __description("map roots (bug): the lookup result used before its NULL check")
 __failure __msg("R1 type=map_value_or_null expected=map_value, ptr_")
+__kernel("7.3-") __success
+__kernel("7.3-") __model_differs("no 7.3 profile yet, the model runs 6.12 semantics on 7.3: 7.3 proves a constant-key array lookup non-NULL")
 int backlog_unchecked_lookup(struct __sk_buff *ctx)
 {
 	__u32 cpu = 0;

@@ -1,7 +1,9 @@
 // The kernel-message classifier: a real verifier log -> the model's rule id, the message and the
 // instruction it was reported at. Shared by the harness comparison and the model tests, so kernel
-// and model are compared rule to rule. It matches the log's last meaningful line (two lines for
-// the kernel's two-line messages) against the exact 6.12 format strings of both rule tables.
+// and model are compared rule to rule. It matches the log's error line (two lines for the kernel's
+// two-line messages) against the exact 6.12 format strings of both rule tables. The log is read by
+// harness/verifier-log.ts, which knows every kernel line's statistics and 7.x's failure reports.
+import { readVerifierLog } from '../shared/verifier-log.js';
 import type { KernelResult } from '../shared/verdict.js';
 import { allRules } from '../model/rules/index.js';
 import type { RuleSpec } from '../model/rules/types.js';
@@ -13,13 +15,6 @@ export interface Classification {
   insn: number | null;     // the instruction the verifier was at (last "N: (xx) ..." line before the message)
 }
 
-// Lines print_verification_stats() and libbpf append after the verdict; they say nothing about why.
-const TRAILER = [
-  /^processed \d+ insns \(limit \d+\)/,
-  /^verification time \d+ usec$/,
-  /^stack depth [\d+ ]+$/,
-  /^-- (BEGIN|END) PROG LOAD LOG --$/,
-];
 const INSN_LINE = /^(\d+): \([0-9a-f]{2}\)/;
 
 interface Compiled { rule: RuleSpec; lines: RegExp[]; literal: number }
@@ -56,11 +51,6 @@ function compile(rules: RuleSpec[]): Compiled[] {
 let compiled: Compiled[] | null = null;
 const table = (): Compiled[] => (compiled ??= compile(allRules));
 
-/** Lines of the log that mean something (no blank lines, no statistics trailer). */
-function meaningful(log: string): string[] {
-  return log.split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() !== '' && !TRAILER.some((re) => re.test(l)));
-}
-
 /**
  * The rule whose format matches the message ending at line `end` (most specific first: the one with
  * the most literal text, so "dereference of modified ctx ptr" wins over "dereference of modified %s ptr").
@@ -78,7 +68,7 @@ function matchAt(lines: string[], end: number, rules: Compiled[]): { c: Compiled
 
 /** Classify a verifier log. `rules` defaults to every rule the model knows (core + graph). */
 export function classifyLog(log: string, rules: Compiled[] = table()): Classification {
-  const lines = meaningful(log);
+  const lines = readVerifierLog(log).lines;
   if (lines.length === 0) return { rule: null, message: null, insn: null };
   const end = lines.length - 1;
   const hit = matchAt(lines, end, rules);

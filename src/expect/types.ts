@@ -24,8 +24,12 @@ export interface Expectation {
   auxiliary: boolean;
   /** test_loader tags we read but do not act on (unpriv, xlated, jited, prog_flags, arch...). */
   ignored: string[];
-  /** Annotations that could not be understood (bad regex, non-numeric log level...). */
+  /** Annotations that could not be understood (bad regex, non-numeric log level, bad __kernel range...). */
   problems: string[];
+  /** Every __kernel("RANGE") scope the program declares, as written. */
+  kernels: string[];
+  /** The scopes that applied to the kernel this expectation was read for ("7.3-"); null: only unscoped tags. */
+  scope: string | null;
 }
 
 /** Outcome of matching declared messages against a log, as test_loader's validate_msgs prints it. */

@@ -154,8 +154,9 @@ export const PAGE_SCRIPT = `
     function row(k, v) { if (v === null || v === undefined || v === '') return; dl.appendChild(el('dt', {}, k)); dl.appendChild(el('dd', {}, v)); }
     row('description', r.description);
     row('why', r.reasons.join('\\n'));
-    row('declared', (r.expected || 'no verdict declared') + (r.declared_difference ? '; model differs: ' + r.declared_difference : ''));
+    row('declared', (r.expected || 'no verdict declared') + (r.expected_for ? ' (for kernels ' + r.expected_for + ')' : '') + (r.declared_difference ? '; model differs: ' + r.declared_difference : ''));
     row('kernel', side(r.kernel));
+    r.reportTexts.forEach(function (x) { row('kernel report', x); });
     row('model', side(r.model));
     r.insns.forEach(function (x) { row('insn (' + x.who + ')', x.text + (x.line ? '\\n' + x.line : '')); });
     if (r.messages) row('messages', r.messages.map(function (m) { return m.status.toUpperCase() + (m.negative ? ' NOT ' : ' ') + (m.regex ? 'REGEX' : 'SUBSTR') + ": '" + m.pattern + "'" + (m.line ? ' (log line ' + m.line + ')' : ''); }).join('\\n'));

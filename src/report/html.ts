@@ -4,6 +4,7 @@
 import { OUTCOMES } from '../compare/types.js';
 import type { RunResult } from '../run/types.js';
 import { PAGE_CSS, PAGE_SCRIPT } from './html-page.js';
+import { formatReportFull } from './diagnostics.js';
 import { recordJson } from './record.js';
 
 export interface HtmlInput {
@@ -29,6 +30,7 @@ export function formatHtml({ result, sources, title }: HtmlInput): string {
       ...recordJson(r),
       source: r.source,
       trace: r.model?.trace ?? null,
+      reportTexts: r.kernelSide.kind === 'result' ? (r.kernelSide.result.reports ?? []).map(formatReportFull) : [],
       sourceLines: r.insns.flatMap((i) => (i.line ? [Number(/:(\d+):/.exec(i.line)?.[1] ?? 0)] : [])).filter((n) => n > 0),
     })),
     sources,

@@ -1,6 +1,7 @@
 // One program's result as plain JSON: the --json line, and the data behind every other report.
 import { tailLines } from '../shared/errors.js';
 import type { ProgramRecord } from '../run/types.js';
+import type { DiagnosticReport, VerifierStats } from '../shared/verdict.js';
 
 export interface SideJson { verdict: string; rule: string | null; message: string | null; insn: number | null }
 
@@ -12,10 +13,13 @@ export interface RecordJson {
   section: string | null;
   outcome: string;
   expected: 'success' | 'failure' | null;
+  /** The __kernel scopes that applied on this kernel ("7.3-"); null: the unscoped declaration. */
+  expected_for: string | null;
   description: string | null;
   declared_difference: string | null;
   reasons: string[];
-  kernel: SideJson & { errno: number | null; log: string; console_tail?: string };
+  /** reports: 7.x failure reports (empty before 7.x and for accepted programs); stats: print_verification_stats(). */
+  kernel: SideJson & { errno: number | null; log: string; reports: DiagnosticReport[]; stats: VerifierStats | null; console_tail?: string };
   model: SideJson & { state_at: string | null; ms: number | null };
   messages: { pattern: string; regex: boolean; negative: boolean; status: string; line: number | null }[] | null;
   insns: ProgramRecord['insns'];
@@ -25,14 +29,14 @@ export function recordJson(r: ProgramRecord): RecordJson {
   const k = r.kernelSide;
   const kernel: RecordJson['kernel'] = k.kind === 'result'
     ? { verdict: k.result.verdict, rule: r.kernelClass?.rule ?? null, message: r.kernelClass?.message ?? k.result.message,
-        insn: r.kernelClass?.insn ?? null, errno: k.result.errno, log: kernelText(k) }
+        insn: r.kernelClass?.insn ?? null, errno: k.result.errno, log: kernelText(k), reports: k.result.reports ?? [], stats: k.result.stats ?? null }
     : k.kind === 'not-loaded'
-      ? { verdict: 'not-loaded', rule: null, message: k.error, insn: null, errno: null, log: '' }
-      : { verdict: k.kind, rule: null, message: k.error, insn: null, errno: null, log: '', console_tail: k.consoleTail };
+      ? { verdict: 'not-loaded', rule: null, message: k.error, insn: null, errno: null, log: '', reports: [], stats: null }
+      : { verdict: k.kind, rule: null, message: k.error, insn: null, errno: null, log: '', reports: [], stats: null, console_tail: k.consoleTail };
   const m = r.model;
   return {
     kernel_spec: r.kernel, kernel_id: r.kernelId, object: r.object, program: r.program, section: r.section,
-    outcome: r.outcome, expected: r.expectation.result, description: r.expectation.description,
+    outcome: r.outcome, expected: r.expectation.result, expected_for: r.expectation.scope, description: r.expectation.description,
     declared_difference: r.expectation.modelDiffers, reasons: r.comparison.reasons, kernel,
     model: m ? { verdict: m.verdict, rule: m.rule, message: m.message, insn: m.insn, state_at: m.stateAt ?? null, ms: m.ms }
       : { verdict: 'not-run', rule: null, message: null, insn: null, state_at: null, ms: null },

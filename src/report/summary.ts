@@ -5,6 +5,7 @@ import { formatMatchTable } from '../expect/messages.js';
 import { describeExpectation } from '../expect/tags.js';
 import { OUTCOMES, isGreen, type Outcome } from '../compare/types.js';
 import type { ProgramRecord, RunResult } from '../run/types.js';
+import { formatReportShort } from './diagnostics.js';
 import { kernelLogTail, programName, recordJson } from './record.js';
 
 const COLOR: Record<Outcome, string> = {
@@ -51,6 +52,7 @@ export function formatDifference(r: ProgramRecord, opts: SummaryOptions = {}, pa
   if (r.program !== null) {
     lines.push(`  declared: ${describeExpectation(r.expectation)}${r.expectation.modelDiffers ? `; model differs: ${r.expectation.modelDiffers}` : ''}`);
     lines.push(`  kernel:   ${side(j.kernel)}`);
+    for (const rep of j.kernel.reports) multi('  report:   ', formatReportShort(rep).join('\n'));
     lines.push(`  model:    ${side(j.model)}`);
   }
   for (const i of r.insns) {

@@ -9,7 +9,11 @@ import type { AnalysisBackend } from './backend.js';
 import { displayPath, errText as describe } from './describe.js';
 
 export interface ProgramInfo {
-  name: string; section: string; expectation: Expectation; model: ModelSide;
+  name: string; section: string; model: ModelSide;
+  /** The unscoped declaration (what holds on any kernel); expectationFor gives one kernel's. */
+  expectation: Expectation;
+  /** The declaration for a kernel release (uname -r): its __kernel scopes applied. */
+  expectationFor(release: string | null): Expectation;
   /** Instruction `idx` in the verifier log's notation, with its source line when BTF has one. */
   insnAt(idx: number): InsnView | null;
 }
@@ -45,7 +49,8 @@ export function analyzeObject(bytes: Uint8Array, file: string, a: AnalysisBacken
     const m = models.find((r) => r.program === p.name)
       ?? { object: file, program: p.name, section: p.section, verdict: 'error', rule: null, insn: null,
            message: modelError ? `the model failed on this object: ${modelError}` : 'the model returned no result for this program', ms: 0, stateAt: null };
-    return { name: p.name, section: p.section, expectation: parseExpectation(p.declTags), model: m, insnAt: (idx) => insnView(p, idx) };
+    return { name: p.name, section: p.section, expectation: parseExpectation(p.declTags), model: m,
+      expectationFor: (release) => parseExpectation(p.declTags, release), insnAt: (idx) => insnView(p, idx) };
   });
   const levels = programs.map((p) => p.expectation.logLevel).filter((l): l is number => l !== null);
   return { object: obj, readError: null, programs, logLevel: levels.length ? Math.max(...levels) : undefined, modelMs };

@@ -120,12 +120,15 @@ async function runObject(deps: RunDeps, opts: RunOptions, spec: string, kernel: 
   const answers = await pool.load(bytes, o.object, names, a.logLevel);
   run.ms.load += performance.now() - t;
   for (const ans of answers) if (ans.kind === 'result') run.verificationUs += ans.result.stats?.verificationUs ?? 0;
-  return joinAnswers(deps, spec, kernel, o, a, answers);
+  // The declarations that hold for this kernel: the version its spec resolved to (Debian's
+  // upstream version, a bzImage's own version string), else the guest's uname -r (Debian's 6.1
+  // images say 6.1.0-N there, not the patch level).
+  return joinAnswers(deps, spec, kernel, o, a, answers, kernel.version ?? pool.release ?? null);
 }
 
 /** Programs known to the host reader and programs the guest answered for, matched by name. */
 function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, o: { object: string; source: string | null; file: string },
-              a: ObjectAnalysis, answers: LoadAnswer[]): ProgramRecord[] {
+              a: ObjectAnalysis, answers: LoadAnswer[], release: string | null): ProgramRecord[] {
   const whole = answers.find((x) => x.program === '(object)');
   const byName = new Map(answers.map((x) => [x.program, x]));
   const names = [...a.programs.map((p) => p.name), ...answers.map((x) => x.program).filter((n) => n !== '(object)' && !a.programs.some((p) => p.name === n))];
@@ -133,7 +136,7 @@ function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, o: { obj
   const out: ProgramRecord[] = [];
   for (const name of names) {
     const info = a.programs.find((p) => p.name === name);
-    const expectation = info?.expectation ?? parseExpectation([]);
+    const expectation = info?.expectationFor(release) ?? parseExpectation([]);
     if (expectation.auxiliary) continue;  // not a test of its own (test_loader skips these too)
     const ans = byName.get(name) ?? whole;
     let kernelSide: KernelSide;

@@ -12,11 +12,48 @@ export interface KernelResult {
   section: string;
   verdict: KernelVerdict;
   errno: number;           // 0 on accept; positive errno otherwise (EACCES=13, EINVAL=22, ...)
-  message: string | null;  // last meaningful verifier log line (or libbpf's error for loader-error)
+  // the verifier's error line (null on accept), or libbpf's error for loader-error
+  message: string | null;
   log: string;             // the whole verifier log
   libbpfLog?: string;      // libbpf's own messages for this load
   rule?: string | null;    // rule id from the kernel-log classifier (src/classify), when classified
-  stats?: { insnsProcessed?: number; totalStates?: number; peakStates?: number; verificationUs?: number };
+  stats?: VerifierStats;
+  /** 7.x failure reports (kernel/bpf/diagnostics.c), in log order; absent or empty before 7.x. */
+  reports?: DiagnosticReport[];
+}
+
+/** print_verification_stats(): what every kernel line prints, and 7.x's per-subprog lines. */
+export interface VerifierStats {
+  insnsProcessed?: number; maxStatesPerInsn?: number; totalStates?: number; peakStates?: number; markRead?: number;
+  verificationUs?: number;
+  /** Deepest stack of any subprog ("stack depth max N" in 7.x; the largest of 6.x's "stack depth A+B"). */
+  stackDepth?: number;
+  /** 6.x: one stack depth per subprog, in subprog order ("stack depth 0+8"). */
+  subprogStack?: number[];
+  /** 7.x: "subprog N (NAME) KIND insns_self N insns_total N stack N", one per subprog. */
+  subprogs?: SubprogStats[];
+}
+
+export interface SubprogStats {
+  index: number; name: string; kind: 'main' | 'global' | 'static';
+  /** Instructions processed in this subprog, and including its callees. */
+  insnsSelf: number; insnsTotal: number; stack: number;
+}
+
+/**
+ * One 7.x failure report ("Verification failed: CATEGORY: Problem" and its sections). Section
+ * texts are as printed, less their two-space indent; null when the kernel printed no such section.
+ */
+export interface DiagnosticReport {
+  category: string;              // "Resource Lifetime Safety"
+  problem: string | null;        // "Unreleased resource"
+  reason: string | null;
+  at: string | null;             // function @ file:line:col, source and instruction context
+  causalPath: string | null;
+  activeLock: string | null;
+  suggestion: string | null;
+  /** Sections this reader does not know by name. */
+  other: { title: string; text: string }[];
 }
 
 /** What the reference model predicts for one program (src/model produces it). */

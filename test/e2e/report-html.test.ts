@@ -10,6 +10,7 @@ import { readSources } from '../../src/report/out.js';
 import { dir, fakeDeps } from '../run/fakes.js';
 import { decodePng, distinctColours } from '../report/png.js';
 import { dumpDom, screenshot } from '../report/chromium.js';
+import { leakRecord73, resultOf } from '../report/recorded-73.js';
 
 const out = mkdtempSync(join(tmpdir(), 'bv-html-'));
 const result = await runCorpusWith(fakeDeps([]), { kernels: ['debian:6.12'], paths: [join(dir, 'corpus')], trace: true });
@@ -29,6 +30,15 @@ t.test('the script renders the matrix and opens the first difference', async (t)
   t.match(dom, /<h3>kernel log<\/h3>/);
   t.match(dom, /<h3>model trace<\/h3>/);
   t.match(dom, /<input type="checkbox" data-outcome="crash">/);
+});
+
+t.test('a 7.x failure report is shown whole in the details (recorded 7.3.4 log)', async (t) => {
+  const p73 = join(out, 'report-73.html');
+  writeFileSync(p73, formatHtml({ result: resultOf(leakRecord73()), sources: {} }));
+  const dom = await dumpDom(p73);
+  t.match(dom, /<dt>kernel report<\/dt><dd>Verification failed: Resource Lifetime Safety: Unreleased resource\nReason:\n {2}Owned resource \(id=2\)/);
+  t.match(dom, /Suggestion:\n {2}Release or transfer ownership of the acquired resource on every path before the program exits\.<\/dd>/);
+  t.match(dom, /<dd>reject {2}\| {2}insn 8 {2}\| {2}BPF_EXIT instruction in main prog would lead to reference leak<\/dd>/);
 });
 
 t.test('screenshot: right size, not blank', async (t) => {

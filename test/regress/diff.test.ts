@@ -14,7 +14,7 @@ function rec(kernel: string, program: string, verdict: V, rule: string | null, m
   return {
     kernel, kernelId: kernel, object: 'programs/nonown/a.c', source: null, objectFile: null, program, section: 'tc',
     outcome: modelAgrees === false ? 'model-differs' : 'agree',
-    expectation: { result: expected, messages: [], description: null, logLevel: null, retval: null, modelDiffers: null, auxiliary: false, ignored: [], problems: [] },
+    expectation: { result: expected, messages: [], description: null, logLevel: null, retval: null, modelDiffers: null, auxiliary: false, ignored: [], problems: [], kernels: [], scope: null },
     kernelSide: { kind: 'result', class: { rule, message, insn: 3 },
       result: { object: 'a.o', program, section: 'tc', verdict, errno: verdict === 'accept' ? 0 : 13, message, log: `log of ${program} on ${kernel}\n` } },
     kernelClass: { rule, message, insn: 3 },

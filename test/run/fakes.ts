@@ -1,6 +1,6 @@
 // FAKE run edges for unit tests (labelled as such): a fake guest that answers from a script, a fake
 // object reader (objects are JSON lists of programs), a fake model and classifier.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunDeps } from '../../src/run/runner.js';
@@ -31,7 +31,8 @@ export function fakeDeps(log: string[]): RunDeps {
         log.push('boot');
         let dead = false;
         const session: KernelSession = {
-          release: '6.12.0-fake',
+          // the fake kernel's release follows its spec's version (debian:7.3 -> 7.3.4-fake)
+          release: k.spec === 'debian:7.3' ? '7.3.4-fake' : '6.12.0-fake',
           async load(bytes, opts) {
             if (dead) throw new Error('used a dead guest');
             const all = progs(bytes).filter((p) => !opts.programs || opts.programs.includes(p.name));
@@ -101,5 +102,12 @@ obj('d.o', [
   { name: 'helper', tags: ['test_auxiliary'], kernel: 'accept', model: 'accept' },
   { name: 'outside', tags: [], kernel: 'accept', model: 'unsupported' },
 ]);
+// A program whose verdict changed in 7.3 and says so; outside corpus/ so the other tests keep their counts.
+mkdirSync(join(dir, 'lines'));
+writeFileSync(join(dir, 'lines', 'e.o'), JSON.stringify([
+  { name: 'relaxed_in_73', kernel: 'reject', model: 'reject',
+    tags: ['1:test_expect_failure', '2:test_expect_msg=Unreleased reference', '3:bpf_verdict_kernel=7.3-', '4:test_expect_success'] },
+]));
+objBytes.set(join(dir, 'lines', 'e.o'), readFileSync(join(dir, 'lines', 'e.o'), 'utf8'));
 writeFileSync(join(dir, 'corpus', 'broken.c'), 'int f(void) { return nope; }\n');
 

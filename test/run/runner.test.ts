@@ -61,6 +61,17 @@ t.test('all green: exit code 0', async (t) => {
   t.equal(g.exitCode, 0);
 });
 
+t.test('each kernel is held to the declaration for its release (__kernel scopes)', async (t) => {
+  const r = await runCorpusWith(fakeDeps([]), { kernels: ['debian:6.12', 'debian:7.3'], paths: [join(dir, 'lines', 'e.o')] });
+  const on = (spec: string) => r.records.find((x) => x.kernel === spec)!;
+  t.equal(on('debian:6.12').outcome, 'agree', '6.12: the unscoped __failure holds');
+  t.equal(on('debian:6.12').expectation.scope, null);
+  t.equal(on('debian:7.3').outcome, 'expectation-differs', '7.3.4: the 7.3- scope declares __success, the (fake) kernel rejects');
+  t.equal(on('debian:7.3').expectation.result, 'success');
+  t.equal(on('debian:7.3').expectation.scope, '7.3-');
+  t.match(on('debian:7.3').comparison.reasons.join('\n'), /the kernel rejects the program; it declares __success/);
+});
+
 t.test('a missing corpus path is a typed error naming it', async (t) => {
   await t.rejects(runCorpusWith(fakeDeps([]), { kernels: ['debian:6.12'], paths: [join(dir, 'nope')] }), /nope: no such file or directory/);
 });

@@ -21,13 +21,15 @@ Usage: ${USAGE}
 
 Boots the kernel once, loads every program of each object (or only the PROGRAMs named)
 through libbpf in the guest, and prints per program: verdict (accept, reject,
-loader-error), errno, and the last meaningful line of the verifier log.
+loader-error), errno, and the verifier's error line (found past 7.x's failure reports and
+statistics lines; none for an accepted program).
 
 Options:
   --kernel SPEC        kernel to ask (default: the config's first kernel, else debian:6.12);
                        also debian:6.1, file:/path/to/bzImage, src:/path/to/linux[+fix.patch]
   --json               one JSON object per program per line: object, program, section,
-                       verdict, errno, message, log, libbpfLog, stats
+                       verdict, errno, message, log, libbpfLog, stats, reports (7.x
+                       failure reports: category, problem, reason, at, causalPath, ...)
   --log                print each program's whole verifier log after the table row
   --log-level N        verifier log level (1 default, 2 = with states; 0 = no log)
   --console-log FILE   keep the guest's serial console in FILE
