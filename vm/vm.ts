@@ -240,12 +240,15 @@ export class GuestVm {
       }, this.exited ? 0 : PANIC_SETTLE_MS);
     }, 50);
     timer.unref();
-    void exit.then(() => {
+    void exit.then((r) => {
       this.exited = true;
       clearInterval(timer);
       const ev = event();
+      // Killed from outside (the OOM killer, a user's kill -9) or exited by itself: say which.
+      const { signal, exitCode } = (r ?? {}) as { signal?: string; exitCode?: number };
+      const how = signal ? `QEMU was killed by ${signal}` : `QEMU exited${exitCode !== undefined ? ` with status ${exitCode}` : ''}`;
       this.markDead(ev ? new VmPanicError(ev.kind, ev.line, this.console.tail(60), this.consoleLog)
-        : new VmPanicError('exit', 'QEMU exited', this.console.tail(60), this.consoleLog));
+        : new VmPanicError('exit', how, this.console.tail(60), this.consoleLog));
     });
   }
 
@@ -270,8 +273,8 @@ export class GuestVm {
   }
 
   private killing: Promise<void> | null = null;
-  /** Make sure QEMU is gone; tidy the run directory (the console log survives a failure). */
-  private kill(): Promise<void> {
+  /** Make sure QEMU is gone now (no polite shutdown); tidy the run directory (the console log survives a failure). */
+  kill(): Promise<void> {
     this.killing ??= (async () => {
       this.markDead(new ProtocolError('the VM was shut down'));
       this.channel.close();

@@ -11,6 +11,8 @@ export interface KernelSession {
   readonly release: string;
   load(bytes: Uint8Array, opts: { object: string; programs?: string[]; logLevel?: number }): Promise<KernelResult[]>;
   shutdown(): Promise<void>;
+  /** Stop the guest now, whatever it is doing (an interrupted run); shutdown() when absent. */
+  kill?(): Promise<void>;
 }
 
 export interface BootOptions {

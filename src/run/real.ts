@@ -17,7 +17,7 @@ export const realKernelBackend: KernelBackend = {
   async boot(kernel, o): Promise<KernelSession> {
     const vm = await GuestVm.boot({ kernel: kernel as KernelImage, memoryMb: o.memoryMb, cpus: o.cpus, bootTimeoutMs: o.bootTimeoutMs,
       requestTimeoutMs: o.requestTimeoutMs, consoleLog: o.consoleLog, onProgress: o.onProgress });
-    return { release: vm.release, load: (bytes, opts) => vm.loadObject(bytes, opts), shutdown: () => vm.shutdown() };
+    return { release: vm.release, load: (bytes, opts) => vm.loadObject(bytes, opts), shutdown: () => vm.shutdown(), kill: () => vm.kill() };
   },
   vmFailure(err) {
     if (err instanceof VmPanicError) return { kind: 'crash', error: err.message, consoleTail: err.consoleTail };
