@@ -18,6 +18,8 @@ export interface KernelSession {
 export interface BootOptions {
   memoryMb: number; cpus: number; bootTimeoutMs: number; requestTimeoutMs: number;
   consoleLog?: string; onProgress?: (msg: string) => void;
+  /** The run's interruption: a boot in progress is abandoned at once. */
+  signal?: AbortSignal;
 }
 
 /** A failure that took the guest down (its VM is unusable afterwards). */

@@ -16,7 +16,7 @@ export const realKernelBackend: KernelBackend = {
   vmlinuxHeader: (kernel, onProgress) => vmlinuxHeaderFor(kernel as KernelImage, { onProgress }),
   async boot(kernel, o): Promise<KernelSession> {
     const vm = await GuestVm.boot({ kernel: kernel as KernelImage, memoryMb: o.memoryMb, cpus: o.cpus, bootTimeoutMs: o.bootTimeoutMs,
-      requestTimeoutMs: o.requestTimeoutMs, consoleLog: o.consoleLog, onProgress: o.onProgress });
+      requestTimeoutMs: o.requestTimeoutMs, consoleLog: o.consoleLog, onProgress: o.onProgress, signal: o.signal });
     return { release: vm.release, load: (bytes, opts) => vm.loadObject(bytes, opts), shutdown: () => vm.shutdown(), kill: () => vm.kill() };
   },
   vmFailure(err) {

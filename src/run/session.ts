@@ -34,7 +34,7 @@ export class GuestPool {
     if (!this.booting) {
       const t0 = performance.now();
       this.boots++;
-      this.booting = this.backend.boot(this.kernel, this.opts(this.boots)).then((vm) => {
+      this.booting = this.backend.boot(this.kernel, { ...this.opts(this.boots), signal: this.signal }).then((vm) => {
         this.bootMs += performance.now() - t0;
         this.release = vm.release;
         this.vm = vm;
