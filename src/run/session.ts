@@ -32,16 +32,27 @@ export class GuestPool {
     if (this.signal?.aborted) return Promise.reject(new RunInterrupted('interrupted before the guest was booted'));
     if (this.vm) return Promise.resolve(this.vm);
     if (!this.booting) {
-      const t0 = performance.now();
-      this.boots++;
-      this.booting = this.backend.boot(this.kernel, { ...this.opts(this.boots), signal: this.signal }).then((vm) => {
-        this.bootMs += performance.now() - t0;
-        this.release = vm.release;
-        this.vm = vm;
-        return vm;
+      // A replacement guest (after a crash or timeout) gets a second try: this kernel booted
+      // before, so a failure now is more likely the host (a TCG guest starved on a busy machine)
+      // than the kernel, and giving up would cost the rest of the corpus on this kernel.
+      const replacement = this.boots > 0;
+      this.booting = this.bootOnce().catch((err: unknown) => {
+        if (!replacement || this.signal?.aborted) throw err;
+        this.note(`a fresh guest did not boot (${errText(err).split('\n')[0]}); trying once more`);
+        return this.bootOnce();
       }).finally(() => { this.booting = null; });
     }
     return this.booting;
+  }
+
+  private async bootOnce(): Promise<KernelSession> {
+    const t0 = performance.now();
+    this.boots++;
+    const vm = await this.backend.boot(this.kernel, { ...this.opts(this.boots), signal: this.signal });
+    this.bootMs += performance.now() - t0;
+    this.release = vm.release;
+    this.vm = vm;
+    return vm;
   }
 
   /**

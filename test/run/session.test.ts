@@ -1,7 +1,8 @@
-// An interrupted run with FAKE edges (labelled as such; the real CLI under SIGINT/SIGTERM is
+// GuestPool under faults, with FAKE edges (labelled as such; the real CLI under SIGINT/SIGTERM is
 // test/e2e/run-interrupt.test.ts): the AbortSignal fires while an object is being loaded and its
 // guest dies under it. The objects answered before are kept, the one in flight is not turned into
-// a crash, no fresh guest is booted, and the result says it was interrupted.
+// a crash, no fresh guest is booted, and the result says it was interrupted. And a replacement
+// guest that fails to boot once is booted again instead of giving up on the kernel.
 import t from 'tap';
 import { join } from 'node:path';
 import { runCorpusWith } from '../../src/run/runner.js';
@@ -44,4 +45,21 @@ t.test('interrupted before anything was loaded: no results, no boot left running
   t.equal(r.interrupted, 'SIGTERM');
   t.same(r.records, []);
   t.same(log, []);
+});
+
+t.test('a replacement guest that fails to boot once is tried again; the run goes on', async (t) => {
+  const log: string[] = [];
+  const deps = fakeDeps(log);
+  const boot = deps.kernel.boot.bind(deps.kernel);
+  let calls = 0;
+  deps.kernel = { ...deps.kernel, async boot(k, o) {
+    if (++calls === 2) throw new Error('guest kernel panic: IO-APIC + timer doesn\'t work! (fake)');
+    return boot(k, o);
+  } };
+  const notes: string[] = [];
+  const r = await runCorpusWith(deps, { kernels: ['debian:6.12'], paths: [join(dir, 'corpus')], onProgress: (e) => { if (e.kind === 'vm') notes.push(e.message); } });
+  t.equal(r.kernels[0]!.error, null, 'the kernel is not declared unusable');
+  t.ok(r.records.some((x) => x.program === 'declared'), 'objects after the failed boot were run');
+  t.match(notes.join('\n'), /a fresh guest did not boot \(guest kernel panic: IO-APIC \+ timer doesn't work! \(fake\)\); trying once more/);
+  t.equal(r.kernels[0]!.boots, calls, 'every attempt is counted as a boot');
 });
