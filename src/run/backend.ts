@@ -27,7 +27,8 @@ export interface VmFailure { kind: 'crash' | 'timeout'; error: string; consoleTa
 
 export interface KernelBackend {
   resolve(spec: string, onProgress?: (msg: string) => void): Promise<KernelHandle>;
-  vmlinuxHeader(kernel: KernelHandle, onProgress?: (msg: string) => void): Promise<string>;
+  /** `signal`: an interrupted run abandons the boot that reads the kernel's BTF. */
+  vmlinuxHeader(kernel: KernelHandle, onProgress?: (msg: string) => void, signal?: AbortSignal): Promise<string>;
   boot(kernel: KernelHandle, opts: BootOptions): Promise<KernelSession>;
   /** Classify an error thrown by `load`: a panic/oops or a timeout, or null for anything else. */
   vmFailure(err: unknown): VmFailure | null;

@@ -72,7 +72,7 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
     // Build against this kernel's own vmlinux.h.
     let built: BuildOutcome[] = [];
     if (corpus.sources.length) {
-      const header = await deps.kernel.vmlinuxHeader(kernel, progress('header'));
+      const header = await deps.kernel.vmlinuxHeader(kernel, progress('header'), opts.signal);
       run.ms.resolve = performance.now() - t;
       t = performance.now();
       emit({ kind: 'kernel', spec, phase: 'build', message: `building ${corpus.sources.length} files` });

@@ -3,10 +3,13 @@
 // temporary directory behind, keep in --out every result it had, say in the summary that the run
 // was interrupted, and exit 130 / 143 as a shell reports a process stopped by that signal.
 import t from 'tap';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
+import { findAddon } from '../../harness/native.js';
+import { buildGuestImage } from '../../vm/initramfs.js';
+import { resolveKernel } from '../../vm/kernel.js';
 
 const bin = join(process.cwd(), 'bin', 'bpf-verdict.js');
 
@@ -24,12 +27,12 @@ function qemusUnder(dir: string): number[] {
 interface Interrupted { code: number | undefined; stderr: string; stdout: string; out: string; tmp: string; qemuAtSignal: number[]; loadedAtSignal: number }
 
 /** Run the corpus; send `sig` once stderr matches `when`. */
-async function interruptRun(sig: NodeJS.Signals, when: RegExp): Promise<Interrupted> {
+async function interruptRun(sig: NodeJS.Signals, when: RegExp, env: Record<string, string> = {}): Promise<Interrupted> {
   const tmp = mkdtempSync(join(tmpdir(), 'bv-int-tmp-'));
   const out = mkdtempSync(join(tmpdir(), 'bv-int-out-'));
   const child = execa('node', [bin, 'run', '--kernel', 'debian:6.12', '--out', out, 'programs'],
     // forceKillAfterDelay off: execa would SIGKILL the CLI 5 s after our signal, which is not the fault under test.
-    { env: { TMPDIR: tmp }, reject: false, all: false, buffer: true, timeout: 15 * 60_000, forceKillAfterDelay: false });
+    { env: { TMPDIR: tmp, ...env }, reject: false, all: false, buffer: true, timeout: 15 * 60_000, forceKillAfterDelay: false });
   let stderr = '';
   let sent = false;
   let qemuAtSignal: number[] = [];
@@ -98,4 +101,22 @@ t.test('SIGKILL of bpf-verdict itself (nothing can be cleaned up): its QEMU dies
   // The kernel delivers the parent-death signal as the process dies; give it a moment to be reaped.
   for (let i = 0; i < 100 && qemusUnder(r.tmp).length; i++) await new Promise((res) => setTimeout(res, 100));
   t.same(qemusUnder(r.tmp), [], 'no QEMU left (setpriv --pdeathsig)');
+});
+
+t.test('SIGTERM while the first run on a kernel boots it to read its BTF: exit 143 at once, no BTF entry half-written', async (t) => {
+  // A private cache with the kernel and the guest image already in it, but not the kernel's BTF.
+  const xdg = mkdtempSync(join(tmpdir(), 'bv-int-cache-'));
+  t.teardown(() => rmSync(xdg, { recursive: true, force: true }));
+  const kernel = await resolveKernel('debian:6.12');
+  const image = await buildGuestImage({ addonPath: findAddon()!, modules: kernel.modules });
+  cpSync(dirname(kernel.bzImage), join(xdg, 'bpf-verdict', 'kernels', basename(dirname(kernel.bzImage))), { recursive: true });
+  cpSync(dirname(image.path), join(xdg, 'bpf-verdict', 'images', image.hash), { recursive: true });
+
+  const r = await interruptRun('SIGTERM', /booting debian-6\.12/, { XDG_CACHE_HOME: xdg });
+  t.teardown(() => { rmSync(r.tmp, { recursive: true, force: true }); rmSync(r.out, { recursive: true, force: true }); });
+  t.equal(r.code, 143, `exit code (stderr tail: ${r.stderr.slice(-600)})`);
+  t.notMatch(r.stderr, /guest ready/, 'no boot was waited for');
+  t.same(qemusUnder(r.tmp), [], 'no QEMU left');
+  t.same(readdirSync(r.tmp), [], 'no temporary directory left in TMPDIR');
+  t.same(readdirSync(join(xdg, 'bpf-verdict', 'btf')), [], 'no BTF entry and no temporary directory in the cache');
 });
