@@ -1,7 +1,8 @@
 // `bpf-verdict run` interrupted, for real: the CLI runs the corpus on Debian's 6.12 in QEMU and
-// gets SIGINT while loading, or SIGTERM while its guest boots. It must leave no QEMU and no
-// temporary directory behind, keep in --out every result it had, say in the summary that the run
-// was interrupted, and exit 130 / 143 as a shell reports a process stopped by that signal.
+// gets SIGINT while loading, or SIGTERM while its guest boots or while the kernel is booted to read
+// its BTF. It must leave no QEMU and no temporary directory behind, keep in --out every result it
+// had, say in the summary that the run was interrupted, and exit 130 / 143 as a shell reports a
+// process stopped by that signal. And when bpf-verdict itself is SIGKILLed, its QEMU dies too.
 import t from 'tap';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
