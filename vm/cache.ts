@@ -1,9 +1,10 @@
 // The VM side's cache directories under cacheRoot() (src/shared/cache-root.ts).
 // Writers build into a temporary sibling and rename, so a crashed run never leaves a
 // half-written entry that a later run would trust.
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { cacheRoot } from '../src/shared/cache-root.js';
+import { CacheFullError, isNoSpace } from './errors.js';
 
 export { cacheRoot };
 
@@ -13,15 +14,43 @@ export async function cacheDir(...parts: string[]): Promise<string> {
   return dir;
 }
 
-/** Run `fill(tmpDir)` then move tmpDir to `finalDir` (replacing nothing that already won the race). */
-export async function publishDir(finalDir: string, fill: (tmp: string) => Promise<void>): Promise<void> {
+/**
+ * Run `fill(tmpDir)` then move tmpDir to `finalDir` (replacing nothing that already won the race).
+ * A full disk becomes a CacheFullError naming `finalDir` (`what` says what was being written);
+ * the temporary directory is removed whatever happens.
+ */
+export async function publishDir(finalDir: string, fill: (tmp: string) => Promise<void>, what = 'a cache entry'): Promise<void> {
+  await sweepAbandoned(finalDir);
   const tmp = `${finalDir}.tmp-${process.pid}-${Date.now()}`;
-  await mkdir(tmp, { recursive: true });
   try {
+    await mkdir(tmp, { recursive: true });
     await fill(tmp);
     await renameIntoPlace(tmp, finalDir);
+  } catch (err) {
+    if (isNoSpace(err) && !(err instanceof CacheFullError)) throw new CacheFullError(finalDir, what, { cause: err });
+    throw err;
   } finally {
     await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Temporary siblings of `finalDir` left by a process that no longer exists (killed mid-write). */
+async function sweepAbandoned(finalDir: string): Promise<void> {
+  const prefix = `${basename(finalDir)}.`;
+  const names = await readdir(dirname(finalDir)).catch(() => [] as string[]);
+  for (const n of names) {
+    const m = /^\.(?:tmp|damaged)-(\d+)-\d+$/.exec(n.slice(prefix.length - 1));
+    if (!n.startsWith(prefix) || !m || pidAlive(Number(m[1]))) continue;
+    await rm(join(dirname(finalDir), n), { recursive: true, force: true });
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

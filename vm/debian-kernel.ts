@@ -7,6 +7,7 @@ import { copyFile, mkdir, readdir, readFile, rename, stat, writeFile } from 'nod
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { cacheDir, publishDir } from './cache.js';
+import { checkEntry, discardEntry, sealEntry } from './cache-integrity.js';
 import { KernelError } from './errors.js';
 import type { KernelImage } from './kernel.js';
 
@@ -133,21 +134,34 @@ export async function resolveDebianKernel(spec: string, version: string, onProgr
   const key = `debian-${pkg.name.replace(/^linux-image-/, '')}_${pkg.version}-v2`.replace(/[^A-Za-z0-9._+~-]/g, '_');
   const dir = join(kernelsDir, key);
   const image = async (): Promise<KernelImage> => ({ spec, bzImage: join(dir, 'bzImage'), id: `debian-${upstreamVersion(pkg.version)}`, version: upstreamVersion(pkg.version), modules: await modulesOf(dir) });
-  if (existsSync(join(dir, 'bzImage')) && existsSync(join(dir, 'modules.json'))) return image();
+  if (existsSync(join(dir, 'bzImage')) && existsSync(join(dir, 'modules.json'))) {
+    const files = await entryFiles(dir);
+    const check = await checkEntry(dir, files);
+    if (check.ok === true) return image();
+    if (check.ok === 'unsealed') {
+      await sealEntry(dir, files);   // written before seals existed: adopt it as it is
+      return image();
+    }
+    onProgress?.(`cached kernel ${dir} is damaged: ${check.reason}; downloading it again`);
+    await discardEntry(dir);
+  }
 
   onProgress?.(`downloading ${pkg.name} ${pkg.version}`);
   await publishDir(dir, async (tmp) => {
     const dl = await execa('apt-get', ['download', `${pkg.name}=${pkg.version}`], { cwd: tmp, reject: false });
     const deb = (await readdir(tmp)).find((f) => f.endsWith('.deb'));
     if (dl.exitCode !== 0 || !deb) {
-      throw new KernelError(spec, `apt-get download ${pkg.name}=${pkg.version} failed: ${dl.stderr.trim().split('\n').at(-1) ?? ''}`,
+      const why = dl.stderr.split('\n').find((l) => l.startsWith('E: ')) ?? dl.stderr.trim().split('\n').at(-1) ?? '';
+      throw new KernelError(spec, `apt-get download ${pkg.name}=${pkg.version} failed: ${why}`,
         'check network access to the Debian archive, then apt-get update');
     }
     // Only /boot and the agent channel's modules: the package's other ~100 MB of modules are not needed.
     const x = await execa('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --wildcards "./boot/vmlinuz-*" "./boot/config-*" "./lib/modules/*/kernel/drivers/virtio/virtio*.ko*" "./lib/modules/*/kernel/drivers/char/virtio_console.ko*"', 'sh', join(tmp, deb), tmp], { reject: false });
     const boot = join(tmp, 'boot');
     const vmlinuz = existsSync(boot) ? (await readdir(boot)).find((f) => f.startsWith('vmlinuz-')) : undefined;
-    // tar exits non-zero when a pattern matches nothing (6.12 builds virtio in): judge by what came out.
+    // tar exits non-zero when a pattern matches nothing (6.12 builds virtio in): judge by what came out,
+    // except when it ran out of space (then what came out may be cut short).
+    if (/No space left on device/.test(x.stderr)) throw new KernelError(spec, `extracting ${deb}: ${x.stderr.trim().split('\n')[0]}`);
     if (!vmlinuz) throw new KernelError(spec, `no vmlinuz in ${deb}: ${x.stderr.trim()}`, 'the package may be damaged: delete it and retry');
     await copyFile(join(boot, vmlinuz), join(tmp, 'bzImage'));
     const config = (await readdir(boot)).find((f) => f.startsWith('config-'));
@@ -156,8 +170,15 @@ export async function resolveDebianKernel(spec: string, version: string, onProgr
     await execa('rm', ['-rf', boot, join(tmp, 'lib'), join(tmp, deb)]);
     await writeFile(join(tmp, 'modules.json'), JSON.stringify(modules) + '\n');
     await writeFile(join(tmp, 'meta.json'), JSON.stringify({ package: pkg.name, version: pkg.version }, null, 2));
-  });
+    await sealEntry(tmp, await entryFiles(tmp));
+  }, `the kernel ${pkg.name} ${pkg.version}`);
   return image();
+}
+
+/** The files a kernel entry is made of (and sealed with): the image, its module list and modules. */
+async function entryFiles(dir: string): Promise<string[]> {
+  const names = await readFile(join(dir, 'modules.json'), 'utf8').then((t) => JSON.parse(t) as string[]).catch(() => [] as string[]);
+  return ['bzImage', 'modules.json', ...names.map((n) => `modules/${n}`)];
 }
 
 async function newestCached(kernelsDir: string, version: string): Promise<KernelImage | null> {

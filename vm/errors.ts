@@ -61,3 +61,21 @@ export class ProtocolError extends BpfVerdictError {
 function indent(text: string): string {
   return tailLines(text, 30).split('\n').map((l) => `    ${l}`).join('\n');
 }
+
+/** The cache's filesystem is full: nothing was published, and the message names where. */
+export class CacheFullError extends BpfVerdictError {
+  override name = 'CacheFullError';
+  constructor(readonly path: string, what: string, options?: { cause?: unknown }) {
+    super(`no space left on the device while writing ${what} to ${path}; nothing was kept in the cache`,
+      `free space there (df -h ${path}), or put the cache on a bigger disk: XDG_CACHE_HOME=/big/dir (the cache is $XDG_CACHE_HOME/bpf-verdict)`, options);
+  }
+}
+
+/** ENOSPC, as an errno or in the words of a tool that hit it (apt-get, tar, cp). */
+export function isNoSpace(err: unknown): boolean {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOSPC') return true;
+    if (/No space left on device|ENOSPC/.test(String((e as Error).message ?? e))) return true;
+  }
+  return false;
+}

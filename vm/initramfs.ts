@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { finished } from 'node:stream/promises';
 import { execa } from 'execa';
 import { cacheDir, publishDir } from './cache.js';
+import { checkEntry, discardEntry, sealEntry } from './cache-integrity.js';
 import { dataPadding, encodeEntry, encodeTrailer, type CpioEntry } from './cpio.js';
 import { GuestImageError } from './errors.js';
 import { AGENT_DIR, INIT_SCRIPT } from './guest-init.js';
@@ -17,6 +18,7 @@ const FORMAT = 1; // bump when the layout changes
 const BUSYBOX = '/bin/busybox';
 const SMALL_FILE = 1 << 20;
 const KEEP_IMAGES = 4;
+const IMAGE_FILE = 'initramfs.cpio';
 
 /** One file of the image: copied from the host, or generated. */
 export type ImageFile =
@@ -101,10 +103,19 @@ export async function buildGuestImage(opts: { addonPath: string; modules?: strin
   const files = await imageFiles(opts.addonPath, opts.modules);
   const hash = imageHash(files);
   const dir = join(await cacheDir('images'), hash);
-  const path = join(dir, 'initramfs.cpio');
-  if (existsSync(path)) return { path, hash, files: files.length, bytes: statSync(path).size };
+  const path = join(dir, IMAGE_FILE);
+  if (existsSync(path)) {
+    const check = await checkEntry(dir, [IMAGE_FILE]);
+    if (check.ok === 'unsealed') await sealEntry(dir, [IMAGE_FILE]);   // written before seals existed: adopt it
+    if (check.ok !== false) return { path, hash, files: files.length, bytes: statSync(path).size };
+    opts.onProgress?.(`cached guest image ${dir} is damaged: ${check.reason}; building it again`);
+    await discardEntry(dir);
+  }
   opts.onProgress?.(`building guest image ${hash} (${files.length} files)`);
-  await publishDir(dir, async (tmp) => writeImage(join(tmp, 'initramfs.cpio'), files));
+  await publishDir(dir, async (tmp) => {
+    await writeImage(join(tmp, IMAGE_FILE), files);
+    await sealEntry(tmp, [IMAGE_FILE]);
+  }, `the guest image ${hash}`);
   await pruneImages(dirname(dir), KEEP_IMAGES);
   return { path, hash, files: files.length, bytes: statSync(path).size };
 }
@@ -114,7 +125,7 @@ export async function buildGuestImage(opts: { addonPath: string; modules?: strin
  * (A QEMU still running from a removed image is unaffected: Linux keeps the open file.)
  */
 async function pruneImages(imagesDir: string, keep: number): Promise<void> {
-  const dirs = (await readdir(imagesDir)).filter((d) => !d.includes('.tmp-')).map((d) => join(imagesDir, d));
+  const dirs = (await readdir(imagesDir)).filter((d) => !d.includes('.tmp-') && !d.includes('.damaged-')).map((d) => join(imagesDir, d));
   const byAge = dirs.map((d) => ({ d, t: statSync(d).mtimeMs })).sort((a, b) => b.t - a.t);
   for (const { d } of byAge.slice(keep)) await rm(d, { recursive: true, force: true });
 }
@@ -123,29 +134,44 @@ async function writeImage(out: string, files: ImageFile[]): Promise<void> {
   const ws = createWriteStream(out);
   let failure: Error | null = null;
   ws.on('error', (e) => { failure = e; });
-  const write = (b: Buffer) => (ws.write(b) ? Promise.resolve() : new Promise<void>((r) => ws.once('drain', () => r())));
-  let ino = 1;
-  const entries: CpioEntry[] = [
-    ...parentDirs(files.map((f) => f.guest)).map((path): CpioEntry => ({ kind: 'dir', path })),
-    // The kernel opens /dev/console for PID 1 before /init can mount devtmpfs.
-    { kind: 'chardev', path: '/dev/console', major: 5, minor: 1, mode: 0o600 },
-    { kind: 'symlink', path: '/bin/sh', target: 'busybox' },
-  ];
-  for (const e of entries) await write(encodeEntry(e, ino++));
-  for (const f of files) {
-    if ('content' in f) {
-      await write(encodeEntry({ kind: 'file', path: f.guest, mode: f.mode, size: f.content.length }, ino++));
-      await write(f.content);
-      await write(dataPadding(f.content.length));
-      continue;
+  // Wait for 'drain', or fail on the stream's error (a full disk never drains).
+  const write = (b: Buffer): Promise<void> => {
+    if (failure) return Promise.reject(failure);
+    if (ws.write(b)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const onDrain = () => { ws.off('error', onError); resolve(); };
+      const onError = (e: Error) => { ws.off('drain', onDrain); reject(e); };
+      ws.once('drain', onDrain);
+      ws.once('error', onError);
+    });
+  };
+  try {
+    let ino = 1;
+    const entries: CpioEntry[] = [
+      ...parentDirs(files.map((f) => f.guest)).map((path): CpioEntry => ({ kind: 'dir', path })),
+      // The kernel opens /dev/console for PID 1 before /init can mount devtmpfs.
+      { kind: 'chardev', path: '/dev/console', major: 5, minor: 1, mode: 0o600 },
+      { kind: 'symlink', path: '/bin/sh', target: 'busybox' },
+    ];
+    for (const e of entries) await write(encodeEntry(e, ino++));
+    for (const f of files) {
+      if ('content' in f) {
+        await write(encodeEntry({ kind: 'file', path: f.guest, mode: f.mode, size: f.content.length }, ino++));
+        await write(f.content);
+        await write(dataPadding(f.content.length));
+        continue;
+      }
+      const size = statSync(f.host).size; // follows symlinks: the guest gets the file itself
+      await write(encodeEntry({ kind: 'file', path: f.guest, mode: f.mode, size }, ino++));
+      for await (const chunk of createReadStream(f.host)) await write(chunk as Buffer);
+      await write(dataPadding(size));
     }
-    const size = statSync(f.host).size; // follows symlinks: the guest gets the file itself
-    await write(encodeEntry({ kind: 'file', path: f.guest, mode: f.mode, size }, ino++));
-    for await (const chunk of createReadStream(f.host)) await write(chunk as Buffer);
-    await write(dataPadding(size));
+    await write(encodeTrailer());
+    ws.end();
+    await finished(ws);
+  } catch (err) {
+    ws.destroy();
+    const e = failure ?? (err as Error);
+    throw new GuestImageError(`writing ${out} failed: ${e.message}`, 'is the cache directory full or read-only?', { cause: e });
   }
-  await write(encodeTrailer());
-  ws.end();
-  await finished(ws);
-  if (failure) throw new GuestImageError(`writing ${out} failed: ${(failure as Error).message}`, 'is the cache directory full or read-only?');
 }

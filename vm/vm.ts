@@ -2,7 +2,7 @@
 // The lifecycle: build/reuse the image -> start QEMU -> connect the agent channel ->
 // wait for 'ready' -> hello -> requests... -> shutdown (agent ack, poweroff, kill fallback).
 // A panic, an oops or QEMU exiting fails every waiting request with VmPanicError.
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,11 +28,15 @@ export interface BootOptions {
   onProgress?: (msg: string) => void;
   accel?: Accel;                  // default: KVM when /dev/kvm is usable, else TCG
   testHooks?: boolean;            // enable the agent's test-panic / test-stall requests
+  /** Aborting kills QEMU at once, also mid-boot, and removes the run directory (an interrupted run). */
+  signal?: AbortSignal;
 }
 
 export interface LoadObjectOptions { object: string; programs?: string[]; logLevel?: number; logSize?: number; timeoutMs?: number }
 
 const SHUTDOWN_WAIT_MS = 10_000;
+/** util-linux's setpriv, to tie QEMU's life to ours (Debian: always installed). */
+const PDEATHSIG = existsSync('/usr/bin/setpriv');
 /** QEMU's words when KVM exists but cannot run the guest. */
 const KVM_FAILURE = /KVM internal error|failed to set MSR|kvm_buf_set_msrs|failed to initialize kvm|Could not access KVM kernel module/;
 
@@ -90,7 +94,20 @@ export class GuestVm {
     const image = await buildGuestImage({ addonPath: addon, modules: opts.kernel.modules, onProgress: progress });
     const bootTimeoutMs = opts.bootTimeoutMs ?? (accel === 'kvm' ? 60_000 : 300_000);
     const requestTimeoutMs = opts.requestTimeoutMs ?? (accel === 'kvm' ? 120_000 : 600_000);
+    if (opts.signal?.aborted) throw new VmBootError('boot interrupted before QEMU started', '');
     const runDir = await mkdtemp(join(tmpdir(), 'bpf-verdict-vm-'));
+    try {
+      return await GuestVm.start(opts, accel, { t0, progress, image, bootTimeoutMs, requestTimeoutMs, runDir });
+    } catch (err) {
+      // Interrupted: nobody will read the console of a boot the user stopped.
+      if (opts.signal?.aborted) await rm(runDir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  private static async start(opts: BootOptions, accel: Accel, b: { t0: number; progress: (msg: string) => void; image: { path: string; hash: string };
+                                bootTimeoutMs: number; requestTimeoutMs: number; runDir: string }): Promise<GuestVm> {
+    const { t0, progress, image, bootTimeoutMs, requestTimeoutMs, runDir } = b;
     const consoleLog = opts.consoleLog ?? join(runDir, 'console.log');
     const sink = createWriteStream(consoleLog);
     const socket = join(runDir, 'agent.sock');
@@ -98,7 +115,12 @@ export class GuestVm {
     progress(`booting ${opts.kernel.id} (${accel}, image ${image.hash})`);
 
     const tq = Date.now();
-    const qemu = execa('qemu-system-x86_64', argv, { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false });
+    // setpriv --pdeathsig: QEMU dies with us even when we cannot clean up (SIGKILL, a crash).
+    const [cmd, args] = PDEATHSIG ? ['setpriv', ['--pdeathsig', 'KILL', '--', 'qemu-system-x86_64', ...argv]] : ['qemu-system-x86_64', argv];
+    const qemu = execa(cmd, args, { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', buffer: false, reject: false });
+    const onAbort = () => { qemu.kill('SIGKILL'); };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    void qemu.finally(() => opts.signal?.removeEventListener('abort', onAbort));
     let qemuStderr = '';
     let exited = false;
     let event: ConsoleEvent | null = null;
@@ -120,7 +142,7 @@ export class GuestVm {
     } catch (cause) {
       await killQemu(qemu, exitPromise);
       sink.end();
-      if (qemu.pid === undefined || /No such file|ENOENT/.test(String((await exitPromise).message ?? ''))) {
+      if (qemu.pid === undefined || /No such file|ENOENT/.test(String((await exitPromise).message ?? '')) || /failed to execute qemu-system/.test(qemuStderr)) {
         throw bootFail('could not start qemu-system-x86_64', 'install qemu-system-x86 (bash scripts/setup.sh)');
       }
       throw bootFail(`QEMU exited before the agent channel opened`, undefined);
@@ -240,12 +262,15 @@ export class GuestVm {
       }, this.exited ? 0 : PANIC_SETTLE_MS);
     }, 50);
     timer.unref();
-    void exit.then(() => {
+    void exit.then((r) => {
       this.exited = true;
       clearInterval(timer);
       const ev = event();
+      // Killed from outside (the OOM killer, a user's kill -9) or exited by itself: say which.
+      const { signal, exitCode } = (r ?? {}) as { signal?: string; exitCode?: number };
+      const how = signal ? `QEMU was killed by ${signal}` : `QEMU exited${exitCode !== undefined ? ` with status ${exitCode}` : ''}`;
       this.markDead(ev ? new VmPanicError(ev.kind, ev.line, this.console.tail(60), this.consoleLog)
-        : new VmPanicError('exit', 'QEMU exited', this.console.tail(60), this.consoleLog));
+        : new VmPanicError('exit', how, this.console.tail(60), this.consoleLog));
     });
   }
 
@@ -270,8 +295,8 @@ export class GuestVm {
   }
 
   private killing: Promise<void> | null = null;
-  /** Make sure QEMU is gone; tidy the run directory (the console log survives a failure). */
-  private kill(): Promise<void> {
+  /** Make sure QEMU is gone now (no polite shutdown); tidy the run directory (the console log survives a failure). */
+  kill(): Promise<void> {
     this.killing ??= (async () => {
       this.markDead(new ProtocolError('the VM was shut down'));
       this.channel.close();

@@ -1,6 +1,6 @@
 // Build the corpus for one kernel: each C file -> a BPF object, against that kernel's own vmlinux.h,
 // through the object cache. A compile error is a result for that file, never an exception for the run.
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError } from '../shared/errors.js';
@@ -19,6 +19,10 @@ export interface BuildOptions {
   cache?: ObjectCache;
   concurrency?: number;
   onProgress?: (done: number, total: number, outcome: BuildOutcome) => void;
+  /** Said once per event worth a line on stderr (a damaged cached object being rebuilt). */
+  onNote?: (message: string) => void;
+  /** Stop starting compiles (an interrupted run); the outcomes of files not built are left out. */
+  signal?: AbortSignal;
 }
 
 /** The directory to pass with -I so that `#include "vmlinux.h"` finds this kernel's header. */
@@ -26,8 +30,11 @@ function headerDir(vmlinuxHeader: string, btfId: string): string {
   if (basename(vmlinuxHeader) === 'vmlinux.h') return dirname(vmlinuxHeader);
   const dir = join(cacheRoot(), 'vmlinux', btfId.slice(0, 16));
   if (!existsSync(join(dir, 'vmlinux.h'))) {
+    // Copy then rename: a parallel build never includes half a header.
     mkdirSync(dir, { recursive: true });
-    copyFileSync(vmlinuxHeader, join(dir, 'vmlinux.h'));
+    const tmp = join(dir, `vmlinux.h.${process.pid}.tmp`);
+    copyFileSync(vmlinuxHeader, tmp);
+    renameSync(tmp, join(dir, 'vmlinux.h'));
   }
   return dir;
 }
@@ -50,7 +57,7 @@ export async function buildObjects(sources: string[], opts: BuildOptions): Promi
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
-    while (next < sources.length) {
+    while (next < sources.length && !opts.signal?.aborted) {
       const i = next++;
       results[i] = await buildOne(resolve(sources[i]!), { compiler, sysDirs, btfId, vmlinuxDir, cache, hasher, opts });
       opts.onProgress?.(++done, sources.length, results[i]!);
@@ -58,7 +65,7 @@ export async function buildObjects(sources: string[], opts: BuildOptions): Promi
   };
   const n = Math.max(1, Math.min(opts.concurrency ?? availableParallelism(), sources.length));
   await Promise.all(Array.from({ length: n }, worker));
-  return results;
+  return opts.signal?.aborted ? results.filter((r) => r !== undefined) : results;
 }
 
 interface Ctx { compiler: string; sysDirs: string[]; btfId: string; vmlinuxDir: string; cache: ObjectCache; hasher: FileHasher; opts: BuildOptions }
@@ -70,13 +77,14 @@ async function buildOne(source: string, c: Ctx): Promise<BuildOutcome> {
   if (content === null) return { source, ok: false, error: `${source}: cannot read the source file`, stderr: '', ms: ms() };
   const includeDirs = [...c.opts.includeDirs.map((d) => resolve(d)), c.vmlinuxDir];
   const key = sha256(JSON.stringify([c.compiler, c.btfId, source, content, includeDirs, c.opts.cflags, c.sysDirs]));
-  const hit = c.cache.lookup(key, c.hasher);
+  const hit = c.cache.lookup(key, c.hasher, (object, why) => c.opts.onNote?.(`cached object ${object} for ${source} is damaged (${why}); compiling it again`));
   if (hit) return { source, ok: true, object: hit, cached: true, ms: ms() };
 
   const tmp = c.cache.tmpPath(key);
   const args = compileArgs(source, tmp, includeDirs, c.opts.cflags, c.sysDirs);
-  const r = await compileWithDeps(args, tmp);
+  const r = await compileWithDeps(args, tmp, c.opts.signal);
   if (!r.ok) {
+    rmSync(tmp, { force: true });
     return { source, ok: false, error: clangErrorSummary(r.stderr) || `${source}: clang failed without a message`, stderr: r.stderr, ms: ms() };
   }
   const vmlinux = join(c.vmlinuxDir, 'vmlinux.h');

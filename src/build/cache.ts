@@ -29,6 +29,8 @@ export class FileHasher {
 
 export interface Manifest {
   source: string;
+  /** The object as written: checked at every lookup, so a truncated or overwritten object is rebuilt. */
+  object: { size: number; sha256: string };
   deps: { path: string; sha256: string }[];
   command: string[];
 }
@@ -42,23 +44,41 @@ export class ObjectCache {
     const d = join(this.dir, key.slice(0, 2));
     return { object: join(d, `${key}.o`), manifest: join(d, `${key}.json`) };
   }
-  /** The cached object when present and every recorded dependency still has its recorded content. */
-  lookup(key: string, hasher: FileHasher): string | null {
+  /**
+   * The cached object when present, intact, and every recorded dependency still has its recorded
+   * content. A damaged object is reported through `onDamaged` and treated as a miss (the rebuild's
+   * rename replaces it).
+   */
+  lookup(key: string, hasher: FileHasher, onDamaged?: (object: string, reason: string) => void): string | null {
     const p = this.paths(key);
     if (!existsSync(p.object) || !existsSync(p.manifest)) return null;
     let m: Manifest;
     try { m = JSON.parse(readFileSync(p.manifest, 'utf8')) as Manifest; } catch { return null; }
+    if (!m.object) return null;   // written before objects were sealed: compile once more
     for (const dep of m.deps) if (hasher.hash(dep.path) !== dep.sha256) return null;
+    let bytes: Buffer;
+    try { bytes = readFileSync(p.object); } catch { return null; }
+    const damage = bytes.length !== m.object.size ? `${bytes.length} bytes, ${m.object.size} when it was written (truncated?)`
+      : sha256(bytes) !== m.object.sha256 ? 'its content changed since it was written' : null;
+    if (damage) {
+      onDamaged?.(p.object, damage);
+      return null;
+    }
     return p.object;
   }
-  /** Install a freshly compiled object (written next to its final place, then renamed: atomic). */
-  store(key: string, tmpObject: string, manifest: Manifest): string {
+  /**
+   * Install a freshly compiled object (written next to its final place, then renamed: atomic).
+   * Manifest first, then the object: every object for one key has the same bytes, so a reader
+   * never pairs a good object with a manifest that does not fit it.
+   */
+  store(key: string, tmpObject: string, manifest: Omit<Manifest, 'object'>): string {
     const p = this.paths(key);
     mkdirSync(join(p.object, '..'), { recursive: true });
-    renameSync(tmpObject, p.object);
+    const bytes = readFileSync(tmpObject);
     const tmp = `${p.manifest}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(manifest, null, 1));
+    writeFileSync(tmp, JSON.stringify({ ...manifest, object: { size: bytes.length, sha256: sha256(bytes) } }, null, 1));
     renameSync(tmp, p.manifest);
+    renameSync(tmpObject, p.object);
     return p.object;
   }
   tmpPath(key: string): string {

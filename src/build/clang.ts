@@ -42,9 +42,9 @@ export function compileArgs(source: string, output: string, includeDirs: string[
 export interface ClangResult { ok: boolean; stderr: string; deps: string[] }
 
 /** Compile; `deps` are the files clang read (source first). Never throws for a compile error. */
-export async function compileWithDeps(args: string[], output: string): Promise<ClangResult> {
+export async function compileWithDeps(args: string[], output: string, signal?: AbortSignal): Promise<ClangResult> {
   const depFile = `${output}.d`;
-  const r = await execa(CLANG, [...args, '-MD', '-MF', depFile], { reject: false, all: false });
+  const r = await execa(CLANG, [...args, '-MD', '-MF', depFile], { reject: false, all: false, cancelSignal: signal });
   if (r.failed && r.exitCode === undefined) await clangIdentity(); // clang itself is missing: typed error
   let deps: string[] = [];
   if (r.exitCode === 0) {

@@ -9,6 +9,8 @@ export interface HistoryEntry {
   dir: string;                                   // the dated report directory (relative to DIR)
   durationMs: number;
   exitCode: number;
+  /** Set when the run was interrupted (e.g. 'SIGINT'): its outcomes cover only part of the corpus. */
+  interrupted?: string;
   kernels: { spec: string; id: string | null; release: string | null; error: string | null }[];
   counts: Record<Outcome, number>;
   /** "kernel|object|program" -> outcome, for run-over-run changes. */
@@ -20,6 +22,7 @@ export const keyOf = (kernel: string, object: string, program: string | null) =>
 export function historyEntry(r: RunResult, dir: string): HistoryEntry {
   return {
     startedAt: r.startedAt, dir, durationMs: r.durationMs, exitCode: r.exitCode,
+    ...(r.interrupted ? { interrupted: r.interrupted } : {}),
     kernels: r.kernels.map((k) => ({ spec: k.spec, id: k.id, release: k.release, error: k.error })),
     counts: r.counts,
     outcomes: Object.fromEntries(r.records.map((x) => [keyOf(x.kernel, x.object, x.program), x.outcome])),

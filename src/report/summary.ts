@@ -39,6 +39,7 @@ export function formatSummary(r: RunResult, opts: SummaryOptions = {}): string {
     for (const d of diffs) out.push('', formatDifference(d, opts, paint));
   }
   out.push('', r.exitCode === 0 ? 'everything agrees or is declared' : r.exitCode === 3 ? 'a kernel could not be used (see above)' : `${diffs.length} difference${diffs.length === 1 ? '' : 's'}`);
+  if (r.interrupted) out.push(`INTERRUPTED by ${r.interrupted}: the ${r.records.length} results above were obtained before it; the rest of the corpus was not run`);
   return out.join('\n') + '\n';
 }
 

@@ -12,11 +12,15 @@ export interface KernelSession {
   readonly release: string;
   load(bytes: Uint8Array, opts: { object: string; programs?: string[]; logLevel?: number }): Promise<KernelResult[]>;
   shutdown(): Promise<void>;
+  /** Stop the guest now, whatever it is doing (an interrupted run); shutdown() when absent. */
+  kill?(): Promise<void>;
 }
 
 export interface BootOptions {
   memoryMb: number; cpus: number; bootTimeoutMs: number; requestTimeoutMs: number;
   consoleLog?: string; onProgress?: (msg: string) => void;
+  /** The run's interruption: a boot in progress is abandoned at once. */
+  signal?: AbortSignal;
 }
 
 /** A failure that took the guest down (its VM is unusable afterwards). */
@@ -24,7 +28,8 @@ export interface VmFailure { kind: 'crash' | 'timeout'; error: string; consoleTa
 
 export interface KernelBackend {
   resolve(spec: string, onProgress?: (msg: string) => void, opts?: { kernelBuild?: KernelBuildOptions }): Promise<KernelHandle>;
-  vmlinuxHeader(kernel: KernelHandle, onProgress?: (msg: string) => void): Promise<string>;
+  /** `signal`: an interrupted run abandons the boot that reads the kernel's BTF. */
+  vmlinuxHeader(kernel: KernelHandle, onProgress?: (msg: string) => void, signal?: AbortSignal): Promise<string>;
   boot(kernel: KernelHandle, opts: BootOptions): Promise<KernelSession>;
   /** Classify an error thrown by `load`: a panic/oops or a timeout, or null for anything else. */
   vmFailure(err: unknown): VmFailure | null;

@@ -13,11 +13,11 @@ import type { AnalysisBackend, KernelBackend, KernelSession } from './backend.js
 export const realKernelBackend: KernelBackend = {
   resolve: (spec, onProgress, opts) => resolveKernel(spec, { onProgress, ...opts?.kernelBuild }),
   // Cached per kernel; the first time, this boots the kernel once to read its BTF.
-  vmlinuxHeader: (kernel, onProgress) => vmlinuxHeaderFor(kernel as KernelImage, { onProgress }),
+  vmlinuxHeader: (kernel, onProgress, signal) => vmlinuxHeaderFor(kernel as KernelImage, { onProgress, signal }),
   async boot(kernel, o): Promise<KernelSession> {
     const vm = await GuestVm.boot({ kernel: kernel as KernelImage, memoryMb: o.memoryMb, cpus: o.cpus, bootTimeoutMs: o.bootTimeoutMs,
-      requestTimeoutMs: o.requestTimeoutMs, consoleLog: o.consoleLog, onProgress: o.onProgress });
-    return { release: vm.release, load: (bytes, opts) => vm.loadObject(bytes, opts), shutdown: () => vm.shutdown() };
+      requestTimeoutMs: o.requestTimeoutMs, consoleLog: o.consoleLog, onProgress: o.onProgress, signal: o.signal });
+    return { release: vm.release, load: (bytes, opts) => vm.loadObject(bytes, opts), shutdown: () => vm.shutdown(), kill: () => vm.kill() };
   },
   vmFailure(err) {
     if (err instanceof VmPanicError) return { kind: 'crash', error: err.message, consoleTail: err.consoleTail };

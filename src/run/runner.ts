@@ -14,7 +14,7 @@ import { displayPath as display, errText } from './describe.js';
 import { analyzeObject, type ObjectAnalysis } from './analyze.js';
 import type { AnalysisBackend, KernelBackend, KernelHandle } from './backend.js';
 import { discoverCorpus } from './corpus.js';
-import { GuestPool, type LoadAnswer } from './session.js';
+import { GuestPool, RunInterrupted, type LoadAnswer } from './session.js';
 import type { KernelRun, ProgramRecord, RunOptions, RunResult } from './types.js';
 
 export interface RunDeps { kernel: KernelBackend; analysis: AnalysisBackend }
@@ -28,6 +28,7 @@ export async function runCorpusWith(deps: RunDeps, opts: RunOptions): Promise<Ru
   const records: ProgramRecord[] = [];
   const kernels: KernelRun[] = [];
   for (const spec of opts.kernels) {
+    if (opts.signal?.aborted) break;
     const run: KernelRun = {
       spec, id: null, release: null, error: null, boots: 0,
       ms: { resolve: 0, build: 0, boot: 0, load: 0, model: 0 }, built: { compiled: 0, cached: 0, failed: 0 }, verificationUs: 0,
@@ -36,6 +37,7 @@ export async function runCorpusWith(deps: RunDeps, opts: RunOptions): Promise<Ru
     try {
       await runKernel(deps, opts, spec, corpus, run, records);
     } catch (err) {
+      if (opts.signal?.aborted) break;   // not the kernel's fault: the results so far stand
       run.error = errText(err);
       emit({ kind: 'kernel', spec, phase: 'done', message: `unusable: ${run.error.split('\n')[0]}` });
     }
@@ -43,7 +45,12 @@ export async function runCorpusWith(deps: RunDeps, opts: RunOptions): Promise<Ru
   const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
   for (const r of records) counts[r.outcome]++;
   const exitCode = kernels.some((k) => k.error) ? 3 : records.every((r) => isGreen(r.outcome)) ? 0 : 1;
-  return { startedAt: new Date(t0).toISOString(), durationMs: Date.now() - t0, kernels, records, counts, exitCode };
+  const interrupted = opts.signal?.aborted ? interruptionName(opts.signal.reason) : null;
+  return { startedAt: new Date(t0).toISOString(), durationMs: Date.now() - t0, kernels, records, counts, exitCode, interrupted };
+}
+
+function interruptionName(reason: unknown): string {
+  return typeof reason === 'string' ? reason : reason instanceof Error ? reason.message : 'interrupted';
 }
 
 async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: { sources: string[]; objects: string[] },
@@ -59,7 +66,7 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
     bootTimeoutMs: (opts.bootTimeoutSec ?? 180) * 1000, requestTimeoutMs: (opts.loadTimeoutSec ?? 120) * 1000,
     consoleLog: opts.consoleDir ? join(opts.consoleDir, `${kernel.id}-console-${n}.log`) : undefined,
     onProgress: progress('boot'),
-  }), (message) => emit({ kind: 'vm', spec, message }));
+  }), (message) => emit({ kind: 'vm', spec, message }), opts.signal);
   // Boot while the host builds: the first load waits for it (and gets its error, if any).
   if (corpus.sources.length || corpus.objects.length) pool.prestart();
 
@@ -67,7 +74,7 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
     // Build against this kernel's own vmlinux.h.
     let built: BuildOutcome[] = [];
     if (corpus.sources.length) {
-      const header = await deps.kernel.vmlinuxHeader(kernel, progress('header'));
+      const header = await deps.kernel.vmlinuxHeader(kernel, progress('header'), opts.signal);
       run.ms.resolve = performance.now() - t;
       t = performance.now();
       emit({ kind: 'kernel', spec, phase: 'build', message: `building ${corpus.sources.length} files` });
@@ -75,7 +82,9 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
         vmlinuxHeader: header, includeDirs: opts.includeDirs ?? [], cflags: opts.cflags ?? [],
         cache: opts.cacheDir ? new ObjectCache(opts.cacheDir) : undefined,
         onProgress: (done, total, o) => emit({ kind: 'build', spec, done, total, source: display(o.source), ok: o.ok, cached: o.ok && o.cached }),
+        onNote: (message) => emit({ kind: 'note', message }), signal: opts.signal,
       });
+      if (opts.signal?.aborted) throw new RunInterrupted('interrupted while compiling');
       run.ms.build = performance.now() - t;
     } else run.ms.resolve = performance.now() - t;
     const objects: { object: string; source: string | null; file: string }[] = [];
@@ -92,6 +101,7 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
 
     let done = 0;
     for (const o of objects) {
+      if (opts.signal?.aborted) throw new RunInterrupted('interrupted between objects');
       const mine = await runObject(deps, opts, spec, kernel, o, pool, run);
       records.push(...mine);
       emit({ kind: 'object', spec, done: ++done, total: objects.length, object: o.object, records: mine });

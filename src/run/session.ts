@@ -9,6 +9,11 @@ export type LoadAnswer =
   | { program: string; kind: 'failure'; failure: VmFailure }
   | { program: string; kind: 'error'; error: string };
 
+/** The run was interrupted (its AbortSignal fired): what was in flight is not a result. */
+export class RunInterrupted extends Error {
+  override name = 'RunInterrupted';
+}
+
 export class GuestPool {
   private vm: KernelSession | null = null;
   private booting: Promise<KernelSession> | null = null;
@@ -17,21 +22,37 @@ export class GuestPool {
   release: string | null = null;
 
   constructor(private readonly backend: KernelBackend, private readonly kernel: KernelHandle,
-              private readonly opts: (n: number) => BootOptions, private readonly note: (msg: string) => void) {}
+              private readonly opts: (n: number) => BootOptions, private readonly note: (msg: string) => void,
+              private readonly signal?: AbortSignal) {
+    // Interrupted: stop the guest now; the load in flight fails and load() turns that into RunInterrupted.
+    signal?.addEventListener('abort', () => { void this.kill(); }, { once: true });
+  }
 
   private session(): Promise<KernelSession> {
+    if (this.signal?.aborted) return Promise.reject(new RunInterrupted('interrupted before the guest was booted'));
     if (this.vm) return Promise.resolve(this.vm);
     if (!this.booting) {
-      const t0 = performance.now();
-      this.boots++;
-      this.booting = this.backend.boot(this.kernel, this.opts(this.boots)).then((vm) => {
-        this.bootMs += performance.now() - t0;
-        this.release = vm.release;
-        this.vm = vm;
-        return vm;
+      // A replacement guest (after a crash or timeout) gets a second try: this kernel booted
+      // before, so a failure now is more likely the host (a TCG guest starved on a busy machine)
+      // than the kernel, and giving up would cost the rest of the corpus on this kernel.
+      const replacement = this.boots > 0;
+      this.booting = this.bootOnce().catch((err: unknown) => {
+        if (!replacement || this.signal?.aborted) throw err;
+        this.note(`a fresh guest did not boot (${errText(err).split('\n')[0]}); trying once more`);
+        return this.bootOnce();
       }).finally(() => { this.booting = null; });
     }
     return this.booting;
+  }
+
+  private async bootOnce(): Promise<KernelSession> {
+    const t0 = performance.now();
+    this.boots++;
+    const vm = await this.backend.boot(this.kernel, { ...this.opts(this.boots), signal: this.signal });
+    this.bootMs += performance.now() - t0;
+    this.release = vm.release;
+    this.vm = vm;
+    return vm;
   }
 
   /**
@@ -50,7 +71,19 @@ export class GuestPool {
   }
 
   async shutdown(): Promise<void> {
-    await this.discard();
+    if (this.signal?.aborted) await this.kill();
+    else await this.discard();
+  }
+
+  private async kill(): Promise<void> {
+    const vm = this.vm ?? (this.booting ? await this.booting.catch(() => null) : null);
+    this.vm = null;
+    if (vm) await (vm.kill ? vm.kill() : vm.shutdown()).catch(() => undefined);
+  }
+
+  /** A load failed: when the run was interrupted, that is why, and nothing about the program is known. */
+  private interrupted(err: unknown): void {
+    if (this.signal?.aborted) throw new RunInterrupted('interrupted while loading', { cause: err });
   }
 
   /**
@@ -63,6 +96,7 @@ export class GuestPool {
       const results = await vm.load(bytes, { object, logLevel });
       return results.map((r) => ({ program: r.program, kind: 'result', result: r }));
     } catch (err) {
+      this.interrupted(err);
       const failure = this.backend.vmFailure(err);
       await this.discard();
       if (!failure) return programs.map((p) => ({ program: p, kind: 'error', error: errText(err) }));
@@ -80,6 +114,7 @@ export class GuestPool {
         const results = await vm.load(bytes, { object, programs: [p], logLevel });
         for (const r of results) answers.push({ program: r.program, kind: 'result', result: r });
       } catch (err) {
+        this.interrupted(err);
         const failure = this.backend.vmFailure(err);
         await this.discard();
         answers.push(failure ? { program: p, kind: 'failure', failure } : { program: p, kind: 'error', error: errText(err) });

@@ -25,6 +25,12 @@ export interface RunOptions {
   /** Directory for guest console logs (one per VM). */
   consoleDir?: string;
   onProgress?: (event: RunEvent) => void;
+  /**
+   * Stops the run (SIGINT/SIGTERM in the CLI): no new compile, boot or load starts, the guest is
+   * killed, and the result holds what was obtained before; the reason (e.g. 'SIGINT') becomes
+   * RunResult.interrupted.
+   */
+  signal?: AbortSignal;
 }
 
 export type RunEvent =
@@ -73,4 +79,6 @@ export interface RunResult {
   counts: Record<Outcome, number>;
   /** 0: everything agrees or is declared; 1: differences; 3: a kernel could not be used at all. */
   exitCode: 0 | 1 | 3;
+  /** Why the run stopped before the end (the abort reason, e.g. 'SIGINT'); absent or null when it ran to the end. */
+  interrupted?: string | null;
 }

@@ -30,7 +30,8 @@ declares (test_loader annotations), and report. One guest per kernel, booted onc
 
 Outcomes: agree, declared (a difference the program declares with __model_differs),
 model-differs, expectation-differs, unsupported, loader-error, crash, timeout.
-Exit code: 0 everything agrees or is declared; 1 differences; 2 usage; 3 a kernel or input unusable.
+Exit code: 0 everything agrees or is declared; 1 differences; 2 usage; 3 a kernel or input unusable;
+130 / 143 interrupted by SIGINT / SIGTERM (the reports hold every result obtained before it).
 
 Options:
   --kernel SPEC        kernel to run on (repeatable; default: the config's kernels, else debian:6.12):
@@ -78,6 +79,10 @@ export const command: Command<typeof OPTIONS> = {
     const kernels = v.kernel?.length ? v.kernel : cfg.kernels;
     for (const k of kernels) parseKernelSpec(k);
     const progress = new ProgressBar(process.stderr, !!v.quiet);
+    const stop = interruptOn(['SIGINT', 'SIGTERM'], (sig) => {
+      progress.finish();
+      process.stderr.write(`bpf-verdict run: ${sig}: stopping the guest and writing the results obtained so far (again to quit at once)\n`);
+    });
     const result = await runCorpus({
       ...runOptionsFrom(cfg),
       kernels,
@@ -90,7 +95,9 @@ export const command: Command<typeof OPTIONS> = {
       kernelBuild: kernelBuildSettings(v),
       trace: !!(v.html || v.out),
       onProgress: progress.handle,
+      signal: stop.signal,
     });
+    stop.dispose();
     progress.finish();
 
     // Files first: a broken stdout (a closed pipe) must not cost the reports.
@@ -109,6 +116,24 @@ export const command: Command<typeof OPTIONS> = {
     } else {
       process.stdout.write(summary);
     }
-    return result.exitCode;
+    return result.interrupted ? INTERRUPTED_EXIT[result.interrupted] ?? 130 : result.exitCode;
   },
 };
+
+/** As shells report a process killed by the signal: 128 + its number. */
+const INTERRUPTED_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/**
+ * The first SIGINT/SIGTERM aborts the run (the runner stops its guest and returns what it has);
+ * a second one exits at once, as a user pressing Ctrl-C twice expects.
+ */
+function interruptOn(signals: NodeJS.Signals[], onFirst: (sig: NodeJS.Signals) => void): { signal: AbortSignal; dispose(): void } {
+  const ctl = new AbortController();
+  const handler = (sig: NodeJS.Signals): void => {
+    if (ctl.signal.aborted) process.exit(INTERRUPTED_EXIT[sig] ?? 130);
+    onFirst(sig);
+    ctl.abort(sig);
+  };
+  for (const s of signals) process.on(s, handler);
+  return { signal: ctl.signal, dispose: () => { for (const s of signals) process.off(s, handler); } };
+}
