@@ -107,7 +107,7 @@ class Agent {
     switch (req.type) {
       case 'hello':
         this.addon ??= loadAddon();
-        return this.send({ id: req.id, type: 'hello', release: release(), btfSize: statSync(BTF_PATH).size, libbpf: this.addon.libbpfVersion, node: process.version });
+        return this.send({ id: req.id, type: 'hello', release: release(), btfSize: statSync(BTF_PATH).size, libbpf: this.addon.libbpf, node: process.version });
       case 'load': {
         this.addon ??= loadAddon();
         const t0 = performance.now();

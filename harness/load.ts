@@ -40,7 +40,7 @@ export async function loadObjectPrograms(addon: LibbpfAddon, bytes: Uint8Array, 
   const name = objectName(opts.object);
   const opened = addon.object__openPrograms(bytes, name);
   if (opened.err !== 0) {
-    return [objectLoaderError(opts.object, -opened.err, opened.libbpfLog)];
+    return [{ ...objectLoaderError(opts.object, -opened.err, opened.libbpfLog), libbpf: addon.libbpf }];
   }
   const all = opened.programs.map((p) => p.name);
   const wanted = opts.programs?.length ? opts.programs : all;
@@ -74,7 +74,7 @@ export async function loadObjectPrograms(addon: LibbpfAddon, bytes: Uint8Array, 
     results.set(failed, await resultFor(out, failed, false, all));
     pending = pending.slice(at + 1);
   }
-  return wanted.map((p) => results.get(p)!);
+  return wanted.map((p) => ({ ...results.get(p)!, libbpf: addon.libbpf }));
 
   /** `loaded`: the caller knows whether this program's load succeeded (all of a batch, or those before its failure). */
   async function resultFor(out: NativeLoadOutcome, program: string, loaded: boolean, everyone: string[]): Promise<KernelResult> {

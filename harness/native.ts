@@ -2,11 +2,22 @@
 // (repo layout: dist/harness/native.js -> ../../harness/native/build/Release) and in the
 // guest image (the .node file sits next to the agent). Argument checks live here, not in C++.
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ADDON_FILE = 'bpf_verdict_native.node';
+/** Written next to an addon built against a kernel tree's libbpf (vm/addon-build.ts): where its libbpf came from. */
+export const ADDON_MANIFEST = 'bpf_verdict_native.json';
+
+export interface AddonManifest {
+  libbpfVersion: string;   // "1.8.0", from the tree's libbpf.map
+  origin: string;          // "tools/lib/bpf of linux-source-7.3 7.3.4-1~bpo13+1"
+  apis: string[];          // optional libbpf APIs found in the linked libbpf.a
+}
+
+/** An addon without a manifest is setup.sh's build, linked against the host's shared libbpf. */
+export const HOST_LIBBPF_ORIGIN = "the host's shared libbpf.so, Debian 12's libbpf1";
 
 export interface NativeProgramInfo {
   name: string;
@@ -36,6 +47,7 @@ export interface NativeLoadOutcome {
 }
 
 interface RawAddon {
+  features: string[];
   object__openPrograms(bytes: Uint8Array, name: string): NativeOpenOutcome;
   object__loadPrograms(bytes: Uint8Array, name: string, programs: string[], logLevel: number, logSize: number): Promise<NativeLoadOutcome>;
   libbpfVersion: string;
@@ -43,7 +55,12 @@ interface RawAddon {
 
 /** Typed facade over the addon, in libbpf's object__verb shape. */
 export interface LibbpfAddon {
+  /** libbpf_version_string() of the libbpf linked in: "v1.8". */
   readonly libbpfVersion: string;
+  /** Which libbpf this is, for results: "libbpf 1.8.0 (tools/lib/bpf of linux-source-7.3 7.3.4-1~bpo13+1)". */
+  readonly libbpf: string;
+  /** libbpf APIs newer than 1.1 compiled into the addon (bpf_object__prepare, ...). */
+  readonly features: readonly string[];
   object__openPrograms(bytes: Uint8Array, name: string): NativeOpenOutcome;
   object__loadPrograms(bytes: Uint8Array, name: string, opts: { programs: string[]; logLevel: number; logSize: number }): Promise<NativeLoadOutcome>;
 }
@@ -57,6 +74,19 @@ export function addonCandidates(): string[] {
   ];
 }
 
+export function readManifest(addonPath: string): AddonManifest | null {
+  try {
+    return JSON.parse(readFileSync(addonPath.replace(/\.node$/, '.json'), 'utf8')) as AddonManifest;
+  } catch {
+    return null;
+  }
+}
+
+/** "libbpf 1.8.0 (tools/lib/bpf of linux-source-7.3 ...)" or "libbpf 1.1 (the host's shared libbpf ...)". */
+export function libbpfLabel(linked: string, manifest: AddonManifest | null): string {
+  return `libbpf ${manifest?.libbpfVersion ?? linked.replace(/^v/, '')} (${manifest?.origin ?? HOST_LIBBPF_ORIGIN})`;
+}
+
 /** Path of the built addon, or null (scripts/setup.sh builds it). */
 export function findAddon(): string | null {
   return addonCandidates().find((p) => existsSync(p)) ?? null;
@@ -67,8 +97,11 @@ export function loadAddon(path = findAddon()): LibbpfAddon {
     throw new Error(`libbpf addon ${ADDON_FILE} not found (looked in: ${addonCandidates().join(', ')}); build it with: bash scripts/setup.sh`);
   }
   const raw = createRequire(import.meta.url)(path) as RawAddon;
+  const manifest = readManifest(path);
   return {
     libbpfVersion: raw.libbpfVersion,
+    libbpf: libbpfLabel(raw.libbpfVersion, manifest),
+    features: raw.features ?? [],
     object__openPrograms(bytes, name) {
       if (!(bytes instanceof Uint8Array)) throw new TypeError('object bytes must be a Uint8Array');
       return raw.object__openPrograms(bytes, name);

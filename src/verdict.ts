@@ -13,6 +13,7 @@ export interface KernelResult {
   message: string | null;  // last meaningful verifier log line (or libbpf's error for loader-error)
   log: string;             // the whole verifier log
   libbpfLog?: string;      // libbpf's own messages for this load
+  libbpf?: string;         // the libbpf that loaded it: "libbpf 1.8.0 (linux-source-7.3 ... tools/lib/bpf)"
   rule?: string | null;    // rule id from the kernel-log classifier (src/classify), when classified
   stats?: { insnsProcessed?: number; totalStates?: number; peakStates?: number; verificationUs?: number };
 }

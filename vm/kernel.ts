@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { KernelError } from './errors.js';
 import { parseKernelSpec, type KernelSpec } from './kernel-spec.js';
 import { resolveDebianKernel } from './debian-kernel.js';
+import type { KernelTools } from './tools.js';
 
 export { parseKernelSpec, DEFAULT_KERNEL, type KernelSpec } from './kernel-spec.js';
 
@@ -16,6 +17,8 @@ export interface KernelImage {
   version?: string;
   /** Modules the guest must insmod (in order) for the agent channel: virtio_console & co when not built in. */
   modules?: string[];
+  /** The libbpf (addon) and bpftool of this kernel's line (vm/tools.ts); unset: the host's. */
+  tools?: KernelTools;
 }
 
 export interface ResolveOptions { onProgress?: (msg: string) => void }

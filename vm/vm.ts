@@ -85,7 +85,8 @@ export class GuestVm {
   private static async bootWith(opts: BootOptions, accel: Accel): Promise<GuestVm> {
     const t0 = Date.now();
     const progress = opts.onProgress ?? (() => {});
-    const addon = findAddon();
+    // The kernel line's own libbpf when vm/tools.ts built one, else setup.sh's build against the host's.
+    const addon = opts.kernel.tools?.addon ?? findAddon();
     if (!addon) throw new GuestImageError('the libbpf addon is not built', 'run: bash scripts/setup.sh');
     const image = await buildGuestImage({ addonPath: addon, modules: opts.kernel.modules, onProgress: progress });
     const bootTimeoutMs = opts.bootTimeoutMs ?? (accel === 'kvm' ? 60_000 : 300_000);

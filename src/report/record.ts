@@ -15,7 +15,7 @@ export interface RecordJson {
   description: string | null;
   declared_difference: string | null;
   reasons: string[];
-  kernel: SideJson & { errno: number | null; log: string; console_tail?: string };
+  kernel: SideJson & { errno: number | null; log: string; libbpf?: string; console_tail?: string };
   model: SideJson & { state_at: string | null; ms: number | null };
   messages: { pattern: string; regex: boolean; negative: boolean; status: string; line: number | null }[] | null;
   insns: ProgramRecord['insns'];
@@ -25,7 +25,7 @@ export function recordJson(r: ProgramRecord): RecordJson {
   const k = r.kernelSide;
   const kernel: RecordJson['kernel'] = k.kind === 'result'
     ? { verdict: k.result.verdict, rule: r.kernelClass?.rule ?? null, message: r.kernelClass?.message ?? k.result.message,
-        insn: r.kernelClass?.insn ?? null, errno: k.result.errno, log: kernelText(k) }
+        insn: r.kernelClass?.insn ?? null, errno: k.result.errno, log: kernelText(k), ...(k.result.libbpf ? { libbpf: k.result.libbpf } : {}) }
     : k.kind === 'not-loaded'
       ? { verdict: 'not-loaded', rule: null, message: k.error, insn: null, errno: null, log: '' }
       : { verdict: k.kind, rule: null, message: k.error, insn: null, errno: null, log: '', console_tail: k.consoleTail };

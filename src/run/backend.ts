@@ -5,7 +5,11 @@ import type { KernelClass, ModelSide } from '../compare/types.js';
 import type { BpfObject } from '../object/types.js';
 import type { KernelResult } from '../verdict.js';
 
-export interface KernelHandle { spec: string; id: string; version?: string }
+export interface KernelHandle {
+  spec: string; id: string; version?: string;
+  /** The libbpf and bpftool this kernel is served with (vm/tools.ts); absent: the host's. */
+  tools?: { libbpf: string; note?: string };
+}
 
 export interface KernelSession {
   readonly release: string;
@@ -22,7 +26,7 @@ export interface BootOptions {
 export interface VmFailure { kind: 'crash' | 'timeout'; error: string; consoleTail: string }
 
 export interface KernelBackend {
-  resolve(spec: string, onProgress?: (msg: string) => void): Promise<KernelHandle>;
+  resolve(spec: string, onProgress?: (msg: string) => void, opts?: { tools?: string }): Promise<KernelHandle>;
   vmlinuxHeader(kernel: KernelHandle, onProgress?: (msg: string) => void): Promise<string>;
   boot(kernel: KernelHandle, opts: BootOptions): Promise<KernelSession>;
   /** Classify an error thrown by `load`: a panic/oops or a timeout, or null for anything else. */

@@ -49,8 +49,12 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
   const emit = opts.onProgress ?? (() => undefined);
   const progress = (phase: 'resolve' | 'header' | 'build' | 'boot' | 'load') => (message: string) => emit({ kind: 'kernel', spec, phase, message });
   let t = performance.now();
-  const kernel = await deps.kernel.resolve(spec, progress('resolve'));
+  const kernel = await deps.kernel.resolve(spec, progress('resolve'), { tools: opts.tools });
   run.id = kernel.id;
+  if (kernel.tools) {
+    run.libbpf = kernel.tools.libbpf;
+    if (kernel.tools.note) run.toolsNote = kernel.tools.note;
+  }
 
   const pool = new GuestPool(deps.kernel, kernel, (n) => ({
     memoryMb: opts.memoryMb ?? 1024, cpus: opts.cpus ?? 1,

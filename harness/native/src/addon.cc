@@ -97,6 +97,16 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("object__openPrograms", Napi::Function::New(env, OpenPrograms));
   exports.Set("object__loadPrograms", Napi::Function::New(env, LoadPrograms));
   exports.Set("libbpfVersion", Napi::String::New(env, libbpf_version_string()));
+  // libbpf APIs newer than Debian 12's 1.1, compiled in only when the build found them in
+  // the libbpf it links (vm/addon-build.ts defines BPF_VERDICT_HAVE_*).
+  Napi::Array features = Napi::Array::New(env);
+#ifdef BPF_VERDICT_HAVE_BPF_OBJECT__PREPARE
+  features.Set(features.Length(), "bpf_object__prepare");
+#endif
+#ifdef BPF_VERDICT_HAVE_BPF_PROGRAM__CLONE
+  features.Set(features.Length(), "bpf_program__clone");
+#endif
+  exports.Set("features", features);
   return exports;
 }
 

@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { InputError, UsageError } from '../../errors.js';
 import type { KernelResult } from '../../verdict.js';
-import { DEFAULT_KERNEL, parseKernelSpec, resolveKernel } from '../../../vm/kernel.js';
+import { DEFAULT_KERNEL, parseKernelSpec } from '../../../vm/kernel.js';
+import { parseToolsChoice, resolveKernelWithTools } from '../../../vm/tools.js';
 import { withVm } from '../../../vm/vm.js';
 import { errnoName } from '../../../harness/errno.js';
 
@@ -21,8 +22,12 @@ loader-error), errno, and the last meaningful line of the verifier log.
 Options:
   --kernel SPEC        kernel to ask (default ${DEFAULT_KERNEL}); also debian:6.1,
                        file:/path/to/bzImage, src:/path/to/linux[+fix.patch]
+  --tools SOURCE       libbpf and bpftool to use: auto (default: the kernel's own tree,
+                       src:TREE's, or Debian's linux-source-X for debian:X), debian (the
+                       host's libbpf 1.1 / bpftool 7.1), or a kernel tree PATH
   --json               one JSON object per program per line: object, program, section,
-                       verdict, errno, message, log, libbpfLog, stats
+                       verdict, errno, message, log, libbpfLog, stats, libbpf (which
+                       libbpf loaded it)
   --log                print each program's whole verifier log after the table row
   --log-level N        verifier log level (1 default, 2 = with states; 0 = no log)
   --memory MB          guest memory (default 2048)
@@ -39,7 +44,7 @@ Examples:
   bpf-verdict load --kernel debian:6.12 prog.bpf.o --json
   bpf-verdict load prog.bpf.o list_push_missing_lock --log
   bpf-verdict load --kernel debian:6.1 a.bpf.o b.bpf.o
-  bpf-verdict load --kernel file:~/bpf-next/arch/x86/boot/bzImage prog.bpf.o
+  bpf-verdict load --kernel file:~/bpf-next/arch/x86/boot/bzImage --tools ~/bpf-next prog.bpf.o
 `;
 
 function seconds(v: string | undefined, flag: string): number | undefined {
@@ -94,7 +99,7 @@ export const command: Command = {
         args: argv,
         allowPositionals: true,
         options: {
-          kernel: { type: 'string' }, json: { type: 'boolean' }, log: { type: 'boolean' },
+          kernel: { type: 'string' }, tools: { type: 'string' }, json: { type: 'boolean' }, log: { type: 'boolean' },
           'log-level': { type: 'string' }, memory: { type: 'string' }, cpus: { type: 'string' },
           'boot-timeout': { type: 'string' }, timeout: { type: 'string' }, 'console-log': { type: 'string' },
         },
@@ -112,11 +117,12 @@ export const command: Command = {
     const bootTimeoutMs = seconds(v['boot-timeout'], '--boot-timeout');
     const timeoutMs = seconds(v.timeout, '--timeout');
     const progress = (m: string) => process.stderr.write(`bpf-verdict: ${m}\n`);
-    parseKernelSpec(v.kernel ?? DEFAULT_KERNEL); // a usage error before anything else
+    parseKernelSpec(v.kernel ?? DEFAULT_KERNEL); // usage errors before anything else
+    const tools = parseToolsChoice(v.tools);
 
     // Read every object first: a typo should not cost a boot.
     const inputs = await Promise.all(objects.map(async (o) => ({ path: o, bytes: await readObject(o) })));
-    const kernel = await resolveKernel(v.kernel ?? DEFAULT_KERNEL, { onProgress: progress });
+    const kernel = await resolveKernelWithTools(v.kernel ?? DEFAULT_KERNEL, tools, progress);
     const withObject = objects.length > 1;
     const rows: KernelResult[] = [];
     await withVm(kernel, { memoryMb, cpus, bootTimeoutMs, requestTimeoutMs: timeoutMs, consoleLog: v['console-log'], onProgress: progress }, async (vm) => {

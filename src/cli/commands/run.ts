@@ -6,6 +6,7 @@ import type { Command } from '../command.js';
 import { UsageError } from '../../errors.js';
 import { findConfig, loadConfig, runOptionsFrom } from '../../config/index.js';
 import { runCorpus } from '../../run/index.js';
+import { parseToolsChoice } from '../../../vm/tools.js';
 import { ProgressBar } from '../../report/progress.js';
 import { formatSummary } from '../../report/summary.js';
 import { formatJunit } from '../../report/junit.js';
@@ -26,6 +27,9 @@ Exit code: 0 everything agrees or is declared; 1 differences; 2 usage; 3 a kerne
 Options:
   --kernel SPEC       kernel to run on (repeatable; default debian:6.12): debian:6.12,
                       file:/path/bzImage, src:/path/tree[+fix.patch]
+  --tools SOURCE      libbpf and bpftool to use: auto (default: the kernel's own tree,
+                      src:TREE's, or Debian's linux-source-X for debian:X), debian (the
+                      host's libbpf 1.1 / bpftool 7.1), or a kernel tree PATH
   --config FILE       configuration (default ./bpf-verdict.yaml when present)
   --include GLOB      files to take from corpus directories (repeatable; replaces the config's)
   --exclude GLOB      files to skip (repeatable; replaces the config's)
@@ -64,7 +68,7 @@ export const command: Command = {
       parsed = parseArgs({
         args: argv, allowPositionals: true, strict: true,
         options: {
-          kernel: { type: 'string', multiple: true }, config: { type: 'string' },
+          kernel: { type: 'string', multiple: true }, tools: { type: 'string' }, config: { type: 'string' },
           include: { type: 'string', multiple: true }, exclude: { type: 'string', multiple: true },
           I: { type: 'string', short: 'I', multiple: true }, profile: { type: 'string' },
           memory: { type: 'string' }, cpus: { type: 'string' }, 'boot-timeout': { type: 'string' }, 'load-timeout': { type: 'string' },
@@ -77,11 +81,13 @@ export const command: Command = {
     }
     const { values: v, positionals } = parsed;
     if (v.json && v.tap) throw new UsageError('--json and --tap both write to stdout; pick one (use --junit/--html/--out for files)');
+    parseToolsChoice(v.tools); // a usage error before anything else
     const cfg = loadConfig(findConfig(v.config));
     const progress = new ProgressBar(process.stderr, !!v.quiet);
     const result = await runCorpus({
       ...runOptionsFrom(cfg),
       kernels: v.kernel?.length ? v.kernel : cfg.kernels,
+      tools: v.tools,
       paths: positionals.length ? positionals : cfg.corpus,
       include: v.include ?? cfg.include,
       exclude: v.exclude ?? cfg.exclude,
