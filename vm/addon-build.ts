@@ -39,8 +39,10 @@ export async function buildAddon(tools: ToolsBuild, progress: (m: string) => voi
   const root = repoRoot();
   const nativeDir = join(root, 'harness', 'native');
   const gxx = (await execa('g++', ['--version'], { reject: false })).stdout.split('\n')[0] ?? 'g++';
+  const origin = `tools/lib/bpf of ${tools.treeLabel}`;
+  // The origin is part of the key: the guest reads it from the manifest beside the addon.
   const key = createHash('sha256').update(JSON.stringify([
-    tools.dir, await sourceHash(nativeDir), process.version, process.versions.modules, process.versions.napi, gxx,
+    tools.dir, origin, await sourceHash(nativeDir), process.version, process.versions.modules, process.versions.napi, gxx,
   ])).digest('hex').slice(0, 16);
   const dir = join(await cacheDir('addons'), `libbpf-${tools.libbpfVersion}-${key}`);
   const path = join(dir, ADDON_FILE);
@@ -66,7 +68,7 @@ export async function buildAddon(tools: ToolsBuild, progress: (m: string) => voi
     }
     await copyFile(join(work, 'build', 'Release', ADDON_FILE), join(tmp, ADDON_FILE));
     const manifest: AddonManifest = {
-      libbpfVersion: tools.libbpfVersion, origin: `tools/lib/bpf of ${tools.treeLabel}`, apis: tools.apis,
+      libbpfVersion: tools.libbpfVersion, origin, apis: tools.apis,
     };
     await writeFile(join(tmp, ADDON_MANIFEST), JSON.stringify(manifest, null, 2) + '\n');
     await rm(work, { recursive: true, force: true });

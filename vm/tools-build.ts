@@ -93,9 +93,10 @@ export async function buildTreeTools(treePath: string, progress: (m: string) => 
   const key = toolsBuildKey(libbpfVersion, await inputFiles(tree), RECIPE);
   const dir = join(await cacheDir('tools'), key);
   const manifest = join(dir, TOOLS_MANIFEST);
-  if (existsSync(manifest)) return { ...(JSON.parse(await readFile(manifest, 'utf8')) as ToolsBuild), dir, ...paths(dir) };
-
+  // The label is this tree's, not the cached build's: trees with the same tools/ share one build.
   const label = await treeLabel(tree);
+  if (existsSync(manifest)) return { ...(JSON.parse(await readFile(manifest, 'utf8')) as ToolsBuild), dir, tree, treeLabel: label, ...paths(dir) };
+
   progress(`building libbpf ${libbpfVersion} and bpftool from ${label} (tools/lib/bpf, tools/bpf/bpftool; about a minute, once)`);
   const t0 = performance.now();
   await publishDir(dir, async (tmp) => {
@@ -136,7 +137,7 @@ export async function buildTreeTools(treePath: string, progress: (m: string) => 
     await writeFile(join(tmp, TOOLS_MANIFEST), JSON.stringify(build, null, 2) + '\n');
   });
   progress(`libbpf ${libbpfVersion} and bpftool built in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  return { ...(JSON.parse(await readFile(manifest, 'utf8')) as ToolsBuild), dir, ...paths(dir) };
+  return { ...(JSON.parse(await readFile(manifest, 'utf8')) as ToolsBuild), dir, tree, treeLabel: label, ...paths(dir) };
 }
 
 function paths(dir: string): Pick<ToolsBuild, 'libbpfArchive' | 'includeDir' | 'bpftool'> {

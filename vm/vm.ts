@@ -159,7 +159,7 @@ export class GuestVm {
     vm.release = hello.release;
     vm.btfSize = hello.btfSize;
     vm.bootMs.total = Date.now() - t0;
-    progress(`guest ready: ${hello.release} in ${(vm.bootMs.qemuToReady / 1000).toFixed(1)} s (libbpf ${hello.libbpf}, node ${hello.node})`);
+    progress(`guest ready: ${hello.release} in ${(vm.bootMs.qemuToReady / 1000).toFixed(1)} s (${hello.libbpf}, node ${hello.node})`);
     return vm;
   }
 
