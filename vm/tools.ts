@@ -34,6 +34,8 @@ export interface KernelTools {
   /** The addon the guest image carries; null: setup.sh's build against the host's libbpf. */
   addon: string | null;
   bpftool: Bpftool;
+  /** The libbpf headers of that libbpf (bpf/bpf_helpers.h ...), for compiling; unset: the host's /usr/include. */
+  includeDir?: string;
   /** Set when the host's libbpf and bpftool stand in for the kernel's own: why, and how to do better. */
   note?: string;
 }
@@ -89,6 +91,7 @@ export async function resolveTools(spec: string, choice: ToolsChoice, progress: 
   return {
     libbpf: libbpfLabel(tools.libbpfVersion, addon.manifest),
     addon: addon.path,
+    includeDir: tools.includeDir,
     bpftool: { path: tools.bpftool, version: tools.bpftoolVersion, id: `bpftool-${tools.bpftoolVersion}-${tools.dir.split('-').at(-1)}` },
   };
 }

@@ -8,7 +8,7 @@ import type { KernelResult } from '../verdict.js';
 export interface KernelHandle {
   spec: string; id: string; version?: string;
   /** The libbpf and bpftool this kernel is served with (vm/tools.ts); absent: the host's. */
-  tools?: { libbpf: string; note?: string };
+  tools?: { libbpf: string; note?: string; includeDir?: string };
 }
 
 export interface KernelSession {

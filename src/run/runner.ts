@@ -74,7 +74,8 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
       t = performance.now();
       emit({ kind: 'kernel', spec, phase: 'build', message: `building ${corpus.sources.length} files` });
       built = await buildObjects(corpus.sources, {
-        vmlinuxHeader: header, includeDirs: opts.includeDirs ?? [], cflags: opts.cflags ?? [],
+        // The loading libbpf's own headers (bpf_helpers.h, bpf_helper_defs.h of the kernel's line) after the user's.
+        vmlinuxHeader: header, includeDirs: [...(opts.includeDirs ?? []), ...(kernel.tools?.includeDir ? [kernel.tools.includeDir] : [])], cflags: opts.cflags ?? [],
         cache: opts.cacheDir ? new ObjectCache(opts.cacheDir) : undefined,
         onProgress: (done, total, o) => emit({ kind: 'build', spec, done, total, source: display(o.source), ok: o.ok, cached: o.ok && o.cached }),
       });
