@@ -97,7 +97,7 @@ export async function buildTreeTools(treePath: string, progress: (m: string) => 
   const label = await treeLabel(tree);
   if (existsSync(manifest)) return { ...(JSON.parse(await readFile(manifest, 'utf8')) as ToolsBuild), dir, tree, treeLabel: label, ...paths(dir) };
 
-  progress(`building libbpf ${libbpfVersion} and bpftool from ${label} (tools/lib/bpf, tools/bpf/bpftool; about a minute, once)`);
+  progress(`building libbpf ${libbpfVersion} and bpftool from ${label} (tools/lib/bpf, tools/bpf/bpftool; 1-2 min on 2 cores, once per libbpf version)`);
   const t0 = performance.now();
   await publishDir(dir, async (tmp) => {
     const log = join(tmp, 'build.log');
