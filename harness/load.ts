@@ -7,6 +7,15 @@
 // names it, the ones before it were accepted, and the rest go into the next batch.
 // A failure libbpf does not pin on one program (a missing kfunc, a map it cannot create)
 // falls back to one load per program, so each result stands on its own.
+//
+// With libbpf 1.8 or later (the addon says so), the object is first prepared once and each
+// program verified alone (bpf_object__prepare + bpf_program__clone, as veristat does): with only
+// the statistics logged (BPF_LOG_STATS), and, when the verifier refuses it, once more with the
+// whole log at the asked level. An accepted program's level-1 log holds nothing but those
+// statistics (the verifier drops the log of every path it finished), so every verdict, errno,
+// message and log is the one a plain load with the whole log gives. What that path cannot
+// settle (a refusal with no verifier log, libbpf's poisoned stand-in, an overflowing log, a
+// failed prepare) goes through the batches below. Log level 2 (every state) always does.
 import type { KernelResult } from '../src/verdict.js';
 import type { LibbpfAddon, NativeLoadOutcome, NativeProgramLoad } from './native.js';
 import { failedProgram, isLibbpfPoison, lastLibbpfError, lastMeaningfulLine, libbpfLinesFor, parseStats } from './verifier-log.js';
@@ -24,6 +33,8 @@ export interface LoadOptions {
   programs?: string[];     // default: every program in the object (autoload or not)
   logLevel?: number;       // kernel log level bits 1|2; BPF_LOG_STATS is always added when > 0
   logSize?: number;
+  /** 'object-load': batches of bpf_object__load only, never prepare + clone (for comparing the two). */
+  strategy?: 'auto' | 'object-load';
 }
 
 /** The object could not even be opened, or asked-for programs are not in it. */
@@ -53,6 +64,20 @@ export async function loadObjectPrograms(addon: LibbpfAddon, bytes: Uint8Array, 
 
   const results = new Map<string, KernelResult>();
   let pending = all.filter((p) => wanted.includes(p));
+  if (addon.object__verifyPrograms && opts.strategy !== 'object-load' && logLevel === (1 | BPF_LOG_STATS) && logSize > 0) {
+    const v = await addon.object__verifyPrograms(bytes, name, { programs: pending, quickLogLevel: BPF_LOG_STATS, logLevel, logSize });
+    if (v.available && v.openErr === 0 && v.prepareErr === 0 && !v.unknownPrograms.length) {
+      const rest: string[] = [];
+      for (const p of pending) {
+        const pv = v.programs.find((x) => x.name === p)!;
+        const errno = -pv.err;
+        const settled = errno === 0 || (errno !== ENOSPC && pv.log.trim() !== '' && !isLibbpfPoison(pv.log));
+        if (settled) results.set(p, classify(opts.object, pv, errno, libbpfLinesFor(v.libbpfLog, p, all)));
+        else rest.push(p);
+      }
+      pending = rest;
+    }
+  }
   while (pending.length) {
     const out = await load(pending);
     if (out.loadErr === 0) {
@@ -106,7 +131,7 @@ export async function loadObjectPrograms(addon: LibbpfAddon, bytes: Uint8Array, 
 }
 
 /** Verdict for one program from its errno, kernel log and libbpf messages. */
-export function classify(object: string, prog: NativeProgramLoad, errno: number, libbpfLog: string): KernelResult {
+export function classify(object: string, prog: Pick<NativeProgramLoad, 'name' | 'section' | 'log'>, errno: number, libbpfLog: string): KernelResult {
   const base = { object, program: prog.name, section: prog.section, log: prog.log, libbpfLog, stats: parseStats(prog.log) };
   if (errno === 0) return { ...base, verdict: 'accept', errno: 0, message: lastMeaningfulLine(prog.log) };
   // The verifier ran and said no, unless what it refused is libbpf's poisoned stand-in.

@@ -46,7 +46,24 @@ export interface NativeLoadOutcome {
   programs: NativeProgramLoad[];
 }
 
+export interface NativeProgramVerify extends NativeProgramInfo {
+  selected: boolean;
+  err: number;         // negative errno of the program's last load; 0 = accepted
+  logLevel: number;    // the log level of the load whose log this is
+  log: string;
+}
+
+export interface NativeVerifyOutcome {
+  available: boolean;  // false: the addon's libbpf lacks bpf_object__prepare / bpf_program__clone
+  openErr: number;
+  prepareErr: number;  // negative errno from bpf_object__prepare: nothing was verified
+  libbpfLog: string;
+  unknownPrograms: string[];
+  programs: NativeProgramVerify[];
+}
+
 interface RawAddon {
+  object__verifyPrograms(bytes: Uint8Array, name: string, programs: string[], quickLogLevel: number, logLevel: number, logSize: number): Promise<NativeVerifyOutcome>;
   features: string[];
   object__openPrograms(bytes: Uint8Array, name: string): NativeOpenOutcome;
   object__loadPrograms(bytes: Uint8Array, name: string, programs: string[], logLevel: number, logSize: number): Promise<NativeLoadOutcome>;
@@ -63,6 +80,8 @@ export interface LibbpfAddon {
   readonly features: readonly string[];
   object__openPrograms(bytes: Uint8Array, name: string): NativeOpenOutcome;
   object__loadPrograms(bytes: Uint8Array, name: string, opts: { programs: string[]; logLevel: number; logSize: number }): Promise<NativeLoadOutcome>;
+  /** Prepare once, verify each program alone at quickLogLevel, again at logLevel when refused (libbpf >= 1.8 only). */
+  object__verifyPrograms?(bytes: Uint8Array, name: string, opts: { programs: string[]; quickLogLevel: number; logLevel: number; logSize: number }): Promise<NativeVerifyOutcome>;
 }
 
 export function addonCandidates(): string[] {
@@ -116,5 +135,17 @@ export function loadAddon(path = findAddon()): LibbpfAddon {
       }
       return raw.object__loadPrograms(bytes, name, opts.programs, opts.logLevel, opts.logSize);
     },
+    ...((raw.features ?? []).includes('bpf_program__clone') && (raw.features ?? []).includes('bpf_object__prepare') ? {
+      object__verifyPrograms(bytes: Uint8Array, name: string, opts: { programs: string[]; quickLogLevel: number; logLevel: number; logSize: number }) {
+        if (!(bytes instanceof Uint8Array)) throw new TypeError('object bytes must be a Uint8Array');
+        for (const l of [opts.quickLogLevel, opts.logLevel]) {
+          if (!Number.isInteger(l) || l < 0 || l > 7) throw new RangeError(`log levels must be 0..7 (kernel BPF_LOG_LEVEL1|2|STATS bits), got ${l}`);
+        }
+        if (!Number.isInteger(opts.logSize) || opts.logSize < 0 || opts.logSize > 0x3fffffff) {
+          throw new RangeError(`logSize must be 0..1 GiB (the kernel's limit is UINT_MAX >> 2), got ${opts.logSize}`);
+        }
+        return raw.object__verifyPrograms(bytes, name, opts.programs, opts.quickLogLevel, opts.logLevel, opts.logSize);
+      },
+    } : {}),
   };
 }

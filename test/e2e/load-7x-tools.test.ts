@@ -11,11 +11,8 @@ import { vmlinuxHeaderFor } from '../../harness/btf.js';
 import { parseToolsChoice, resolveKernelWithTools } from '../../vm/tools.js';
 import { compileFixtures } from '../fixtures/harness/compile.js';
 import type { KernelResult } from '../../src/verdict.js';
+import { KERNEL_73, TOOLS_73 } from './kernel-73.js';
 
-// The 7.3 kernel and the tree its tools come from, in one place. With `debian:7.3` (Debian's
-// linux-image of the 7.3 line), TOOLS_73 = 'auto' takes the tools from Debian's linux-source-7.3.
-const KERNEL_73 = 'file:/root/scratch/k73/usr/lib/modules/7.3.4+deb13-amd64/vmlinuz';
-const TOOLS_73 = '/root/scratch/trees/linux-source-7.3';
 
 const progress = (m: string) => t.comment(m);
 const kernel = await resolveKernelWithTools(KERNEL_73, parseToolsChoice(TOOLS_73), progress);
@@ -29,6 +26,7 @@ t.test('the tools are the 7.3 tree\'s: libbpf 1.8.0 in the addon, bpftool 7.8.0 
   t.match(vm.release, /^7\.3\.\d+/);
   t.match(kernel.tools?.libbpf, /^libbpf 1\.8\.0 \(tools\/lib\/bpf of /);
   t.equal(kernel.tools?.bpftool.version, '7.8.0');
+  t.same(vm.libbpfFeatures, ['bpf_object__prepare', 'bpf_program__clone'], 'libbpf 1.8\'s prepare-once APIs, found in libbpf.a and compiled in');
   t.equal(kernel.tools?.note, undefined, 'no note: nothing stands in for the kernel\'s own tools');
   const h = await readFile(header, 'utf8');
   t.match(h, /\/\* BPF kfuncs \*\//, 'bpftool 7.8 writes kfunc prototypes');
