@@ -15,7 +15,8 @@
 // statistics (the verifier drops the log of every path it finished), so every verdict, errno,
 // message and log is the one a plain load with the whole log gives. What that path cannot
 // settle (a refusal with no verifier log, libbpf's poisoned stand-in, an overflowing log, a
-// failed prepare) goes through the batches below. Log level 2 (every state) always does.
+// failed prepare, an accepted program whose level-1 log has more than statistics: see
+// statsLogIsWholeLog) goes through the batches below. Log level 2 (every state) always does.
 import type { KernelResult } from '../src/verdict.js';
 import type { LibbpfAddon, NativeLoadOutcome, NativeProgramLoad } from './native.js';
 import { failedProgram, isLibbpfPoison, lastLibbpfError, lastMeaningfulLine, libbpfLinesFor, parseStats } from './verifier-log.js';
@@ -71,7 +72,7 @@ export async function loadObjectPrograms(addon: LibbpfAddon, bytes: Uint8Array, 
       for (const p of pending) {
         const pv = v.programs.find((x) => x.name === p)!;
         const errno = -pv.err;
-        const settled = errno === 0 || (errno !== ENOSPC && pv.log.trim() !== '' && !isLibbpfPoison(pv.log));
+        const settled = errno === 0 ? statsLogIsWholeLog(pv.log) : errno !== ENOSPC && pv.log.trim() !== '' && !isLibbpfPoison(pv.log);
         if (settled) results.set(p, classify(opts.object, pv, errno, libbpfLinesFor(v.libbpfLog, p, all)));
         else rest.push(p);
       }
@@ -152,4 +153,16 @@ function objectLoaderError(object: string, errno: number, libbpfLog: string): Ke
 function objectName(path: string): string {
   const base = path.split('/').pop() ?? 'obj';
   return base.replace(/\.(bpf\.)?o$/, '').replace(/[^A-Za-z0-9_]/g, '_').slice(0, 15) || 'obj';
+}
+
+/**
+ * Whether an accepted program's statistics-only log is also its whole level-1 log. It is, except
+ * for one level-1 line that survives acceptance: "Func#N ('name') is safe for any args that match
+ * its prototype", printed once each global function is verified (do_check_subprogs). 7.x kernels
+ * list every subprogram in the statistics ("subprog N (name) global ..."), so a log with a main
+ * line and no global one is whole; without per-subprogram lines (older kernels) nothing says
+ * whether there are global functions, so the program is loaded again with the whole log.
+ */
+export function statsLogIsWholeLog(statsLog: string): boolean {
+  return /^subprog 0 \(.*\) main /m.test(statsLog) && !/^subprog \d+ \(.*\) global /m.test(statsLog);
 }

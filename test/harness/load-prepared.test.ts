@@ -4,11 +4,12 @@
 // level 2 never takes it. That both paths give identical results on real objects is
 // test/e2e/load-strategies.test.ts, on Linux 7.3.4.
 import t from 'tap';
-import { loadObjectPrograms } from '../../harness/load.js';
+import { loadObjectPrograms, statsLogIsWholeLog } from '../../harness/load.js';
 import type { LibbpfAddon, NativeProgramLoad, NativeProgramVerify } from '../../harness/native.js';
 
 const info = (name: string) => ({ name, section: 'tc', type: 'sched_cls', insnCnt: 4, autoload: true });
-const STATS = 'verification time 7 usec\nstack depth max 0\nprocessed 3 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n';
+// Shaped like 7.3.4's statistics (one line per subprogram since 7.x).
+const STATS = 'verification time 7 usec\nstack depth max 0\nsubprog 0 (p) main insns_self 3 insns_total 3 stack 0\nprocessed 3 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n';
 
 /** FAKE: `verify` scripts object__verifyPrograms per program; plain loads accept whatever is asked. */
 function fakeAddon(verify: Record<string, Pick<NativeProgramVerify, 'err' | 'log'>>, calls: string[]): LibbpfAddon {
@@ -52,4 +53,20 @@ t.test('log level 2 (every state) and an explicit object-load strategy never tak
     await loadObjectPrograms(fakeAddon({ a: { err: 0, log: STATS } }, calls), new Uint8Array(), { object: 'o.bpf.o', ...opts });
     t.same(calls, ['load a level ' + (opts.logLevel === 2 ? 6 : 5)], JSON.stringify(opts));
   }
+});
+
+t.test('statsLogIsWholeLog: only a 7.x statistics log without global functions stands for the whole level-1 log', async (t) => {
+  t.ok(statsLogIsWholeLog(STATS));
+  // Recorded on 7.3.4 (programs/basics/calls.c global_call): its level-1 log adds "Func#1 ('global_mix') is safe ...".
+  t.notOk(statsLogIsWholeLog('verification time 31 usec\nstack depth max 0\nsubprog 0 (global_call) main insns_self 5 insns_total 5 stack 0\n'
+    + 'subprog 1 (global_mix) global insns_self 4 insns_total 4 stack 0\nprocessed 9 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n'));
+  // 6.12's statistics have no subprogram lines: nothing tells whether global functions were verified.
+  t.notOk(statsLogIsWholeLog('verification time 12 usec\nstack depth max 0\nprocessed 3 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n'));
+});
+
+t.test('an accepted program with a global function is loaded again with the whole log', async (t) => {
+  const calls: string[] = [];
+  const withGlobal = STATS.replace('\nprocessed', '\nsubprog 1 (g) global insns_self 2 insns_total 2 stack 0\nprocessed');
+  await loadObjectPrograms(fakeAddon({ a: { err: 0, log: STATS }, b: { err: 0, log: withGlobal } }, calls), new Uint8Array(), { object: 'o.bpf.o' });
+  t.same(calls, ['verify a,b quick 4 full 5', 'load b level 5']);
 });
