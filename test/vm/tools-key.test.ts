@@ -2,7 +2,7 @@
 // optional-API detection, and which tree serves which kernel spec.
 import t from 'tap';
 import { definedApis, featureDefines, libbpfVersionFromMap, parseBpftoolVersion, toolsBuildKey } from '../../vm/tools-key.js';
-import { parseToolsChoice, toolsSource } from '../../vm/tools.js';
+import { parseToolsChoice, resolveTools, toolsSource } from '../../vm/tools.js';
 import { libbpfLabel } from '../../harness/native.js';
 import { UsageError } from '../../src/errors.js';
 
@@ -85,4 +85,17 @@ t.test('libbpfLabel: the manifest\'s version and origin, else the host\'s shared
   t.equal(libbpfLabel('v1.8', { libbpfVersion: '1.8.0', origin: 'tools/lib/bpf of linux-source-7.3 7.3.4-1~bpo13+1', apis: [] }),
     'libbpf 1.8.0 (tools/lib/bpf of linux-source-7.3 7.3.4-1~bpo13+1)');
   t.match(libbpfLabel('v1.1', null), /^libbpf 1\.1 \(the host's shared libbpf/);
+});
+
+t.test('resolveTools: a file: kernel gets the host\'s libbpf and bpftool, and a note saying why and what to do', async (t) => {
+  const said: string[] = [];
+  const tools = await resolveTools('file:/boot/vmlinuz', parseToolsChoice('auto'), (m) => said.push(m));
+  t.equal(tools.addon, null, 'setup.sh\'s addon');
+  t.equal(tools.bpftool.id, 'host');
+  t.match(tools.bpftool.version, /^\d+\.\d+\.\d+$/);
+  t.match(tools.libbpf, /^libbpf \S+ \(the host's shared libbpf/);
+  t.match(tools.note, /file:\/boot\/vmlinuz comes without its source tree: loading with the host's libbpf .*--tools/);
+  t.same(said, [tools.note], 'said once, on the progress channel');
+  const asked = await resolveTools('file:/boot/vmlinuz', parseToolsChoice('debian'));
+  t.equal(asked.note, undefined, 'no note when the host\'s were asked for');
 });
