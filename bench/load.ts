@@ -2,21 +2,24 @@
 // corpus in programs/, compiled with clang-19 against the kernel's own vmlinux.h), with
 // our batched strategy and with a naive one-load-per-program loop, plus how much of the
 // wall time the verifier itself reports (sum of "verification time").
-//   node dist/bench/load.js [--kernel debian:6.12] [OBJ.o ...]
+// With a libbpf that has bpf_object__prepare and bpf_program__clone (1.8+: --tools of a 7.3 tree),
+// also the plain bpf_object__load batches beside the prepare-once path that is the default there.
+//   node dist/bench/load.js [--kernel debian:6.12] [--tools auto|debian|TREE] [OBJ.o ...]
 // Figures on stdout; progress on stderr.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
-import { DEFAULT_KERNEL, resolveKernel } from '../vm/kernel.js';
+import { DEFAULT_KERNEL } from '../vm/kernel.js';
+import { parseToolsChoice, resolveKernelWithTools } from '../vm/tools.js';
 import { withVm, type GuestVm } from '../vm/vm.js';
 import { vmlinuxHeaderFor } from '../vm/btf.js';
 import type { KernelResult } from '../src/shared/verdict.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { kernel: { type: 'string' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { kernel: { type: 'string' }, tools: { type: 'string' } } });
 const progress = (m: string) => process.stderr.write(`${m}\n`);
-const kernel = await resolveKernel(values.kernel ?? DEFAULT_KERNEL, { onProgress: progress });
+const kernel = await resolveKernelWithTools(values.kernel ?? DEFAULT_KERNEL, parseToolsChoice(values.tools), progress);
 
 async function corpusObjects(vmlinuxH: string): Promise<string[]> {
   const root = join(process.cwd(), 'programs');
@@ -28,6 +31,7 @@ async function corpusObjects(vmlinuxH: string): Promise<string[]> {
     for (const f of readdirSync(join(root, d.name)).filter((x) => x.endsWith('.c'))) {
       const obj = join(out, `${d.name}-${f.replace(/\.c$/, '.o')}`);
       const r = await execa('clang-19', ['-target', 'bpf', '-g', '-O2', '-mcpu=v3', `-I${dirname(vmlinuxH)}`, `-I${join(root, 'include')}`,
+        ...(kernel.tools?.includeDir ? [`-I${kernel.tools.includeDir}`] : []),
         '-c', join(root, d.name, f), '-o', obj], { reject: false });
       if (r.exitCode === 0) objs.push(obj);
       else progress(`skipping ${d.name}/${f}: clang failed`);
@@ -37,14 +41,14 @@ async function corpusObjects(vmlinuxH: string): Promise<string[]> {
 }
 
 /** `inflight` objects at a time (the load CLI keeps 2: the agent loads one per vCPU); 1 = one after another. */
-async function batchedPass(vm: GuestVm, objs: { path: string; bytes: Uint8Array }[], inflight: number): Promise<{ ms: number; results: KernelResult[] }> {
+async function batchedPass(vm: GuestVm, objs: { path: string; bytes: Uint8Array }[], inflight: number, strategy?: 'object-load'): Promise<{ ms: number; results: KernelResult[] }> {
   const t0 = performance.now();
   const out: KernelResult[][] = [];
   let next = 0;
   const worker = async () => {
     while (next < objs.length) {
       const i = next++;
-      out[i] = await vm.loadObject(objs[i]!.bytes, { object: objs[i]!.path });
+      out[i] = await vm.loadObject(objs[i]!.bytes, { object: objs[i]!.path, strategy });
     }
   };
   await Promise.all(Array.from({ length: inflight }, worker));
@@ -72,6 +76,8 @@ await withVm(kernel, { onProgress: progress }, async (vm) => {
   for (const r of batched.results) if (r.program !== '(object)') names.set(r.object, [...(names.get(r.object) ?? []), r.program]);
   const naive = await perProgramPass(vm, objs, names);
   const parallel = await batchedPass(vm, objs, 2);
+  const prepared = vm.libbpfFeatures.includes('bpf_program__clone');
+  const plain = prepared ? await batchedPass(vm, objs, 1, 'object-load') : null;
   const disagree = naive.results.filter((r) => batched.results.find((b) => b.object === r.object && b.program === r.program)?.verdict !== r.verdict);
   if (disagree.length) process.stderr.write(`WARNING: ${disagree.length} verdicts differ between batched and per-program loads: ${disagree.map((d) => d.program).join(', ')}\n`);
   const n = batched.results.length;
@@ -80,7 +86,9 @@ await withVm(kernel, { onProgress: progress }, async (vm) => {
   const rate = (ms: number, k: number) => `${(k / (ms / 1000)).toFixed(1)} programs/s (${(ms / k).toFixed(1)} ms per program)`;
   process.stdout.write(`kernel ${kernel.id} (${vm.release}), ${vm.accel}, host ${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}\n`);
   process.stdout.write(`${objs.length} objects, ${n} programs: ${count('accept')} accept, ${count('reject')} reject, ${count('loader-error')} loader-error\n`);
-  process.stdout.write(`batched (bpf-verdict):      ${rate(batched.ms, n)}\n`);
+  process.stdout.write(`loaded by ${kernel.tools?.libbpf ?? 'the host libbpf'}\n`);
+  process.stdout.write(`${prepared ? 'prepared once + per program (bpf-verdict)' : 'batched (bpf-verdict)'}: ${rate(batched.ms, n)}\n`);
+  if (plain) process.stdout.write(`plain bpf_object__load batches:   ${rate(plain.ms, plain.results.length)}\n`);
   process.stdout.write(`batched, 2 objects in flight: ${rate(parallel.ms, parallel.results.length)}\n`);
   process.stdout.write(`one load per program:       ${rate(naive.ms, naive.results.length)} \n`);
   process.stdout.write(`in-kernel verification:     ${verifyMs.toFixed(1)} ms = ${((verifyMs / batched.ms) * 100).toFixed(1)}% of the batched wall time\n`);

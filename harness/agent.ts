@@ -107,11 +107,11 @@ class Agent {
     switch (req.type) {
       case 'hello':
         this.addon ??= loadAddon();
-        return this.send({ id: req.id, type: 'hello', release: release(), btfSize: statSync(BTF_PATH).size, libbpf: this.addon.libbpfVersion, node: process.version });
+        return this.send({ id: req.id, type: 'hello', release: release(), btfSize: statSync(BTF_PATH).size, libbpf: this.addon.libbpf, libbpfFeatures: [...this.addon.features], node: process.version });
       case 'load': {
         this.addon ??= loadAddon();
         const t0 = performance.now();
-        const results = await loadObjectPrograms(this.addon, payload, { object: req.object, programs: req.programs, logLevel: req.logLevel, logSize: req.logSize });
+        const results = await loadObjectPrograms(this.addon, payload, { object: req.object, programs: req.programs, logLevel: req.logLevel, logSize: req.logSize, strategy: req.strategy });
         return this.send({ id: req.id, type: 'load', results, ms: performance.now() - t0 });
       }
       case 'read-btf': {

@@ -7,6 +7,16 @@
 // names it, the ones before it were accepted, and the rest go into the next batch.
 // A failure libbpf does not pin on one program (a missing kfunc, a map it cannot create)
 // falls back to one load per program, so each result stands on its own.
+//
+// With libbpf 1.8 or later (the addon says so), the object is first prepared once and each
+// program verified alone (bpf_object__prepare + bpf_program__clone, as veristat does): with only
+// the statistics logged (BPF_LOG_STATS), and, when the verifier refuses it, once more with the
+// whole log at the asked level. An accepted program's level-1 log holds nothing but those
+// statistics (the verifier drops the log of every path it finished), so every verdict, errno,
+// message and log is the one a plain load with the whole log gives. What that path cannot
+// settle (a refusal with no verifier log, libbpf's poisoned stand-in, an overflowing log, a
+// failed prepare, an accepted program whose level-1 log has more than statistics: see
+// statsLogIsWholeLog) goes through the batches below. Log level 2 (every state) always does.
 import type { KernelResult } from '../src/shared/verdict.js';
 import type { LibbpfAddon, NativeLoadOutcome, NativeProgramLoad } from './native.js';
 import { failedProgram, isLibbpfPoison, lastLibbpfError, libbpfLinesFor, readVerifierLog } from '../src/shared/verifier-log.js';
@@ -24,6 +34,8 @@ export interface LoadOptions {
   programs?: string[];     // default: every program in the object (autoload or not)
   logLevel?: number;       // kernel log level bits 1|2; BPF_LOG_STATS is always added when > 0
   logSize?: number;
+  /** 'object-load': batches of bpf_object__load only, never prepare + clone (for comparing the two). */
+  strategy?: 'auto' | 'object-load';
 }
 
 /** The object could not even be opened, or asked-for programs are not in it. */
@@ -40,7 +52,7 @@ export async function loadObjectPrograms(addon: LibbpfAddon, bytes: Uint8Array, 
   const name = objectName(opts.object);
   const opened = addon.object__openPrograms(bytes, name);
   if (opened.err !== 0) {
-    return [objectLoaderError(opts.object, -opened.err, opened.libbpfLog)];
+    return [{ ...objectLoaderError(opts.object, -opened.err, opened.libbpfLog), libbpf: addon.libbpf }];
   }
   const all = opened.programs.map((p) => p.name);
   const wanted = opts.programs?.length ? opts.programs : all;
@@ -53,6 +65,20 @@ export async function loadObjectPrograms(addon: LibbpfAddon, bytes: Uint8Array, 
 
   const results = new Map<string, KernelResult>();
   let pending = all.filter((p) => wanted.includes(p));
+  if (addon.object__verifyPrograms && opts.strategy !== 'object-load' && logLevel === (1 | BPF_LOG_STATS) && logSize > 0) {
+    const v = await addon.object__verifyPrograms(bytes, name, { programs: pending, quickLogLevel: BPF_LOG_STATS, logLevel, logSize });
+    if (v.available && v.openErr === 0 && v.prepareErr === 0 && !v.unknownPrograms.length) {
+      const rest: string[] = [];
+      for (const p of pending) {
+        const pv = v.programs.find((x) => x.name === p)!;
+        const errno = -pv.err;
+        const settled = errno === 0 ? statsLogIsWholeLog(pv.log) : errno !== ENOSPC && pv.log.trim() !== '' && !isLibbpfPoison(pv.log);
+        if (settled) results.set(p, classify(opts.object, pv, errno, libbpfLinesFor(v.libbpfLog, p, all)));
+        else rest.push(p);
+      }
+      pending = rest;
+    }
+  }
   while (pending.length) {
     const out = await load(pending);
     if (out.loadErr === 0) {
@@ -74,7 +100,7 @@ export async function loadObjectPrograms(addon: LibbpfAddon, bytes: Uint8Array, 
     results.set(failed, await resultFor(out, failed, false, all));
     pending = pending.slice(at + 1);
   }
-  return wanted.map((p) => results.get(p)!);
+  return wanted.map((p) => ({ ...results.get(p)!, libbpf: addon.libbpf }));
 
   /** `loaded`: the caller knows whether this program's load succeeded (all of a batch, or those before its failure). */
   async function resultFor(out: NativeLoadOutcome, program: string, loaded: boolean, everyone: string[]): Promise<KernelResult> {
@@ -106,7 +132,7 @@ export async function loadObjectPrograms(addon: LibbpfAddon, bytes: Uint8Array, 
 }
 
 /** Verdict for one program from its errno, kernel log and libbpf messages. */
-export function classify(object: string, prog: NativeProgramLoad, errno: number, libbpfLog: string): KernelResult {
+export function classify(object: string, prog: Pick<NativeProgramLoad, 'name' | 'section' | 'log'>, errno: number, libbpfLog: string): KernelResult {
   const read = readVerifierLog(prog.log);
   const base = { object, program: prog.name, section: prog.section, log: prog.log, libbpfLog, stats: read.stats, reports: read.reports };
   // An accepted program's log ends with what the verifier noted on the way (e.g. "Func#1 ('f') is
@@ -130,4 +156,16 @@ function objectLoaderError(object: string, errno: number, libbpfLog: string): Ke
 function objectName(path: string): string {
   const base = path.split('/').pop() ?? 'obj';
   return base.replace(/\.(bpf\.)?o$/, '').replace(/[^A-Za-z0-9_]/g, '_').slice(0, 15) || 'obj';
+}
+
+/**
+ * Whether an accepted program's statistics-only log is also its whole level-1 log. It is, except
+ * for one level-1 line that survives acceptance: "Func#N ('name') is safe for any args that match
+ * its prototype", printed once each global function is verified (do_check_subprogs). 7.x kernels
+ * list every subprogram in the statistics ("subprog N (name) global ..."), so a log with a main
+ * line and no global one is whole; without per-subprogram lines (older kernels) nothing says
+ * whether there are global functions, so the program is loaded again with the whole log.
+ */
+export function statsLogIsWholeLog(statsLog: string): boolean {
+  return /^subprog 0 \(.*\) main /m.test(statsLog) && !/^subprog \d+ \(.*\) global /m.test(statsLog);
 }

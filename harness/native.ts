@@ -2,11 +2,22 @@
 // (repo layout: dist/harness/native.js -> ../../harness/native/build/Release) and in the
 // guest image (the .node file sits next to the agent). Argument checks live here, not in C++.
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ADDON_FILE = 'bpf_verdict_native.node';
+/** Written next to an addon built against a kernel tree's libbpf (vm/addon-build.ts): where its libbpf came from. */
+export const ADDON_MANIFEST = 'bpf_verdict_native.json';
+
+export interface AddonManifest {
+  libbpfVersion: string;   // "1.8.0", from the tree's libbpf.map
+  origin: string;          // "tools/lib/bpf of linux-source-7.3 7.3.4-1~bpo13+1"
+  apis: string[];          // optional libbpf APIs found in the linked libbpf.a
+}
+
+/** An addon without a manifest is setup.sh's build, linked against the host's shared libbpf. */
+export const HOST_LIBBPF_ORIGIN = "the host's shared libbpf.so, Debian 12's libbpf1";
 
 export interface NativeProgramInfo {
   name: string;
@@ -35,7 +46,25 @@ export interface NativeLoadOutcome {
   programs: NativeProgramLoad[];
 }
 
+export interface NativeProgramVerify extends NativeProgramInfo {
+  selected: boolean;
+  err: number;         // negative errno of the program's last load; 0 = accepted
+  logLevel: number;    // the log level of the load whose log this is
+  log: string;
+}
+
+export interface NativeVerifyOutcome {
+  available: boolean;  // false: the addon's libbpf lacks bpf_object__prepare / bpf_program__clone
+  openErr: number;
+  prepareErr: number;  // negative errno from bpf_object__prepare: nothing was verified
+  libbpfLog: string;
+  unknownPrograms: string[];
+  programs: NativeProgramVerify[];
+}
+
 interface RawAddon {
+  object__verifyPrograms(bytes: Uint8Array, name: string, programs: string[], quickLogLevel: number, logLevel: number, logSize: number): Promise<NativeVerifyOutcome>;
+  features: string[];
   object__openPrograms(bytes: Uint8Array, name: string): NativeOpenOutcome;
   object__loadPrograms(bytes: Uint8Array, name: string, programs: string[], logLevel: number, logSize: number): Promise<NativeLoadOutcome>;
   libbpfVersion: string;
@@ -43,9 +72,16 @@ interface RawAddon {
 
 /** Typed facade over the addon, in libbpf's object__verb shape. */
 export interface LibbpfAddon {
+  /** libbpf_version_string() of the libbpf linked in: "v1.8". */
   readonly libbpfVersion: string;
+  /** Which libbpf this is, for results: "libbpf 1.8.0 (tools/lib/bpf of linux-source-7.3 7.3.4-1~bpo13+1)". */
+  readonly libbpf: string;
+  /** libbpf APIs newer than 1.1 compiled into the addon (bpf_object__prepare, ...). */
+  readonly features: readonly string[];
   object__openPrograms(bytes: Uint8Array, name: string): NativeOpenOutcome;
   object__loadPrograms(bytes: Uint8Array, name: string, opts: { programs: string[]; logLevel: number; logSize: number }): Promise<NativeLoadOutcome>;
+  /** Prepare once, verify each program alone at quickLogLevel, again at logLevel when refused (libbpf >= 1.8 only). */
+  object__verifyPrograms?(bytes: Uint8Array, name: string, opts: { programs: string[]; quickLogLevel: number; logLevel: number; logSize: number }): Promise<NativeVerifyOutcome>;
 }
 
 export function addonCandidates(): string[] {
@@ -55,6 +91,19 @@ export function addonCandidates(): string[] {
     join(here, '..', '..', 'harness', 'native', 'build', 'Release', ADDON_FILE), // repo, from dist/harness
     join(here, 'native', 'build', 'Release', ADDON_FILE),                  // repo, from harness/ (ts-node)
   ];
+}
+
+export function readManifest(addonPath: string): AddonManifest | null {
+  try {
+    return JSON.parse(readFileSync(addonPath.replace(/\.node$/, '.json'), 'utf8')) as AddonManifest;
+  } catch {
+    return null;
+  }
+}
+
+/** "libbpf 1.8.0 (tools/lib/bpf of linux-source-7.3 ...)" or "libbpf 1.1 (the host's shared libbpf ...)". */
+export function libbpfLabel(linked: string, manifest: AddonManifest | null): string {
+  return `libbpf ${manifest?.libbpfVersion ?? linked.replace(/^v/, '')} (${manifest?.origin ?? HOST_LIBBPF_ORIGIN})`;
 }
 
 /** Path of the built addon, or null (scripts/setup.sh builds it). */
@@ -67,8 +116,11 @@ export function loadAddon(path = findAddon()): LibbpfAddon {
     throw new Error(`libbpf addon ${ADDON_FILE} not found (looked in: ${addonCandidates().join(', ')}); build it with: bash scripts/setup.sh`);
   }
   const raw = createRequire(import.meta.url)(path) as RawAddon;
+  const manifest = readManifest(path);
   return {
     libbpfVersion: raw.libbpfVersion,
+    libbpf: libbpfLabel(raw.libbpfVersion, manifest),
+    features: raw.features ?? [],
     object__openPrograms(bytes, name) {
       if (!(bytes instanceof Uint8Array)) throw new TypeError('object bytes must be a Uint8Array');
       return raw.object__openPrograms(bytes, name);
@@ -83,5 +135,17 @@ export function loadAddon(path = findAddon()): LibbpfAddon {
       }
       return raw.object__loadPrograms(bytes, name, opts.programs, opts.logLevel, opts.logSize);
     },
+    ...((raw.features ?? []).includes('bpf_program__clone') && (raw.features ?? []).includes('bpf_object__prepare') ? {
+      object__verifyPrograms(bytes: Uint8Array, name: string, opts: { programs: string[]; quickLogLevel: number; logLevel: number; logSize: number }) {
+        if (!(bytes instanceof Uint8Array)) throw new TypeError('object bytes must be a Uint8Array');
+        for (const l of [opts.quickLogLevel, opts.logLevel]) {
+          if (!Number.isInteger(l) || l < 0 || l > 7) throw new RangeError(`log levels must be 0..7 (kernel BPF_LOG_LEVEL1|2|STATS bits), got ${l}`);
+        }
+        if (!Number.isInteger(opts.logSize) || opts.logSize < 0 || opts.logSize > 0x3fffffff) {
+          throw new RangeError(`logSize must be 0..1 GiB (the kernel's limit is UINT_MAX >> 2), got ${opts.logSize}`);
+        }
+        return raw.object__verifyPrograms(bytes, name, opts.programs, opts.quickLogLevel, opts.logLevel, opts.logSize);
+      },
+    } : {}),
   };
 }

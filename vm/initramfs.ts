@@ -13,6 +13,7 @@ import { checkEntry, discardEntry, sealEntry } from './cache-integrity.js';
 import { dataPadding, encodeEntry, encodeTrailer, type CpioEntry } from './cpio.js';
 import { GuestImageError } from './errors.js';
 import { AGENT_DIR, INIT_SCRIPT } from './guest-init.js';
+import { ADDON_FILE, ADDON_MANIFEST } from '../harness/native.js';
 
 const FORMAT = 1; // bump when the layout changes
 const BUSYBOX = '/bin/busybox';
@@ -57,8 +58,11 @@ export async function imageFiles(addonPath: string, modules: string[] = []): Pro
     { guest: BUSYBOX, host: BUSYBOX, mode: 0o755 },
     { guest: node, host: node, mode: 0o755 },
     { guest: `${AGENT_DIR}/package.json`, content: Buffer.from('{"type":"module"}\n'), mode: 0o644 },
-    { guest: `${AGENT_DIR}/harness/bpf_verdict_native.node`, host: addonPath, mode: 0o755 },
+    { guest: `${AGENT_DIR}/harness/${ADDON_FILE}`, host: addonPath, mode: 0o755 },
   ];
+  // Where the addon's libbpf came from (vm/addon-build.ts): the agent names it in every result.
+  const manifest = addonPath.replace(/\.node$/, '.json');
+  if (existsSync(manifest)) files.push({ guest: `${AGENT_DIR}/harness/${ADDON_MANIFEST}`, host: manifest, mode: 0o644 });
   if (!existsSync(BUSYBOX)) throw new GuestImageError(`${BUSYBOX} is missing`, 'install busybox-static (bash scripts/setup.sh)');
   // The agent imports only its own guest code (harness/), the neutral layer it shares with the
   // host (src/shared: the protocol) and node: built-ins; test/layers.test.ts keeps it that way.

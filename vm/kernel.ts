@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { KernelError } from './errors.js';
 import { parseKernelSpec, type KernelSpec } from './kernel-spec.js';
 import { resolveDebianKernel } from './debian-kernel.js';
+import type { KernelTools } from './tools.js';
 
 export { parseKernelSpec, DEFAULT_KERNEL, type KernelSpec } from './kernel-spec.js';
 
@@ -15,6 +16,8 @@ export interface KernelImage {
   version?: string;
   /** Modules the guest must insmod (in order) for the agent channel: virtio_console & co when not built in. */
   modules?: string[];
+  /** The libbpf (addon) and bpftool of this kernel's line (vm/tools.ts); unset: the host's. */
+  tools?: KernelTools;
 }
 
 export interface ResolveOptions {

@@ -32,7 +32,7 @@ export interface BootOptions {
   signal?: AbortSignal;
 }
 
-export interface LoadObjectOptions { object: string; programs?: string[]; logLevel?: number; logSize?: number; timeoutMs?: number }
+export interface LoadObjectOptions { object: string; programs?: string[]; logLevel?: number; logSize?: number; strategy?: 'auto' | 'object-load'; timeoutMs?: number }
 
 const SHUTDOWN_WAIT_MS = 10_000;
 /** util-linux's setpriv, to tie QEMU's life to ours (Debian: always installed). */
@@ -49,6 +49,8 @@ const PANIC_SETTLE_MS = 1500;
 export class GuestVm {
   release = '';
   btfSize = 0;
+  /** libbpf APIs newer than 1.1 compiled into the guest's addon (bpf_object__prepare, bpf_program__clone). */
+  libbpfFeatures: string[] = [];
   /** qemuToReady: QEMU start to the agent's 'ready'; guestUptime: the guest's own clock at 'ready'; total: all of boot(). */
   readonly bootMs: { qemuToReady: number; guestUptime: number; total: number } = { qemuToReady: 0, guestUptime: 0, total: 0 };
   /** How the last shutdown ended: the guest powered off by itself, or QEMU had to be killed. */
@@ -89,7 +91,8 @@ export class GuestVm {
   private static async bootWith(opts: BootOptions, accel: Accel): Promise<GuestVm> {
     const t0 = Date.now();
     const progress = opts.onProgress ?? (() => {});
-    const addon = findAddon();
+    // The kernel line's own libbpf when vm/tools.ts built one, else setup.sh's build against the host's.
+    const addon = opts.kernel.tools?.addon ?? findAddon();
     if (!addon) throw new GuestImageError('the libbpf addon is not built', 'run: bash scripts/setup.sh');
     const image = await buildGuestImage({ addonPath: addon, modules: opts.kernel.modules, onProgress: progress });
     const bootTimeoutMs = opts.bootTimeoutMs ?? (accel === 'kvm' ? 60_000 : 300_000);
@@ -179,14 +182,15 @@ export class GuestVm {
     const hello = (await vm.request({ type: 'hello' }, {})).header as Extract<Reply, { type: 'hello' }>;
     vm.release = hello.release;
     vm.btfSize = hello.btfSize;
+    vm.libbpfFeatures = hello.libbpfFeatures ?? [];
     vm.bootMs.total = Date.now() - t0;
-    progress(`guest ready: ${hello.release} in ${(vm.bootMs.qemuToReady / 1000).toFixed(1)} s (libbpf ${hello.libbpf}, node ${hello.node})`);
+    progress(`guest ready: ${hello.release} in ${(vm.bootMs.qemuToReady / 1000).toFixed(1)} s (${hello.libbpf}, node ${hello.node})`);
     return vm;
   }
 
   /** Load the programs of one object in the guest kernel (one result per program). */
   async loadObject(bytes: Uint8Array, opts: LoadObjectOptions): Promise<KernelResult[]> {
-    const { header } = await this.request({ type: 'load', object: opts.object, programs: opts.programs, logLevel: opts.logLevel, logSize: opts.logSize }, { payload: bytes, timeoutMs: opts.timeoutMs });
+    const { header } = await this.request({ type: 'load', object: opts.object, programs: opts.programs, logLevel: opts.logLevel, logSize: opts.logSize, strategy: opts.strategy }, { payload: bytes, timeoutMs: opts.timeoutMs });
     return (header as Extract<Reply, { type: 'load' }>).results;
   }
 

@@ -20,6 +20,9 @@ export const VM_OPTIONS = {
   'load-timeout': { type: 'string', number: VM_LIMITS.timeoutSec },
 } as const;
 
+/** Which libbpf and bpftool serve a kernel (vm/tools.ts parseToolsChoice reads the value). */
+export const TOOLS_OPTIONS = { tools: { type: 'string' } } as const;
+
 export const PROFILE_OPTIONS = { profile: { type: 'string', choices: Object.keys(PROFILES) } } as const;
 
 const D = DEFAULT_CONFIG;
@@ -39,6 +42,11 @@ export const VM_HELP = `\
   --cpus N             guest vCPUs, ${L.cpus.min}..${L.cpus.max} (config: cpus; default ${D.cpus})
   --boot-timeout S     seconds for a guest to boot (config: timeouts.boot; default ${D.timeouts.bootSec})
   --load-timeout S     seconds for one object's load (config: timeouts.load; default ${D.timeouts.loadSec})`;
+
+export const TOOLS_HELP = `\
+  --tools SOURCE       libbpf and bpftool: auto (default: the kernel's own tree: src:TREE's, or
+                       Debian's linux-source-X for debian:X), debian (the host's libbpf 1.1 and
+                       bpftool 7.1), or a kernel tree PATH`;
 
 export const PROFILE_HELP = `\
   --profile P          model semantics profile: ${Object.keys(PROFILES).join(', ')} (config: profile; default ${DEFAULT_PROFILE})`;

@@ -65,7 +65,7 @@ export const PAGE_SCRIPT = `
   var counts = data.outcomes.filter(function (o) { return data.counts[o]; })
     .map(function (o) { return data.counts[o] + ' ' + o; }).join(', ');
   document.getElementById('summary').textContent = data.records.length + ' results on ' +
-    data.kernels.map(function (k) { return k.spec + (k.release ? ' (' + k.release + ')' : '') + (k.error ? ' [not run: ' + k.error.split('\\n')[0] + ']' : ''); }).join(', ') +
+    data.kernels.map(function (k) { return k.spec + (k.release ? ' (' + k.release + ')' : '') + (k.libbpf ? ', ' + k.libbpf : '') + (k.toolsNote ? ' [' + k.toolsNote + ']' : '') + (k.error ? ' [not run: ' + k.error.split('\\n')[0] + ']' : ''); }).join(', ') +
     ' in ' + (data.durationMs / 1000).toFixed(1) + ' s: ' + (counts || 'nothing') + (data.exitCode === 0 ? '. Everything agrees or is declared.' : '.');
 
   var filters = document.getElementById('filters');
@@ -157,6 +157,7 @@ export const PAGE_SCRIPT = `
     row('declared', (r.expected || 'no verdict declared') + (r.expected_for ? ' (for kernels ' + r.expected_for + ')' : '') + (r.declared_difference ? '; model differs: ' + r.declared_difference : ''));
     row('kernel', side(r.kernel));
     r.reportTexts.forEach(function (x) { row('kernel report', x); });
+    row('loaded by', r.kernel.libbpf);
     row('model', side(r.model));
     r.insns.forEach(function (x) { row('insn (' + x.who + ')', x.text + (x.line ? '\\n' + x.line : '')); });
     if (r.messages) row('messages', r.messages.map(function (m) { return m.status.toUpperCase() + (m.negative ? ' NOT ' : ' ') + (m.regex ? 'REGEX' : 'SUBSTR') + ": '" + m.pattern + "'" + (m.line ? ' (log line ' + m.line + ')' : ''); }).join('\\n'));

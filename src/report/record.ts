@@ -19,7 +19,7 @@ export interface RecordJson {
   declared_difference: string | null;
   reasons: string[];
   /** reports: 7.x failure reports (empty before 7.x and for accepted programs); stats: print_verification_stats(). */
-  kernel: SideJson & { errno: number | null; log: string; reports: DiagnosticReport[]; stats: VerifierStats | null; console_tail?: string };
+  kernel: SideJson & { errno: number | null; log: string; reports: DiagnosticReport[]; stats: VerifierStats | null; libbpf?: string; console_tail?: string };
   model: SideJson & { state_at: string | null; ms: number | null };
   messages: { pattern: string; regex: boolean; negative: boolean; status: string; line: number | null }[] | null;
   insns: ProgramRecord['insns'];
@@ -29,7 +29,7 @@ export function recordJson(r: ProgramRecord): RecordJson {
   const k = r.kernelSide;
   const kernel: RecordJson['kernel'] = k.kind === 'result'
     ? { verdict: k.result.verdict, rule: r.kernelClass?.rule ?? null, message: r.kernelClass?.message ?? k.result.message,
-        insn: r.kernelClass?.insn ?? null, errno: k.result.errno, log: kernelText(k), reports: k.result.reports ?? [], stats: k.result.stats ?? null }
+        insn: r.kernelClass?.insn ?? null, errno: k.result.errno, log: kernelText(k), reports: k.result.reports ?? [], stats: k.result.stats ?? null, ...(k.result.libbpf ? { libbpf: k.result.libbpf } : {}) }
     : k.kind === 'not-loaded'
       ? { verdict: 'not-loaded', rule: null, message: k.error, insn: null, errno: null, log: '', reports: [], stats: null }
       : { verdict: k.kind, rule: null, message: k.error, insn: null, errno: null, log: '', reports: [], stats: null, console_tail: k.consoleTail };

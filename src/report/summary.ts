@@ -24,6 +24,7 @@ export function formatSummary(r: RunResult, opts: SummaryOptions = {}): string {
     const release = k.release ? ` (${k.release})` : '';
     out.push(k.error ? `kernel ${k.spec}: NOT RUN: ${k.error}` : `kernel ${k.spec}${release}: ${n} programs, ${k.boots} guest boot${k.boots === 1 ? '' : 's'}`
       + `, objects ${k.built.compiled} compiled / ${k.built.cached} cached${k.built.failed ? ` / ${k.built.failed} failed to compile` : ''}`);
+    if (!k.error && k.libbpf) out.push(`  loaded by ${k.libbpf}${k.toolsNote ? `\n  note: ${k.toolsNote}` : ''}`);
   }
   const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   for (const k of r.kernels) {

@@ -6,7 +6,11 @@ import type { BpfObject } from '../object/types.js';
 import type { KernelResult } from '../shared/verdict.js';
 import type { KernelBuildOptions } from './types.js';
 
-export interface KernelHandle { spec: string; id: string; version?: string }
+export interface KernelHandle {
+  spec: string; id: string; version?: string;
+  /** The libbpf and bpftool this kernel is served with (vm/tools.ts); absent: the host's. */
+  tools?: { libbpf: string; note?: string; includeDir?: string };
+}
 
 export interface KernelSession {
   readonly release: string;
@@ -27,7 +31,7 @@ export interface BootOptions {
 export interface VmFailure { kind: 'crash' | 'timeout'; error: string; consoleTail: string }
 
 export interface KernelBackend {
-  resolve(spec: string, onProgress?: (msg: string) => void, opts?: { kernelBuild?: KernelBuildOptions }): Promise<KernelHandle>;
+  resolve(spec: string, onProgress?: (msg: string) => void, opts?: { kernelBuild?: KernelBuildOptions; tools?: string }): Promise<KernelHandle>;
   /** `signal`: an interrupted run abandons the boot that reads the kernel's BTF. */
   vmlinuxHeader(kernel: KernelHandle, onProgress?: (msg: string) => void, signal?: AbortSignal): Promise<string>;
   boot(kernel: KernelHandle, opts: BootOptions): Promise<KernelSession>;

@@ -3,7 +3,7 @@
 import { classify } from '../classify/index.js';
 import { readObject } from '../object/read.js';
 import type { KernelImage } from '../../vm/kernel.js';
-import { resolveKernel } from '../../vm/kernel.js';
+import { parseToolsChoice, resolveKernelWithTools } from '../../vm/tools.js';
 import { GuestVm } from '../../vm/vm.js';
 import { VmPanicError, VmTimeoutError } from '../../vm/errors.js';
 import { vmlinuxHeaderFor } from '../../vm/btf.js';
@@ -11,7 +11,8 @@ import { modelObject } from '../model/index.js';
 import type { AnalysisBackend, KernelBackend, KernelSession } from './backend.js';
 
 export const realKernelBackend: KernelBackend = {
-  resolve: (spec, onProgress, opts) => resolveKernel(spec, { onProgress, ...opts?.kernelBuild }),
+  // With the kernel line's own libbpf and bpftool: the guest image and vmlinux.h both follow kernel.tools.
+  resolve: (spec, onProgress, opts) => resolveKernelWithTools(spec, parseToolsChoice(opts?.tools), onProgress, opts?.kernelBuild),
   // Cached per kernel; the first time, this boots the kernel once to read its BTF.
   vmlinuxHeader: (kernel, onProgress, signal) => vmlinuxHeaderFor(kernel as KernelImage, { onProgress, signal }),
   async boot(kernel, o): Promise<KernelSession> {

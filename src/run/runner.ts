@@ -58,8 +58,12 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
   const emit = opts.onProgress ?? (() => undefined);
   const progress = (phase: 'resolve' | 'header' | 'build' | 'boot' | 'load') => (message: string) => emit({ kind: 'kernel', spec, phase, message });
   let t = performance.now();
-  const kernel = await deps.kernel.resolve(spec, progress('resolve'), { kernelBuild: opts.kernelBuild });
+  const kernel = await deps.kernel.resolve(spec, progress('resolve'), { kernelBuild: opts.kernelBuild, tools: opts.tools });
   run.id = kernel.id;
+  if (kernel.tools) {
+    run.libbpf = kernel.tools.libbpf;
+    if (kernel.tools.note) run.toolsNote = kernel.tools.note;
+  }
 
   const pool = new GuestPool(deps.kernel, kernel, (n) => ({
     memoryMb: opts.memoryMb ?? 1024, cpus: opts.cpus ?? 1,
@@ -79,7 +83,8 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
       t = performance.now();
       emit({ kind: 'kernel', spec, phase: 'build', message: `building ${corpus.sources.length} files` });
       built = await buildObjects(corpus.sources, {
-        vmlinuxHeader: header, includeDirs: opts.includeDirs ?? [], cflags: opts.cflags ?? [],
+        // The loading libbpf's own headers (bpf_helpers.h, bpf_helper_defs.h of the kernel's line) after the user's.
+        vmlinuxHeader: header, includeDirs: [...(opts.includeDirs ?? []), ...(kernel.tools?.includeDir ? [kernel.tools.includeDir] : [])], cflags: opts.cflags ?? [],
         cache: opts.cacheDir ? new ObjectCache(opts.cacheDir) : undefined,
         onProgress: (done, total, o) => emit({ kind: 'build', spec, done, total, source: display(o.source), ok: o.ok, cached: o.ok && o.cached }),
         onNote: (message) => emit({ kind: 'note', message }), signal: opts.signal,

@@ -22,6 +22,8 @@ export interface RunOptions {
   trace?: boolean;
   /** Object cache directory (default: $XDG_CACHE_HOME/bpf-verdict); the benchmark uses a fresh one for cold runs. */
   cacheDir?: string;
+  /** Where libbpf and bpftool come from: 'auto' (default: the kernel's own tree), 'debian', or a tree (vm/tools.ts). */
+  tools?: string;
   /** Directory for guest console logs (one per VM). */
   consoleDir?: string;
   onProgress?: (event: RunEvent) => void;
@@ -63,6 +65,8 @@ export interface KernelRun {
   spec: string;
   id: string | null;
   release: string | null;       // uname -r in the guest
+  libbpf?: string;              // the libbpf that loaded this kernel's programs (vm/tools.ts)
+  toolsNote?: string;           // why the host's libbpf and bpftool stand in for the kernel's own
   error: string | null;         // resolve / header / boot failed: no results for this kernel
   boots: number;                // 1 + fresh VMs after crashes/timeouts
   ms: { resolve: number; build: number; boot: number; load: number; model: number };

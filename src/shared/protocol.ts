@@ -16,7 +16,7 @@ const PREFIX = 12;
 
 export type Request =
   | { id: number; type: 'hello' }
-  | { id: number; type: 'load'; object: string; programs?: string[]; logLevel?: number; logSize?: number } // payload: object bytes
+  | { id: number; type: 'load'; object: string; programs?: string[]; logLevel?: number; logSize?: number; strategy?: 'auto' | 'object-load' } // payload: object bytes
   | { id: number; type: 'read-btf' }
   | { id: number; type: 'shutdown' }
   | { id: number; type: 'ack' }           // host: shutdown reply received, power off now
@@ -26,7 +26,7 @@ export type Request =
 
 export type Reply =
   | { id: 0; type: 'ready'; pid: number; uptime: number }     // unsolicited, when the agent has the port open; guest seconds since boot
-  | { id: number; type: 'hello'; release: string; btfSize: number; libbpf: string; node: string }
+  | { id: number; type: 'hello'; release: string; btfSize: number; libbpf: string; libbpfFeatures: string[]; node: string }
   | { id: number; type: 'load'; results: KernelResult[]; ms: number }
   | { id: number; type: 'read-btf'; size: number }           // payload: /sys/kernel/btf/vmlinux
   | { id: number; type: 'shutdown' }

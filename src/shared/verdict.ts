@@ -16,6 +16,7 @@ export interface KernelResult {
   message: string | null;
   log: string;             // the whole verifier log
   libbpfLog?: string;      // libbpf's own messages for this load
+  libbpf?: string;         // the libbpf that loaded it: "libbpf 1.8.0 (linux-source-7.3 ... tools/lib/bpf)"
   rule?: string | null;    // rule id from the kernel-log classifier (src/classify), when classified
   stats?: VerifierStats;
   /** 7.x failure reports (kernel/bpf/diagnostics.c), in log order; absent or empty before 7.x. */

@@ -21,6 +21,8 @@ function replay(rec: Recording) {
   const seen: string[] = [];
   const addon: LibbpfAddon = {
     libbpfVersion: 'v1.1',
+    libbpf: "libbpf v1.1 (the host's shared libbpf)",
+    features: [],
     object__openPrograms() {
       const c = rec.calls.find((c) => c.fn === 'open');
       if (!c) throw new Error('unrecorded open');
@@ -86,6 +88,8 @@ t.test('a kfunc the kernel lacks is a loader-error with libbpf\'s reason', async
 t.test('an object libbpf cannot open is one loader-error result', async (t) => {
   const addon = {
     libbpfVersion: 'v1.1',
+    libbpf: "libbpf v1.1 (the host's shared libbpf)",
+    features: [],
     object__openPrograms: () => ({ err: -4003, libbpfLog: 'libbpf: elf: failed to get ELF header from x: invalid `Elf\' handle\n', programs: [] }),
     object__loadPrograms: () => Promise.reject(new Error('must not load')),
   } satisfies LibbpfAddon;
@@ -94,4 +98,5 @@ t.test('an object libbpf cannot open is one loader-error result', async (t) => {
   t.equal(rs[0]!.verdict, 'loader-error');
   t.equal(rs[0]!.errno, 4003);
   t.match(rs[0]!.message, /ELF header/);
+  t.equal(rs[0]!.libbpf, "libbpf v1.1 (the host's shared libbpf)", 'even an object-level failure names the libbpf that tried');
 });

@@ -17,9 +17,11 @@ export function fakeDeps(log: string[]): RunDeps {
   const progs = (bytes: Uint8Array): FakeProg[] => JSON.parse(Buffer.from(bytes).toString('utf8')) as FakeProg[];
   return {
     kernel: {
-      async resolve(spec) {
+      async resolve(spec, _progress, opts) {
         if (spec === 'debian:0.0') throw new Error('kernel debian:0.0: no such Debian kernel');
-        return { spec, id: spec.replace(':', '-') };
+        log.push(`tools ${opts?.tools ?? 'auto'}`);
+        const tools = spec.startsWith('file:') ? { libbpf: 'libbpf 1.1 (fake host)', note: 'file: comes without its source tree (fake)' } : { libbpf: 'libbpf 1.8.0 (fake tree)' };
+        return { spec, id: spec.replace(':', '-'), tools };
       },
       async vmlinuxHeader() {
         const d = mkdtempSync(join(tmpdir(), 'bv-fakeh-'));

@@ -6,6 +6,7 @@ import t from 'tap';
 import { join } from 'node:path';
 import { runCorpusWith } from '../../src/run/runner.js';
 import { dir, fakeDeps } from './fakes.js';
+import { formatSummary } from '../../src/report/summary.js';
 
 t.test('crashes and timeouts cost one program each; everything else is kept', async (t) => {
   const log: string[] = [];
@@ -51,7 +52,7 @@ t.test('a kernel that does not boot: a typed kernel error, other kernels keep th
   t.equal(r.kernels[1]!.error, 'guest never reached the agent (fake)');
   t.equal(r.records.length, 2);
   t.equal(r.exitCode, 3);
-  t.same(log, ['boot', 'shutdown', 'boot-failed']);
+  t.same(log.filter((l) => !l.startsWith('tools')), ['boot', 'shutdown', 'boot-failed']);
 });
 
 t.test('all green: exit code 0', async (t) => {
@@ -70,6 +71,18 @@ t.test('each kernel is held to the declaration for its release (__kernel scopes)
   t.equal(on('debian:7.3').expectation.result, 'success');
   t.equal(on('debian:7.3').expectation.scope, '7.3-');
   t.match(on('debian:7.3').comparison.reasons.join('\n'), /the kernel rejects the program; it declares __success/);
+});
+
+t.test('the libbpf serving each kernel, and why the host\'s stands in, reach the run and its summary', async (t) => {
+  const log: string[] = [];
+  const r = await runCorpusWith(fakeDeps(log), { kernels: ['debian:7.3', 'file:/x/bzImage'], paths: [join(dir, 'corpus', 'a.o')], tools: 'auto' });
+  t.same(log.filter((l) => l.startsWith('tools')), ['tools auto', 'tools auto'], '--tools reaches resolve');
+  t.equal(r.kernels[0]!.libbpf, 'libbpf 1.8.0 (fake tree)');
+  t.equal(r.kernels[0]!.toolsNote, undefined);
+  t.equal(r.kernels[1]!.toolsNote, 'file: comes without its source tree (fake)');
+  const summary = formatSummary(r);
+  t.match(summary, /kernel debian:7\.3 .*\n  loaded by libbpf 1\.8\.0 \(fake tree\)\n/);
+  t.match(summary, /loaded by libbpf 1\.1 \(fake host\)\n  note: file: comes without its source tree \(fake\)/);
 });
 
 t.test('a missing corpus path is a typed error naming it', async (t) => {

@@ -1,10 +1,13 @@
 #include "object_load.h"
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include <algorithm>
 #include <cstring>
 #include <memory>
+
+#include <unistd.h>
 
 #include "print_capture.h"
 
@@ -94,6 +97,62 @@ LoadOutcome object__load_programs(const LoadRequest &req) {
     // The kernel NUL-terminates within log_size; bound the scan anyway.
     pl.log.assign(buf, strnlen(buf, req.log_size));
   }
+  return out;
+}
+
+VerifyOutcome object__verify_programs(const VerifyRequest &req) {
+  VerifyOutcome out;
+#if defined(BPF_VERDICT_HAVE_BPF_OBJECT__PREPARE) && defined(BPF_VERDICT_HAVE_BPF_PROGRAM__CLONE)
+  out.available = true;
+  install_print_capture();
+  PrintCapture capture(&out.libbpf_log);
+  ObjectPtr obj = open_mem(req.bytes, req.object_name, &out.open_err);
+  if (!obj) return out;
+  for (const std::string &want : req.programs) {
+    if (!bpf_object__find_program_by_name(obj.get(), want.c_str())) out.unknown_programs.push_back(want);
+  }
+  if (!out.unknown_programs.empty()) return out;
+
+  bpf_program *prog;
+  bpf_object__for_each_program(prog, obj.get()) {
+    ProgramVerify pv;
+    pv.info = describe(prog);
+    pv.selected = req.programs.empty()
+                      ? pv.info.autoload
+                      : std::find(req.programs.begin(), req.programs.end(), pv.info.name) != req.programs.end();
+    // Prepared (relocated) only when selected; nothing is loaded by prepare itself.
+    bpf_program__set_autoload(prog, pv.selected);
+    out.programs.push_back(std::move(pv));
+  }
+  out.prepare_err = bpf_object__prepare(obj.get());
+  if (out.prepare_err) return out;
+
+  std::unique_ptr<char[]> buf(new char[req.log_size > 0 ? req.log_size : 1]);
+  auto load = [&](bpf_program *p, ProgramVerify &pv, uint32_t level) {
+    LIBBPF_OPTS(bpf_prog_load_opts, opts);
+    if (req.log_size > 0 && level > 0) {
+      buf[0] = '\0';
+      opts.log_buf = buf.get();
+      opts.log_size = req.log_size;
+      opts.log_level = level;
+    }
+    int fd = bpf_program__clone(p, &opts);
+    pv.err = fd < 0 ? fd : 0;
+    if (fd >= 0) close(fd);
+    pv.log_level = opts.log_buf ? level : 0;
+    pv.log = opts.log_buf ? std::string(buf.get(), strnlen(buf.get(), req.log_size)) : std::string();
+  };
+  size_t i = 0;
+  bpf_object__for_each_program(prog, obj.get()) {
+    ProgramVerify &pv = out.programs[i++];
+    if (!pv.selected) continue;
+    load(prog, pv, req.quick_log_level);
+    // A refusal: again with the whole log, for the message and the instruction it names.
+    if (pv.err != 0 && req.log_level != req.quick_log_level) load(prog, pv, req.log_level);
+  }
+#else
+  (void)req;
+#endif
   return out;
 }
 

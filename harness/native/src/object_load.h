@@ -44,6 +44,39 @@ struct LoadOutcome {
   std::vector<std::string> unknown_programs;  // requested names the object lacks
 };
 
+// Prepare once, verify each program alone (libbpf 1.8's bpf_object__prepare + bpf_program__clone,
+// as veristat does): each selected program is sent to the verifier with `quick_log_level` (e.g.
+// BPF_LOG_STATS alone), and only a program the verifier refuses is sent again with `log_level`,
+// so the log work is spent where a message is needed. Compiled in only when the linked libbpf
+// has both APIs (BPF_VERDICT_HAVE_*); `available` says whether it was.
+struct VerifyRequest {
+  std::vector<uint8_t> bytes;
+  std::string object_name;
+  std::vector<std::string> programs;  // empty = libbpf's autoload set
+  uint32_t quick_log_level = 4;
+  uint32_t log_level = 5;
+  uint32_t log_size = 1 << 20;
+};
+
+struct ProgramVerify {
+  ProgramInfo info;
+  bool selected = false;
+  int err = 0;             // negative errno of the last load of this program; 0 = accepted
+  uint32_t log_level = 0;  // the level of the load whose log this is
+  std::string log;
+};
+
+struct VerifyOutcome {
+  bool available = false;  // built against a libbpf with bpf_object__prepare and bpf_program__clone
+  int open_err = 0;
+  int prepare_err = 0;     // negative errno from bpf_object__prepare (nothing was verified)
+  std::string libbpf_log;
+  std::vector<ProgramVerify> programs;
+  std::vector<std::string> unknown_programs;
+};
+
+VerifyOutcome object__verify_programs(const VerifyRequest &req);
+
 // Open only: the program table (no kernel involved beyond libbpf's feature probes).
 OpenOutcome object__open_programs(const std::vector<uint8_t> &bytes, const std::string &name);
 

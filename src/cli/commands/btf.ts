@@ -3,20 +3,22 @@ import { copyFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
 import type { Schema } from '../options.js';
 import {
-  CONFIG_HELP, CONFIG_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, VM_HELP, VM_OPTIONS, configFrom, kernelBuildSettings, vmSettings,
+  CONFIG_HELP, CONFIG_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, TOOLS_HELP, TOOLS_OPTIONS, VM_HELP, VM_OPTIONS, configFrom, kernelBuildSettings, vmSettings,
 } from '../shared-options.js';
-import { parseKernelSpec, resolveKernel } from '../../../vm/kernel.js';
+import { parseKernelSpec } from '../../../vm/kernel.js';
+import { parseToolsChoice, resolveKernelWithTools } from '../../../vm/tools.js';
 import { kernelBtfFor, vmlinuxHeaderFor } from '../../../vm/btf.js';
 
-const USAGE = 'bpf-verdict btf [--kernel SPEC] [-o FILE] [--raw] [--json] [options]';
+const USAGE = 'bpf-verdict btf [--kernel SPEC] [--tools SOURCE] [-o FILE] [--raw] [--json] [options]';
 
 const HELP = `bpf-verdict btf: boot a kernel once and write its vmlinux.h
 
 Usage: ${USAGE}
 
 Prints the path of the cached vmlinux.h generated (bpftool) from the kernel's own
-/sys/kernel/btf/vmlinux. Programs for a kernel are compiled against its own header.
-Cached per kernel: the second call does not boot.
+/sys/kernel/btf/vmlinux by the bpftool of the kernel's own line (built from its tree's
+tools/bpf/bpftool; 7.x's adds kfunc prototypes). Programs for a kernel are compiled
+against its own header. Cached per kernel and bpftool: the second call does not boot.
 
 Options:
   --kernel SPEC        kernel (default: the config's first kernel, else debian:6.12; also debian:6.1,
@@ -24,6 +26,7 @@ Options:
   -o, --output F       also copy the header (or, with --raw, the raw BTF) to F
   --raw                print the path of the raw BTF blob instead of vmlinux.h
   --json               {"kernel","id","header","btf"} on stdout instead of the path
+${TOOLS_HELP}
 ${CONFIG_HELP}
 ${VM_HELP}
 ${KERNEL_BUILD_HELP}
@@ -39,7 +42,7 @@ Examples:
 
 const OPTIONS = {
     kernel: { type: 'string' }, output: { type: 'string', short: 'o' }, raw: { type: 'boolean' }, json: { type: 'boolean' },
-    ...CONFIG_OPTIONS, ...VM_OPTIONS, ...KERNEL_BUILD_OPTIONS,
+    ...CONFIG_OPTIONS, ...VM_OPTIONS, ...KERNEL_BUILD_OPTIONS, ...TOOLS_OPTIONS,
   } as const satisfies Schema;
 
 export const command: Command<typeof OPTIONS> = {
@@ -53,7 +56,7 @@ export const command: Command<typeof OPTIONS> = {
     parseKernelSpec(spec); // a usage error before anything else
     const vm = vmSettings(values, cfg);
     const progress = (m: string) => process.stderr.write(`bpf-verdict: ${m}\n`);
-    const kernel = await resolveKernel(spec, { onProgress: progress, ...kernelBuildSettings(values) });
+    const kernel = await resolveKernelWithTools(spec, parseToolsChoice(values.tools), progress, kernelBuildSettings(values));
     const boot = { memoryMb: vm.memoryMb, cpus: vm.cpus, bootTimeoutMs: vm.bootTimeoutSec * 1000, requestTimeoutMs: vm.loadTimeoutSec * 1000, onProgress: progress };
     const header = await vmlinuxHeaderFor(kernel, boot);
     const btf = await kernelBtfFor(kernel, boot); // cached by the line above: no second boot

@@ -5,11 +5,12 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
 import type { Schema } from '../options.js';
 import {
-  CONFIG_HELP, CONFIG_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, VM_HELP, VM_OPTIONS, configFrom, kernelBuildSettings, vmSettings,
+  CONFIG_HELP, CONFIG_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, TOOLS_HELP, TOOLS_OPTIONS, VM_HELP, VM_OPTIONS, configFrom, kernelBuildSettings, vmSettings,
 } from '../shared-options.js';
 import { InputError, UsageError } from '../../shared/errors.js';
 import type { KernelResult } from '../../shared/verdict.js';
-import { parseKernelSpec, resolveKernel } from '../../../vm/kernel.js';
+import { parseKernelSpec } from '../../../vm/kernel.js';
+import { parseToolsChoice, resolveKernelWithTools } from '../../../vm/tools.js';
 import { withVm } from '../../../vm/vm.js';
 import { errnoName } from '../../shared/errno.js';
 
@@ -29,7 +30,9 @@ Options:
                        also debian:6.1, file:/path/to/bzImage, src:/path/to/linux[+fix.patch]
   --json               one JSON object per program per line: object, program, section,
                        verdict, errno, message, log, libbpfLog, stats, reports (7.x
-                       failure reports: category, problem, reason, at, causalPath, ...)
+                       failure reports: category, problem, reason, at, causalPath, ...),
+                       libbpf (which libbpf loaded it)
+${TOOLS_HELP}
   --log                print each program's whole verifier log after the table row
   --log-level N        verifier log level (1 default, 2 = with states; 0 = no log)
   --console-log FILE   keep the guest's serial console in FILE
@@ -45,7 +48,7 @@ Examples:
   bpf-verdict load --kernel debian:6.12 prog.bpf.o --json
   bpf-verdict load prog.bpf.o list_push_missing_lock --log
   bpf-verdict load --kernel debian:6.1 a.bpf.o b.bpf.o
-  bpf-verdict load --kernel file:~/bpf-next/arch/x86/boot/bzImage prog.bpf.o
+  bpf-verdict load --kernel file:~/bpf-next/arch/x86/boot/bzImage --tools ~/bpf-next prog.bpf.o
 `;
 
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
@@ -80,7 +83,7 @@ export function formatTable(rows: KernelResult[], withObject: boolean): string {
 const OPTIONS = {
     kernel: { type: 'string' }, json: { type: 'boolean' }, log: { type: 'boolean' },
     'log-level': { type: 'string', number: { min: 0, max: 7, int: true } }, 'console-log': { type: 'string' },
-    ...CONFIG_OPTIONS, ...VM_OPTIONS, ...KERNEL_BUILD_OPTIONS,
+    ...CONFIG_OPTIONS, ...VM_OPTIONS, ...KERNEL_BUILD_OPTIONS, ...TOOLS_OPTIONS,
   } as const satisfies Schema;
 
 export const command: Command<typeof OPTIONS> = {
@@ -101,7 +104,7 @@ export const command: Command<typeof OPTIONS> = {
 
     // Read every object first: a typo should not cost a boot.
     const inputs = await Promise.all(objects.map(async (o) => ({ path: o, bytes: await readObject(o) })));
-    const kernel = await resolveKernel(spec, { onProgress: progress, ...kernelBuildSettings(v) });
+    const kernel = await resolveKernelWithTools(spec, parseToolsChoice(v.tools), progress, kernelBuildSettings(v));
     const withObject = objects.length > 1;
     const rows: KernelResult[] = [];
     await withVm(kernel, { memoryMb, cpus, bootTimeoutMs: bootTimeoutSec * 1000, requestTimeoutMs: loadTimeoutSec * 1000, consoleLog: v['console-log'], onProgress: progress }, async (vm) => {

@@ -4,13 +4,14 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from '../command.js';
 import type { Schema } from '../options.js';
 import {
-  CONFIG_HELP, CONFIG_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, PROFILE_HELP, PROFILE_OPTIONS, VM_HELP, VM_OPTIONS,
+  CONFIG_HELP, CONFIG_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, TOOLS_HELP, TOOLS_OPTIONS, PROFILE_HELP, PROFILE_OPTIONS, VM_HELP, VM_OPTIONS,
   configFrom, kernelBuildSettings, vmSettings,
 } from '../shared-options.js';
 import { UsageError } from '../../shared/errors.js';
 import { runOptionsFrom } from '../../config/index.js';
 import { parseKernelSpec } from '../../../vm/kernel.js';
 import { runCorpus } from '../../run/index.js';
+import { parseToolsChoice } from '../../../vm/tools.js';
 import { ProgressBar } from '../../report/progress.js';
 import { formatSummary } from '../../report/summary.js';
 import { formatJunit } from '../../report/junit.js';
@@ -39,6 +40,7 @@ Options:
   --include GLOB       files to take from corpus directories (repeatable; replaces the config's)
   --exclude GLOB       files to skip (repeatable; replaces the config's)
   -I DIR               extra include directory for compiling (repeatable)
+${TOOLS_HELP}
 ${CONFIG_HELP}
 ${PROFILE_HELP}
 ${VM_HELP}
@@ -63,7 +65,7 @@ const OPTIONS = {
     kernel: { type: 'string', multiple: true },
     include: { type: 'string', multiple: true }, exclude: { type: 'string', multiple: true },
     I: { type: 'string', short: 'I', multiple: true },
-    ...CONFIG_OPTIONS, ...PROFILE_OPTIONS, ...VM_OPTIONS, ...KERNEL_BUILD_OPTIONS,
+    ...CONFIG_OPTIONS, ...PROFILE_OPTIONS, ...VM_OPTIONS, ...KERNEL_BUILD_OPTIONS, ...TOOLS_OPTIONS,
     json: { type: 'boolean' }, tap: { type: 'boolean' }, junit: { type: 'string' }, html: { type: 'string' },
     out: { type: 'string' }, quiet: { type: 'boolean' }, 'no-color': { type: 'boolean' },
   } as const satisfies Schema;
@@ -78,6 +80,7 @@ export const command: Command<typeof OPTIONS> = {
     const cfg = configFrom(v);
     const kernels = v.kernel?.length ? v.kernel : cfg.kernels;
     for (const k of kernels) parseKernelSpec(k);
+    parseToolsChoice(v.tools); // a usage error before anything else
     const progress = new ProgressBar(process.stderr, !!v.quiet);
     const stop = interruptOn(['SIGINT', 'SIGTERM'], (sig) => {
       progress.finish();
@@ -86,6 +89,7 @@ export const command: Command<typeof OPTIONS> = {
     const result = await runCorpus({
       ...runOptionsFrom(cfg),
       kernels,
+      tools: v.tools,
       paths: positionals.length ? positionals : cfg.corpus,
       include: v.include ?? cfg.include,
       exclude: v.exclude ?? cfg.exclude,
