@@ -108,7 +108,9 @@ export async function loadObjectPrograms(addon: LibbpfAddon, bytes: Uint8Array, 
 /** Verdict for one program from its errno, kernel log and libbpf messages. */
 export function classify(object: string, prog: NativeProgramLoad, errno: number, libbpfLog: string): KernelResult {
   const base = { object, program: prog.name, section: prog.section, log: prog.log, libbpfLog, stats: parseStats(prog.log) };
-  if (errno === 0) return { ...base, verdict: 'accept', errno: 0, message: lastMeaningfulLine(prog.log) };
+  // An accepted program has no error message: the log's last line is then whatever the verifier
+  // printed last ("Func#1 ('f') is safe for any args that match its prototype"); it stays in `log`.
+  if (errno === 0) return { ...base, verdict: 'accept', errno: 0, message: null };
   // The verifier ran and said no, unless what it refused is libbpf's poisoned stand-in.
   if (prog.log.trim() !== '' && !isLibbpfPoison(prog.log)) {
     return { ...base, verdict: 'reject', errno, message: lastMeaningfulLine(prog.log) };

@@ -1,7 +1,9 @@
 // The comparison rules. Pure: no I/O, no knowledge of particular programs.
 // Order of precedence: the kernel could not answer (crash, timeout, loader/build error) >
-// kernel vs declared expectation > model outside its scope > model vs kernel (rule to rule) >
-// a declared model difference that no longer exists (red until the declaration is removed).
+// the model failed internally (a bug: never hidden behind another outcome or a declaration) >
+// kernel vs declared expectation > model outside its scope > model vs kernel (verdict, rule,
+// instruction, message) > a declared model difference that no longer exists (red until the
+// declaration is removed).
 import { matchMessages } from '../expect/messages.js';
 import type { Expectation } from '../expect/types.js';
 import type { KernelResult } from '../verdict.js';
@@ -37,6 +39,7 @@ function compareResult(k: KernelResult, kc: KernelClass, model: ModelSide | null
   if (vs.reason) reasons.push(vs.reason);
   const base = { expectationOk: exp.ok, messages: exp.messages, modelAgrees: vs.agrees, difference: vs.difference };
 
+  if (model?.verdict === 'model-error') return { outcome: 'model-error', reasons, ...base };
   if (exp.ok === false) return { outcome: 'expectation-differs', reasons, ...base };
   if (vs.agrees === null) {
     if (e.modelDiffers) return { outcome: 'declared', reasons: [...reasons, `declared: ${e.modelDiffers}`], ...base };
@@ -93,7 +96,11 @@ function compareModel(k: KernelResult, kc: KernelClass, model: ModelSide | null)
       return { agrees: null, difference: null, reason: `outside the model: ${model.message ?? model.rule ?? 'no reason given'}${model.rule && model.message ? ` (${model.rule})` : ''}` };
     case 'error': {
       const d: Difference = { kind: 'model-error', message: model.message };
-      return { agrees: false, difference: d, reason: `the model failed: ${model.message ?? 'no message'}` };
+      return { agrees: false, difference: d, reason: `the model could not walk the object: ${model.message ?? 'no message'}` };
+    }
+    case 'model-error': {
+      const d: Difference = { kind: 'model-error', message: model.message };
+      return { agrees: false, difference: d, reason: `the model failed (a bug in the model, not a verdict): ${model.message ?? 'no message'}` };
     }
     case 'accept':
     case 'reject':

@@ -10,6 +10,7 @@ import { makeEnv, verifyProgram } from './interp/explore.js';
 import { checkCfg, checkSubprogs } from './interp/cfg.js';
 import { kfuncLicenceCheck } from './licence.js';
 import { getProfile } from './profiles.js';
+import { InputError } from '../errors.js';
 
 export interface ModelProgramResult extends ModelResult {
   /** The abstract state at the rejected/unsupported instruction, in the verifier's state-line notation. */
@@ -48,10 +49,20 @@ export function modelProgram(obj: BpfObject, prog: BpfProgram, opts: ModelOption
       stateAt: w.stateAt, insnProcessed: w.insnProcessed, ...(w.trace ? { trace: w.trace } : {}),
     });
   } catch (err) {
-    // a model bug or an input the readers accepted but the model cannot walk: report, do not crash the run
-    const msg = err instanceof Error ? err.message : String(err);
-    return finish({ verdict: 'error', rule: 'model.error', insn: null, message: msg, messageLines: [msg], stateAt: null, insnProcessed: 0 });
+    // An input the readers accepted but the walk found unusable (InputError: corrupt BTF...) is
+    // `error`; anything else is a bug in the model: `model-error` with its stack, never a verdict.
+    if (err instanceof InputError) {
+      return finish({ verdict: 'error', rule: 'model.input', insn: null, message: err.message, messageLines: [err.message], stateAt: null, insnProcessed: 0 });
+    }
+    return finish(internalError(err));
   }
+}
+
+/** An exception inside the model, as a result that says so (message, stack). */
+export function internalError(err: unknown): Omit<ModelProgramResult, 'object' | 'program' | 'section' | 'ms'> {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const message = `internal model error: ${e.name}: ${e.message}`;
+  return { verdict: 'model-error', rule: 'model.internal', insn: null, message, messageLines: [message], stateAt: null, insnProcessed: 0, stack: e.stack ?? message };
 }
 
 /** Every program of the object (or only `opts.program`), in object order. */
