@@ -114,23 +114,26 @@ function compareModel(k: KernelResult, kc: KernelClass, model: ModelSide | null)
   return compareRejections(k, kc, model);
 }
 
+/**
+ * Both reject: agree only when rule, instruction and message all agree (the README's meaning of
+ * `agree`). A side without a rule id (a kernel message the classifier does not know, or a model
+ * finding without one) is compared by its message alone.
+ */
 function compareRejections(k: KernelResult, kc: KernelClass, m: ModelSide) {
-  if (kc.rule !== null && m.rule !== null) {
-    if (kc.rule !== m.rule) {
-      const d: Difference = { kind: 'rule', kernel: kc.rule, model: m.rule };
-      return { agrees: false, difference: d, reason: `both reject, by different rules: kernel ${kc.rule}, model ${m.rule}` };
-    }
-    if (kc.insn !== null && m.insn !== null && kc.insn !== m.insn) {
-      const d: Difference = { kind: 'insn', rule: kc.rule, kernel: kc.insn, model: m.insn };
-      return { agrees: false, difference: d, reason: `both reject by ${kc.rule}, at different instructions: kernel ${kc.insn}, model ${m.insn}` };
-    }
-    return { agrees: true, difference: null, reason: null };
+  if (kc.rule !== null && m.rule !== null && kc.rule !== m.rule) {
+    const d: Difference = { kind: 'rule', kernel: kc.rule, model: m.rule };
+    return { agrees: false, difference: d, reason: `both reject, by different rules: kernel ${kc.rule}, model ${m.rule}` };
   }
-  // One side has no rule id (the classifier does not know the kernel's message, or the model
-  // rejected without naming a rule): fall back to the message text.
+  const rule = kc.rule ?? m.rule;
+  if (kc.insn !== null && m.insn !== null && kc.insn !== m.insn) {
+    const d: Difference = { kind: 'insn', rule, kernel: kc.insn, model: m.insn };
+    return { agrees: false, difference: d, reason: `both reject${rule ? ` by ${rule}` : ''}, at different instructions: kernel ${kc.insn}, model ${m.insn}` };
+  }
   const kernelText = kc.message ?? k.message;
-  if (m.message && (kernelText === m.message || k.log.includes(m.message))) return { agrees: true, difference: null, reason: null };
+  if (kernelText === m.message) return { agrees: true, difference: null, reason: null };
   const d: Difference = { kind: 'message', kernel: kernelText, model: m.message };
-  const which = kc.rule === null ? 'the kernel message is not classified' : 'the model names no rule';
-  return { agrees: false, difference: d, reason: `both reject; ${which} and the messages differ` };
+  const why = kc.rule === null ? 'the kernel message is not classified and the messages differ'
+    : m.rule === null ? 'the model names no rule and the messages differ'
+    : `same rule ${rule} and instruction, different messages`;
+  return { agrees: false, difference: d, reason: `both reject; ${why}: kernel '${kernelText ?? ''}', model '${m.message ?? ''}'` };
 }
