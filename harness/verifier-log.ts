@@ -8,6 +8,8 @@ const TRAILER = [
   /^verification time \d+ usec$/,
   /^stack depth [\d+ ]+$/,
   /^-- END PROG LOAD LOG --$/,
+  // is_state_visited prints both states after "infinite loop detected at insn %d", at every log level
+  /^(cur|old) state:/,
 ];
 
 /** The last line that is neither blank nor a statistics trailer; null when there is none. */

@@ -19,6 +19,8 @@ const TRAILER = [
   /^verification time \d+ usec$/,
   /^stack depth [\d+ ]+$/,
   /^-- (BEGIN|END) PROG LOAD LOG --$/,
+  // is_state_visited prints both states after "infinite loop detected at insn %d", at every log level
+  /^(cur|old) state:/,
 ];
 const INSN_LINE = /^(\d+): \([0-9a-f]{2}\)/;
 
@@ -32,7 +34,7 @@ function formatToRegex(format: string): RegExp {
   for (const m of format.matchAll(FORMAT_CONVERSION)) {
     out += literal(format.slice(last, m.index));
     last = m.index + m[0].length;
-    switch (m[2]) {
+    switch (m[3]) {
       case '%': out += '%'; break;
       case 'd': out += '-?\\d+'; break;
       case 'u': out += '\\d+'; break;

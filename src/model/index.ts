@@ -7,7 +7,9 @@ import { MODELLED_PROG_TYPES } from './ctx.js';
 import { graphHooks, graphPrecheck } from './graph/index.js';
 import type { GraphHooks } from './hooks.js';
 import { makeEnv, verifyProgram } from './interp/explore.js';
-import { checkCfg, checkSubprogs } from './interp/cfg.js';
+import { checkCfg } from './interp/cfg.js';
+import { checkSubprogs, scanInsns } from './interp/insn-checks.js';
+import type { Finding } from './finding.js';
 import { kfuncLicenceCheck } from './licence.js';
 import { getProfile } from './profiles.js';
 import { InputError } from '../errors.js';
@@ -37,8 +39,10 @@ export function modelProgram(obj: BpfObject, prog: BpfProgram, opts: ModelOption
   }
   try {
     // before the walk, in bpf_check's order: add_subprog_and_kfunc (kfunc licence),
-    // check_subprogs, resolve_pseudo_ldimm64 (check_map_prog_compatibility: graph precheck), check_cfg
-    const pre = kfuncLicenceCheck(obj, prog) ?? checkSubprogs(prog) ?? (opts.hooks ? null : graphPrecheck(obj, prog)) ?? checkCfg(prog);
+    // check_subprogs, resolve_pseudo_ldimm64 (one pass in insn order: the raw-field checks and
+    // check_map_prog_compatibility, the graph precheck; the first by index wins), check_cfg
+    const resolve = first(scanInsns(prog.insns), opts.hooks ? null : graphPrecheck(obj, prog));
+    const pre = kfuncLicenceCheck(obj, prog) ?? checkSubprogs(prog) ?? resolve ?? checkCfg(prog);
     if (pre) return finish({ verdict: pre.kind, rule: pre.rule, insn: pre.insn, message: pre.message, messageLines: [...(pre.before ?? []), pre.message], stateAt: null, insnProcessed: 0 });
     const env = makeEnv(obj, prog, profile, opts.hooks ?? graphHooks, !!opts.trace);
     const w = verifyProgram(env);
@@ -56,6 +60,11 @@ export function modelProgram(obj: BpfObject, prog: BpfProgram, opts: ModelOption
     }
     return finish(internalError(err));
   }
+}
+
+/** The finding at the lower instruction index (two checks of one pass in insn order). */
+function first(a: Finding | null, b: Finding | null): Finding | null {
+  return a && b ? (b.insn < a.insn ? b : a) : a ?? b;
 }
 
 /** An exception inside the model, as a result that says so (message, stack). */
