@@ -25,11 +25,15 @@ export interface ModelProgramResult extends ModelResult {
   insnProcessed: number;
 }
 
-export interface ModelOptions { profile?: string; program?: string; trace?: boolean; hooks?: GraphHooks }
+export interface ModelOptions {
+  profile?: string; program?: string; trace?: boolean; hooks?: GraphHooks;
+  /** A smaller processed-instruction budget than the profile's (fuzzing, quick checks); same message. */
+  insnLimit?: number;
+}
 
 export function modelProgram(obj: BpfObject, prog: BpfProgram, opts: ModelOptions = {}): ModelProgramResult {
   const t0 = performance.now();
-  const profile = getProfile(opts.profile);
+  const profile = opts.insnLimit ? { ...getProfile(opts.profile), insnLimit: opts.insnLimit } : getProfile(opts.profile);
   const base = { object: obj.file, program: prog.name, section: prog.section };
   const finish = (r: Omit<ModelProgramResult, 'object' | 'program' | 'section' | 'ms'>): ModelProgramResult =>
     ({ ...base, ...r, ms: Math.round((performance.now() - t0) * 1000) / 1000 });
