@@ -150,6 +150,7 @@ export function parseBtf(bytes: Uint8Array, file: string): Btf {
     id++;
   }
   validateRefs(types, fail);
+  validateLoops(types, fail);
   return new Btf(types);
 }
 
@@ -180,3 +181,53 @@ function validateRefs(types: BtfType[], fail: (msg: string) => never): void {
   }
 }
 const MODIFIER_KINDS = new Set(['typedef', 'volatile', 'const', 'restrict', 'type_tag']);
+
+/**
+ * Reference loops the kernel's BTF check refuses ("Loop detected") and that would make every
+ * recursive reader (sizes, names, member lookup, field records) run without end:
+ *  - a loop that passes through no struct/union (a PTR to itself, var -> typedef -> var, an array
+ *    of itself, a func_proto taking a pointer to itself): legal C always breaks a loop in a struct;
+ *  - a struct/union that contains itself by value (through arrays, typedefs, modifiers, not a PTR).
+ * Iterative depth-first search (colours), so a long chain cannot overflow the stack either.
+ */
+function validateLoops(types: BtfType[], fail: (msg: string) => never): void {
+  const refs = (t: BtfType): number[] => {
+    switch (t.kind) {
+      case 'ptr': case 'typedef': case 'volatile': case 'const': case 'restrict': case 'type_tag': case 'func': case 'var': case 'array':
+        return [t.type];
+      case 'func_proto': return [t.returnType, ...t.params.map((p) => p.type)];
+      default: return [];  // struct/union/datasec break loops; decl_tag is not followed by readers
+    }
+  };
+  // by value: the struct/union a member's type is, through arrays and modifiers (not a PTR)
+  const byValue = (id: number): number | null => {
+    for (let depth = 0; depth <= types.length; depth++) {
+      const t = types[id]!;
+      if (t.kind === 'struct' || t.kind === 'union') return id;
+      if (MODIFIER_KINDS.has(t.kind) || t.kind === 'array') id = (t as { type: number }).type;
+      else return null;
+    }
+    return null;
+  };
+  const contains = (t: BtfType): number[] =>
+    t.kind === 'struct' || t.kind === 'union' ? t.members.map((m) => byValue(m.type)).filter((x): x is number => x !== null) : [];
+  for (const [edges, what] of [[refs, 'references itself without passing through a struct or union'], [contains, 'contains itself by value']] as const) {
+    const colour = new Uint8Array(types.length); // 0 new, 1 on the current path, 2 done
+    for (const root of types) {
+      if (colour[root.id]) continue;
+      const stack: { id: number; next: number[]; i: number }[] = [{ id: root.id, next: edges(root), i: 0 }];
+      colour[root.id] = 1;
+      while (stack.length) {
+        const top = stack[stack.length - 1]!;
+        if (top.i >= top.next.length) { colour[top.id] = 2; stack.pop(); continue; }
+        const to = top.next[top.i++]!;
+        if (colour[to] === 1) {
+          const loop = [...stack.slice(stack.findIndex((s) => s.id === to)).map((s) => s.id), to];
+          const t = types[to]!;
+          fail(`type [${to}] '${t.name}' (${t.kind}) ${what}: ${loop.map((i) => `[${i}]`).join(' -> ')}`);
+        }
+        if (colour[to] === 0) { colour[to] = 1; stack.push({ id: to, next: edges(types[to]!), i: 0 }); }
+      }
+    }
+  }
+}

@@ -48,7 +48,7 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return name ? 0 : 2;
   }
-  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  const load = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined; // not Object.prototype's members
   if (!load) {
     process.stderr.write(`bpf-verdict: unknown command '${name}'\n\n${USAGE}`);
     return 2;

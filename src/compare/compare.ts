@@ -1,7 +1,9 @@
 // The comparison rules. Pure: no I/O, no knowledge of particular programs.
 // Order of precedence: the kernel could not answer (crash, timeout, loader/build error) >
-// kernel vs declared expectation > model outside its scope > model vs kernel (rule to rule) >
-// a declared model difference that no longer exists (red until the declaration is removed).
+// the model failed internally (a bug: never hidden behind another outcome or a declaration) >
+// kernel vs declared expectation > model outside its scope > model vs kernel (verdict, rule,
+// instruction, message) > a declared model difference that no longer exists (red until the
+// declaration is removed).
 import { matchMessages } from '../expect/messages.js';
 import type { Expectation } from '../expect/types.js';
 import type { KernelResult } from '../shared/verdict.js';
@@ -37,6 +39,7 @@ function compareResult(k: KernelResult, kc: KernelClass, model: ModelSide | null
   if (vs.reason) reasons.push(vs.reason);
   const base = { expectationOk: exp.ok, messages: exp.messages, modelAgrees: vs.agrees, difference: vs.difference };
 
+  if (model?.verdict === 'model-error') return { outcome: 'model-error', reasons, ...base };
   if (exp.ok === false) return { outcome: 'expectation-differs', reasons, ...base };
   if (vs.agrees === null) {
     if (e.modelDiffers) return { outcome: 'declared', reasons: [...reasons, `declared: ${e.modelDiffers}`], ...base };
@@ -93,7 +96,11 @@ function compareModel(k: KernelResult, kc: KernelClass, model: ModelSide | null)
       return { agrees: null, difference: null, reason: `outside the model: ${model.message ?? model.rule ?? 'no reason given'}${model.rule && model.message ? ` (${model.rule})` : ''}` };
     case 'error': {
       const d: Difference = { kind: 'model-error', message: model.message };
-      return { agrees: false, difference: d, reason: `the model failed: ${model.message ?? 'no message'}` };
+      return { agrees: false, difference: d, reason: `the model could not walk the object: ${model.message ?? 'no message'}` };
+    }
+    case 'model-error': {
+      const d: Difference = { kind: 'model-error', message: model.message };
+      return { agrees: false, difference: d, reason: `the model failed (a bug in the model, not a verdict): ${model.message ?? 'no message'}` };
     }
     case 'accept':
     case 'reject':
@@ -107,23 +114,26 @@ function compareModel(k: KernelResult, kc: KernelClass, model: ModelSide | null)
   return compareRejections(k, kc, model);
 }
 
+/**
+ * Both reject: agree only when rule, instruction and message all agree (the README's meaning of
+ * `agree`). A side without a rule id (a kernel message the classifier does not know, or a model
+ * finding without one) is compared by its message alone.
+ */
 function compareRejections(k: KernelResult, kc: KernelClass, m: ModelSide) {
-  if (kc.rule !== null && m.rule !== null) {
-    if (kc.rule !== m.rule) {
-      const d: Difference = { kind: 'rule', kernel: kc.rule, model: m.rule };
-      return { agrees: false, difference: d, reason: `both reject, by different rules: kernel ${kc.rule}, model ${m.rule}` };
-    }
-    if (kc.insn !== null && m.insn !== null && kc.insn !== m.insn) {
-      const d: Difference = { kind: 'insn', rule: kc.rule, kernel: kc.insn, model: m.insn };
-      return { agrees: false, difference: d, reason: `both reject by ${kc.rule}, at different instructions: kernel ${kc.insn}, model ${m.insn}` };
-    }
-    return { agrees: true, difference: null, reason: null };
+  if (kc.rule !== null && m.rule !== null && kc.rule !== m.rule) {
+    const d: Difference = { kind: 'rule', kernel: kc.rule, model: m.rule };
+    return { agrees: false, difference: d, reason: `both reject, by different rules: kernel ${kc.rule}, model ${m.rule}` };
   }
-  // One side has no rule id (the classifier does not know the kernel's message, or the model
-  // rejected without naming a rule): fall back to the message text.
+  const rule = kc.rule ?? m.rule;
+  if (kc.insn !== null && m.insn !== null && kc.insn !== m.insn) {
+    const d: Difference = { kind: 'insn', rule, kernel: kc.insn, model: m.insn };
+    return { agrees: false, difference: d, reason: `both reject${rule ? ` by ${rule}` : ''}, at different instructions: kernel ${kc.insn}, model ${m.insn}` };
+  }
   const kernelText = kc.message ?? k.message;
-  if (m.message && (kernelText === m.message || k.log.includes(m.message))) return { agrees: true, difference: null, reason: null };
+  if (kernelText === m.message) return { agrees: true, difference: null, reason: null };
   const d: Difference = { kind: 'message', kernel: kernelText, model: m.message };
-  const which = kc.rule === null ? 'the kernel message is not classified' : 'the model names no rule';
-  return { agrees: false, difference: d, reason: `both reject; ${which} and the messages differ` };
+  const why = kc.rule === null ? 'the kernel message is not classified and the messages differ'
+    : m.rule === null ? 'the model names no rule and the messages differ'
+    : `same rule ${rule} and instruction, different messages`;
+  return { agrees: false, difference: d, reason: `both reject; ${why}: kernel '${kernelText ?? ''}', model '${m.message ?? ''}'` };
 }

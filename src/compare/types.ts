@@ -2,9 +2,12 @@
 import type { Expectation, MessageMatch } from '../expect/types.js';
 import type { KernelResult, ModelResult } from '../shared/verdict.js';
 
-/** Outcome names, in report order. `declared`: a difference the program itself declares. */
+/**
+ * Outcome names, in report order. `declared`: a difference the program itself declares.
+ * `model-error`: the model failed with an internal exception (a bug, never a verdict).
+ */
 export const OUTCOMES = [
-  'agree', 'declared', 'model-differs', 'expectation-differs', 'unsupported', 'loader-error', 'crash', 'timeout',
+  'agree', 'declared', 'model-differs', 'model-error', 'expectation-differs', 'unsupported', 'loader-error', 'crash', 'timeout',
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 

@@ -13,19 +13,20 @@ export type Finding =
   | { kind: 'reject'; rule: string; insn: number; message: string; before?: string[] }
   | { kind: 'unsupported'; rule: string; insn: number; message: string; before?: string[] };
 
-/** One printf conversion of a kernel format: groups (1) '#' flag, (2) conversion letter. */
-export const FORMAT_CONVERSION = /%(#?)(?:ll|l|h|hh|z)?([dusxcp%])/g;
+/** One printf conversion of a kernel format: groups (1) '#' flag, (2) zero-padded width ("02"), (3) conversion letter. */
+export const FORMAT_CONVERSION = /%(#?)(0\d+)?(?:ll|l|h|hh|z)?([dusxcp%])/g;
 
 /** Render a kernel printf-style format (%d %u %s %lld %llu %x %#llx %%) with args. */
 export function renderFormat(format: string, args: readonly (string | number | bigint)[]): string {
   let i = 0;
-  return format.replace(FORMAT_CONVERSION, (_m, hash: string, conv: string) => {
+  return format.replace(FORMAT_CONVERSION, (_m, hash: string, width: string | undefined, conv: string) => {
     if (conv === '%') return '%';
     const a = args[i++];
     if (a === undefined) return '';
-    if (conv === 'x') return (hash ? '0x' : '') + BigInt(a).toString(16);
-    if (conv === 'u' && typeof a !== 'string') return BigInt.asUintN(64, BigInt(a)).toString();
-    return String(a);
+    const pad = (s: string): string => (width ? s.padStart(Number(width), '0') : s);
+    if (conv === 'x') return (hash ? '0x' : '') + pad(typeof a === 'string' ? a : BigInt(a).toString(16));
+    if (conv === 'u' && typeof a !== 'string') return pad(BigInt.asUintN(64, BigInt(a)).toString());
+    return pad(String(a));
   });
 }
 

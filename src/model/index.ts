@@ -7,9 +7,12 @@ import { MODELLED_PROG_TYPES } from './ctx.js';
 import { graphHooks, graphPrecheck } from './graph/index.js';
 import type { GraphHooks } from './hooks.js';
 import { makeEnv, verifyProgram } from './interp/explore.js';
-import { checkCfg, checkSubprogs } from './interp/cfg.js';
+import { checkCfg } from './interp/cfg.js';
+import { checkSubprogs, scanInsns } from './interp/insn-checks.js';
+import type { Finding } from './finding.js';
 import { kfuncLicenceCheck } from './licence.js';
 import { getProfile } from './profiles.js';
+import { InputError } from '../shared/errors.js';
 
 export interface ModelProgramResult extends ModelResult {
   /** The abstract state at the rejected/unsupported instruction, in the verifier's state-line notation. */
@@ -22,11 +25,15 @@ export interface ModelProgramResult extends ModelResult {
   insnProcessed: number;
 }
 
-export interface ModelOptions { profile?: string; program?: string; trace?: boolean; hooks?: GraphHooks }
+export interface ModelOptions {
+  profile?: string; program?: string; trace?: boolean; hooks?: GraphHooks;
+  /** A smaller processed-instruction budget than the profile's (fuzzing, quick checks); same message. */
+  insnLimit?: number;
+}
 
 export function modelProgram(obj: BpfObject, prog: BpfProgram, opts: ModelOptions = {}): ModelProgramResult {
   const t0 = performance.now();
-  const profile = getProfile(opts.profile);
+  const profile = opts.insnLimit ? { ...getProfile(opts.profile), insnLimit: opts.insnLimit } : getProfile(opts.profile);
   const base = { object: obj.file, program: prog.name, section: prog.section };
   const finish = (r: Omit<ModelProgramResult, 'object' | 'program' | 'section' | 'ms'>): ModelProgramResult =>
     ({ ...base, ...r, ms: Math.round((performance.now() - t0) * 1000) / 1000 });
@@ -36,8 +43,10 @@ export function modelProgram(obj: BpfObject, prog: BpfProgram, opts: ModelOption
   }
   try {
     // before the walk, in bpf_check's order: add_subprog_and_kfunc (kfunc licence),
-    // check_subprogs, resolve_pseudo_ldimm64 (check_map_prog_compatibility: graph precheck), check_cfg
-    const pre = kfuncLicenceCheck(obj, prog) ?? checkSubprogs(prog) ?? (opts.hooks ? null : graphPrecheck(obj, prog)) ?? checkCfg(prog);
+    // check_subprogs, resolve_pseudo_ldimm64 (one pass in insn order: the raw-field checks and
+    // check_map_prog_compatibility, the graph precheck; the first by index wins), check_cfg
+    const resolve = first(scanInsns(prog.insns), opts.hooks ? null : graphPrecheck(obj, prog));
+    const pre = kfuncLicenceCheck(obj, prog) ?? checkSubprogs(prog) ?? resolve ?? checkCfg(prog);
     if (pre) return finish({ verdict: pre.kind, rule: pre.rule, insn: pre.insn, message: pre.message, messageLines: [...(pre.before ?? []), pre.message], stateAt: null, insnProcessed: 0 });
     const env = makeEnv(obj, prog, profile, opts.hooks ?? graphHooks, !!opts.trace);
     const w = verifyProgram(env);
@@ -48,10 +57,25 @@ export function modelProgram(obj: BpfObject, prog: BpfProgram, opts: ModelOption
       stateAt: w.stateAt, insnProcessed: w.insnProcessed, ...(w.trace ? { trace: w.trace } : {}),
     });
   } catch (err) {
-    // a model bug or an input the readers accepted but the model cannot walk: report, do not crash the run
-    const msg = err instanceof Error ? err.message : String(err);
-    return finish({ verdict: 'error', rule: 'model.error', insn: null, message: msg, messageLines: [msg], stateAt: null, insnProcessed: 0 });
+    // An input the readers accepted but the walk found unusable (InputError: corrupt BTF...) is
+    // `error`; anything else is a bug in the model: `model-error` with its stack, never a verdict.
+    if (err instanceof InputError) {
+      return finish({ verdict: 'error', rule: 'model.input', insn: null, message: err.message, messageLines: [err.message], stateAt: null, insnProcessed: 0 });
+    }
+    return finish(internalError(err));
   }
+}
+
+/** The finding at the lower instruction index (two checks of one pass in insn order). */
+function first(a: Finding | null, b: Finding | null): Finding | null {
+  return a && b ? (b.insn < a.insn ? b : a) : a ?? b;
+}
+
+/** An exception inside the model, as a result that says so (message, stack). */
+export function internalError(err: unknown): Omit<ModelProgramResult, 'object' | 'program' | 'section' | 'ms'> {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const message = `internal model error: ${e.name}: ${e.message}`;
+  return { verdict: 'model-error', rule: 'model.internal', insn: null, message, messageLines: [message], stateAt: null, insnProcessed: 0, stack: e.stack ?? message };
 }
 
 /** Every program of the object (or only `opts.program`), in object order. */

@@ -30,7 +30,8 @@ export const PROFILES: Record<string, Profile> = {
 export const DEFAULT_PROFILE = '6.12';
 
 export function getProfile(name: string = DEFAULT_PROFILE): Profile {
-  const p = PROFILES[name];
+  // own keys only: '__proto__', 'constructor' or 'toString' must not find Object.prototype's members
+  const p = Object.hasOwn(PROFILES, name) ? PROFILES[name] : undefined;
   if (!p) throw new UsageError(`unknown semantics profile '${name}'`, `use one of: ${Object.keys(PROFILES).join(', ')}`);
   return p;
 }

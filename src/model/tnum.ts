@@ -28,7 +28,8 @@ export const tnumEquals = (a: Tnum, b: Tnum): boolean => a.value === b.value && 
 export function tnumRange(min: bigint, max: bigint): Tnum {
   const chi = min ^ max;
   if (chi === 0n) return tnumConst(min);
-  const bits = chi.toString(2).length; // fls64
+  const hi = Number(chi >> 32n);          // fls64, without building a binary string
+  const bits = hi ? 64 - Math.clz32(hi) : 32 - Math.clz32(Number(chi & 0xffffffffn));
   if (bits > 63) return tnumUnknown;
   const delta = (1n << BigInt(bits)) - 1n;
   return { value: min & ~delta & U64, mask: delta };

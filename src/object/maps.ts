@@ -51,7 +51,10 @@ export function readBtfMaps(elf: ElfFile, btf: Btf | null, file: string): Placed
   const sec = elf.section('.maps');
   if (!sec) return [];
   const fail = (msg: string): never => { throw new InputError(file, `.maps: ${msg}`, 'declare maps as in <bpf/bpf_helpers.h>: struct { __uint(type, ...); __type(key, ...); ... } name SEC(".maps");'); };
-  if (!btf) fail('the object has no .BTF; BTF-defined maps need clang -g');
+  // without BTF the declaration may well be right: what is missing is the debug info that
+  // describes it, so the hint is about the compiler flag, not the SEC(".maps") syntax
+  if (!btf) throw new InputError(file, '.maps: the object has no .BTF section; libbpf reads BTF-defined maps from BTF',
+    'compile with -g (clang-19 -target bpf -g -O2 ...) and do not strip the object (llvm-strip -g removes .BTF)');
   const ds = btf!.find('.maps', 'datasec');
   if (!ds || ds.kind !== 'datasec') return fail('no DATASEC .maps in BTF');
   return ds.vars.map((vi) => {

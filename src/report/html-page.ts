@@ -2,7 +2,7 @@
 import { OUTCOMES } from '../compare/types.js';
 
 export const PAGE_CSS = `
-:root { --agree:#2e7d32; --declared:#00838f; --model-differs:#c62828; --expectation-differs:#ad1457;
+:root { --agree:#2e7d32; --declared:#00838f; --model-differs:#c62828; --model-error:#b71c1c; --expectation-differs:#ad1457;
   --unsupported:#ef6c00; --loader-error:#6a1b9a; --crash:#000; --timeout:#4e342e; }
 * { box-sizing: border-box; }
 body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #222; background: #fafafa; }
@@ -162,6 +162,7 @@ export const PAGE_SCRIPT = `
     r.insns.forEach(function (x) { row('insn (' + x.who + ')', x.text + (x.line ? '\\n' + x.line : '')); });
     if (r.messages) row('messages', r.messages.map(function (m) { return m.status.toUpperCase() + (m.negative ? ' NOT ' : ' ') + (m.regex ? 'REGEX' : 'SUBSTR') + ": '" + m.pattern + "'" + (m.line ? ' (log line ' + m.line + ')' : ''); }).join('\\n'));
     row('model state', r.model.state_at);
+    row('model stack', r.model.stack);
     d.appendChild(dl);
     var panes = el('div', { class: 'panes' });
     panes.appendChild(pane('source' + (r.source ? ': ' + r.source : ''), r.source ? data.sources[r.source] : null, r.sourceLines));

@@ -10,7 +10,7 @@ const esc = (s: string) => s
   .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
   .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-const ERRORS: Outcome[] = ['crash', 'timeout', 'loader-error'];
+const ERRORS: Outcome[] = ['crash', 'timeout', 'loader-error', 'model-error'];
 const FAILURES: Outcome[] = ['model-differs', 'expectation-differs', 'unsupported'];
 
 export function formatJunit(r: RunResult): string {

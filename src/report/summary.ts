@@ -9,7 +9,7 @@ import { formatReportShort } from './diagnostics.js';
 import { kernelLogTail, programName, recordJson } from './record.js';
 
 const COLOR: Record<Outcome, string> = {
-  agree: '32', declared: '36', 'model-differs': '31', 'expectation-differs': '31;1', unsupported: '33',
+  agree: '32', declared: '36', 'model-differs': '31', 'model-error': '41;97', 'expectation-differs': '31;1', unsupported: '33',
   'loader-error': '35', crash: '41;97', timeout: '45;97',
 };
 
@@ -64,6 +64,7 @@ export function formatDifference(r: ProgramRecord, opts: SummaryOptions = {}, pa
   if (r.comparison.messages) multi('  messages: ', formatMatchTable(r.comparison.messages));
   const block = (title: string, text: string) => lines.push(`  ${title}:`, ...text.split('\n').map((l) => `      ${l}`));
   if (r.model?.stateAt) block(`model state at insn ${r.model.insn ?? '?'}`, r.model.stateAt);
+  if (r.model?.stack) block('model stack (a bug in the model: please report it with this)', r.model.stack);
   const n = opts.logLines ?? 15;
   const tail = kernelLogTail(r, n);
   if (tail) block(r.kernelSide.kind === 'result' ? `kernel log (last ${n} lines; full log in --json/--html/--out)` : 'guest console (tail)', tail);

@@ -7,6 +7,7 @@ import type { BpfObject, BpfProgram } from '../object/types.js';
 import { formatInsn } from '../bpf/format.js';
 import type { AnalysisBackend } from './backend.js';
 import { displayPath, errText as describe } from './describe.js';
+import { internalError } from '../model/index.js';
 
 export interface ProgramInfo {
   name: string; section: string; model: ModelSide;
@@ -38,17 +39,18 @@ export function analyzeObject(bytes: Uint8Array, file: string, a: AnalysisBacken
   }
   const t0 = performance.now();
   let models: ModelSide[] = [];
-  let modelError: string | null = null;
+  let modelError: unknown = null;
   try {
     models = a.model(obj, opts);
   } catch (err) {
-    modelError = describe(err);
+    modelError = err ?? new Error('unknown exception');
   }
   const modelMs = performance.now() - t0;
   const programs = obj.programs.map((p): ProgramInfo => {
-    const m = models.find((r) => r.program === p.name)
-      ?? { object: file, program: p.name, section: p.section, verdict: 'error', rule: null, insn: null,
-           message: modelError ? `the model failed on this object: ${modelError}` : 'the model returned no result for this program', ms: 0, stateAt: null };
+    // the model catches its own exceptions per program; one escaping here is a bug all the same
+    const m: ModelSide = models.find((r) => r.program === p.name)
+      ?? { object: file, program: p.name, section: p.section, ms: 0,
+           ...internalError(modelError ?? new Error('the model returned no result for this program')) };
     return { name: p.name, section: p.section, expectation: parseExpectation(p.declTags), model: m,
       expectationFor: (release) => parseExpectation(p.declTags, release), insnAt: (idx) => insnView(p, idx) };
   });

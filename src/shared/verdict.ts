@@ -57,8 +57,12 @@ export interface DiagnosticReport {
   other: { title: string; text: string }[];
 }
 
-/** What the reference model predicts for one program (src/model produces it). */
-export type ModelVerdict = 'accept' | 'reject' | 'unsupported' | 'error';
+/**
+ * What the reference model predicts for one program (src/model produces it). `error`: the object
+ * cannot be walked (bad input, named in the message). `model-error`: the model itself failed (an
+ * exception inside it, a bug): not a prediction at all, reported with its stack.
+ */
+export type ModelVerdict = 'accept' | 'reject' | 'unsupported' | 'error' | 'model-error';
 
 export interface ModelResult {
   object: string;
@@ -69,4 +73,6 @@ export interface ModelResult {
   insn: number | null;     // instruction index, as the kernel log numbers it
   message: string | null;  // the kernel 6.12 message for that rule, rendered with the same numbers
   ms: number;
+  /** model-error only: the exception's stack, for the bug report. */
+  stack?: string;
 }

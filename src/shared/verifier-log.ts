@@ -14,7 +14,11 @@ const TIME = /^verification time (\d+) usec$/;
 const STACK_612 = /^stack depth (\d+(?:\+\d+)*)$/;
 const STACK_7X = /^stack depth max (\d+)$/;
 const SUBPROG = /^subprog (\d+) \((.*)\) (main|global|static) insns_self (\d+) insns_total (\d+) stack (\d+)$/;
-const TRAILER = [PROCESSED, TIME, STACK_612, STACK_7X, SUBPROG, /^-- (BEGIN|END) PROG LOAD LOG --$/];
+const TRAILER = [
+  PROCESSED, TIME, STACK_612, STACK_7X, SUBPROG, /^-- (BEGIN|END) PROG LOAD LOG --$/,
+  // is_state_visited prints both states after "infinite loop detected at insn %d", at every log level
+  /^(cur|old) state:/,
+];
 
 // diagnostics.c: bpf_diag_header() writes "\nVerification failed: CATEGORY[: Problem]\n", then
 // diag_section() "\nTITLE:\n" sections whose text is indented by two spaces; diag_suggestion()

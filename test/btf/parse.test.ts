@@ -126,3 +126,37 @@ function extraSize(kind: number, vlen: number): number {
     default: return 0;
   }
 }
+
+/** Walk the type records: (id, kind, byte offset of the record) for each type. */
+function records(v: DataView): { id: number; kind: number; off: number }[] {
+  const out: { id: number; kind: number; off: number }[] = [];
+  const start = 24 + v.getUint32(8, true), end = start + v.getUint32(12, true);
+  for (let o = start, id = 1; o < end; id++) {
+    const info = v.getUint32(o + 4, true), kind = (info >>> 24) & 0x1f;
+    out.push({ id, kind, off: o });
+    o += 12 + extraSize(kind, info & 0xffff);
+  }
+  return out;
+}
+
+t.test('reference loops: a clean "corrupt BTF" naming the type, never a stack overflow later', async (t) => {
+  const { raw, btf } = await btfOf('btf_kinds');
+  // a PTR to itself (1-2 bytes changed in a real object)
+  corrupt(t as Tap, raw, (v) => { const p = records(v).find((r) => r.kind === 2)!; v.setUint32(p.off + 8, p.id, true); },
+    /type \[(\d+)\] '' \(ptr\) references itself without passing through a struct or union: \[\1\] -> \[\1\]/, 'PTR to itself');
+  // a typedef whose type is a VAR whose type is that typedef
+  corrupt(t as Tap, raw, (v) => {
+    const rs = records(v);
+    const td = rs.find((r) => r.kind === 8)!, vr = rs.find((r) => r.kind === 14)!;
+    v.setUint32(td.off + 8, vr.id, true); v.setUint32(vr.off + 8, td.id, true);
+  }, /references itself without passing through a struct or union: \[\d+\] -> \[\d+\] -> \[\d+\]/, 'typedef/var loop');
+  // a struct whose first member is the struct itself, by value
+  corrupt(t as Tap, raw, (v) => {
+    const s = records(v).find((r) => r.kind === 4 && (v.getUint32(r.off + 4, true) & 0xffff) > 0)!;
+    v.setUint32(s.off + 12 + 4, s.id, true);
+  }, /\(struct\) contains itself by value/, 'struct containing itself');
+  // what C allows stays allowed: a struct with a pointer to itself (linked lists)
+  t.ok(btf.types.some((x) => x.kind === 'ptr'), 'the fixture has pointers');
+  const listy = (await btfOf('graph')).btf;
+  t.ok(listy.count > 1, 'graph.c (bpf_list_node inside its own struct, pointers back) parses');
+});

@@ -10,10 +10,13 @@ t.test('unknown command is a usage error (exit 2)', async (t) => {
   process.stderr.write = ((s: string) => { err += s; return true; }) as typeof process.stderr.write;
   try {
     t.equal(await runCli(['frobnicate']), 2);
+    // names of Object.prototype's members are not commands either
+    for (const name of ['__proto__', 'constructor', 'toString']) t.equal(await runCli([name]), 2, name);
   } finally {
     process.stderr.write = write;
   }
   t.match(err, /unknown command 'frobnicate'/);
+  t.match(err, /unknown command '__proto__'/);
 });
 
 t.test('a path that cannot be written is described (path, call, errno), anything else is not', async (t) => {

@@ -14,13 +14,14 @@ function model(verdict: ModelSide['verdict'], rule: string | null = null, insn: 
   return { object: 'a.c', program: 'p', section: 'tc', verdict, rule, insn, message, ms: 0.1, stateAt: null };
 }
 const kc = (rule: string | null, insn: number | null = null, message: string | null = null): KernelClass => ({ rule, insn, message });
+const LEAK = 'Unreleased reference id=2 alloc_insn=5';
 const res = (k: KernelResult, c: KernelClass) => ({ kind: 'result' as const, result: k, class: c });
 const exp = (...tags: string[]) => parseExpectation(tags.map((s) => `comment:${s}`));
 
 t.test('agree: both accept as declared; both reject by the same rule at the same insn', async (t) => {
   t.equal(compare({ kernel: res(kernel('accept'), kc(null)), model: model('accept'), expectation: exp('test_expect_success') }).outcome, 'agree');
   const c = compare({
-    kernel: res(kernel('reject', LEAK_LOG), kc('ref.unreleased', 9)),
+    kernel: res(kernel('reject', LEAK_LOG), kc('ref.unreleased', 9, LEAK)),
     model: model('reject', 'ref.unreleased', 9, 'Unreleased reference id=2 alloc_insn=5'),
     expectation: exp('test_expect_failure', 'test_expect_msg=Unreleased reference id={{[0-9]+}}'),
   });
@@ -30,8 +31,8 @@ t.test('agree: both accept as declared; both reject by the same rule at the same
   t.equal(c.modelAgrees, true);
 });
 
-t.test('model-differs: verdict, rule, and instruction differences are all differences', async (t) => {
-  const k = res(kernel('reject', LEAK_LOG), kc('ref.unreleased', 9));
+t.test('model-differs: verdict, rule, instruction and message differences are all differences', async (t) => {
+  const k = res(kernel('reject', LEAK_LOG), kc('ref.unreleased', 9, LEAK));
   const v = compare({ kernel: k, model: model('accept'), expectation: exp('test_expect_failure') });
   t.equal(v.outcome, 'model-differs');
   t.same(v.difference, { kind: 'verdict', kernel: 'reject', model: 'accept' });
@@ -42,11 +43,33 @@ t.test('model-differs: verdict, rule, and instruction differences are all differ
   t.same(i.difference, { kind: 'insn', rule: 'ref.unreleased', kernel: 9, model: 7 });
   const e = compare({ kernel: k, model: model('error', null, null, 'bad insn'), expectation: exp() });
   t.equal(e.outcome, 'model-differs');
+  // same rule, same instruction, different numbers in the message: not agreement
+  const msg = compare({ kernel: k, model: model('reject', 'ref.unreleased', 9, 'Unreleased reference id=3 alloc_insn=5'), expectation: exp() });
+  t.equal(msg.outcome, 'model-differs');
+  t.same(msg.difference, { kind: 'message', kernel: LEAK, model: 'Unreleased reference id=3 alloc_insn=5' });
+  t.match(msg.reasons.join('\n'), /same rule ref\.unreleased and instruction, different messages/);
+  const off = res(kernel('reject', '5: (61) r1 = *(u32 *)(r0 +8)\ninvalid access to map value, value_size=8 off=8 size=4\n'),
+    kc('map.value_out_of_bounds', 5, 'invalid access to map value, value_size=8 off=8 size=4'));
+  t.equal(compare({ kernel: off, model: model('reject', 'map.value_out_of_bounds', 5, 'invalid access to map value, value_size=8 off=25 size=4'), expectation: exp() }).outcome, 'model-differs');
+  t.equal(compare({ kernel: off, model: model('reject', 'map.value_out_of_bounds', 5, 'invalid access to map value, value_size=8 off=8 size=4'), expectation: exp() }).outcome, 'agree');
+});
+
+t.test('model-error: an exception inside the model is its own red outcome, never hidden', async (t) => {
+  const k = res(kernel('reject', LEAK_LOG), kc('ref.unreleased', 9, LEAK));
+  const me: ModelSide = { ...model('model-error', 'model.internal', null, 'internal model error: TypeError: x is undefined'), stack: 'TypeError: x is undefined\n    at step' };
+  for (const expectation of [exp(), exp('test_expect_success'), exp('test_expect_failure', 'bpf_verdict_model_differs=known')]) {
+    const c = compare({ kernel: k, model: me, expectation });
+    t.equal(c.outcome, 'model-error');
+    t.notOk(isGreen(c.outcome));
+    t.match(c.reasons.join('\n'), /a bug in the model, not a verdict/);
+  }
 });
 
 t.test('unclassified kernel message: compared by text', async (t) => {
   const k = res(kernel('reject', LEAK_LOG), kc(null));
   t.equal(compare({ kernel: k, model: model('reject', 'ref.unreleased', 9, 'Unreleased reference id=2 alloc_insn=5'), expectation: exp() }).outcome, 'agree');
+  t.equal(compare({ kernel: k, model: model('reject', 'ref.unreleased', 9, 'Unreleased reference id=2 alloc_insn=4'), expectation: exp() }).outcome, 'model-differs',
+    'the message, not a substring of the log somewhere');
   const d = compare({ kernel: k, model: model('reject', 'x', 9, 'something else'), expectation: exp() });
   t.equal(d.outcome, 'model-differs');
   t.equal(d.difference?.kind, 'message');
@@ -68,14 +91,14 @@ t.test('expectation-differs wins over model agreement, with the message table', 
 });
 
 t.test('declared model differences: declared while present, red once gone', async (t) => {
-  const k = res(kernel('reject', LEAK_LOG), kc('ref.unreleased', 9));
+  const k = res(kernel('reject', LEAK_LOG), kc('ref.unreleased', 9, LEAK));
   const declared = exp('test_expect_failure', 'bpf_verdict_model_differs=the model does not follow bpf_loop');
   const d = compare({ kernel: k, model: model('accept'), expectation: declared });
   t.equal(d.outcome, 'declared');
   t.ok(isGreen(d.outcome));
   const u = compare({ kernel: k, model: model('unsupported', 'helper.bpf_loop'), expectation: declared });
   t.equal(u.outcome, 'declared');
-  const gone = compare({ kernel: k, model: model('reject', 'ref.unreleased', 9), expectation: declared });
+  const gone = compare({ kernel: k, model: model('reject', 'ref.unreleased', 9, LEAK), expectation: declared });
   t.equal(gone.outcome, 'model-differs');
   t.equal(gone.difference?.kind, 'stale-declaration');
   t.match(gone.reasons.at(-1), /remove __model_differs/);

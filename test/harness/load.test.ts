@@ -5,8 +5,8 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadObjectPrograms, ObjectLoadError } from '../../harness/load.js';
-import type { LibbpfAddon, NativeLoadOutcome, NativeOpenOutcome } from '../../harness/native.js';
+import { classify, loadObjectPrograms, ObjectLoadError } from '../../harness/load.js';
+import type { LibbpfAddon, NativeLoadOutcome, NativeOpenOutcome, NativeProgramLoad } from '../../harness/native.js';
 
 interface Recording {
   object: string;
@@ -99,4 +99,14 @@ t.test('an object libbpf cannot open is one loader-error result', async (t) => {
   t.equal(rs[0]!.errno, 4003);
   t.match(rs[0]!.message, /ELF header/);
   t.equal(rs[0]!.libbpf, "libbpf v1.1 (the host's shared libbpf)", 'even an object-level failure names the libbpf that tried');
+});
+
+t.test('an accepted program has no message; the verifier\'s last line stays in the log', async (t) => {
+  // the tail of Debian 6.12.117's log for an accepted program with a global subprogram
+  const log = "Func#2 ('glist_trim') is safe for any args that match its prototype\nverification time 7741 usec\nstack depth 0+0+0\n"
+    + 'processed 43 insns (limit 1000000) max_states_per_insn 0 total_states 4 peak_states 4 mark_read 1\n';
+  const r = classify('a.o', { name: 'p', section: 'tc', selected: true, log } as NativeProgramLoad, 0, '');
+  t.equal(r.verdict, 'accept');
+  t.equal(r.message, null);
+  t.match(r.log, /is safe for any args that match its prototype/);
 });

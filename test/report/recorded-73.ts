@@ -24,7 +24,7 @@ export function leakRecord73(): ProgramRecord {
 }
 
 export function resultOf(...records: ProgramRecord[]): RunResult {
-  const counts = { agree: 0, declared: 0, 'model-differs': 0, 'expectation-differs': 0, unsupported: 0, 'loader-error': 0, crash: 0, timeout: 0 };
+  const counts = { agree: 0, declared: 0, 'model-differs': 0, 'expectation-differs': 0, unsupported: 0, 'loader-error': 0, crash: 0, timeout: 0, 'model-error': 0 };
   for (const r of records) counts[r.outcome]++;
   const kernels = [...new Set(records.map((r) => r.kernel))].map((spec) => ({
     spec, id: spec.replace(':', '-'), release: '7.3.4+deb13-amd64', error: null, boots: 1,

@@ -67,7 +67,7 @@ export function fakeDeps(log: string[]): RunDeps {
         return ps.map((p) => {
           const want = JSON.parse(Buffer.from(objBytes.get(obj.file)!).toString()).find((x: FakeProg) => x.name === p.name) as FakeProg;
           return { object: obj.file, program: p.name, section: 'tc', verdict: want.model, rule: want.model === 'reject' ? 'ref.unreleased' : null,
-            insn: want.model === 'reject' ? 9 : null, message: null, ms: 0, stateAt: opts.trace ? 'R0=scalar()' : null };
+            insn: want.model === 'reject' ? 9 : null, message: want.model === 'reject' ? 'Unreleased reference id=2 alloc_insn=5' : null, ms: 0, stateAt: opts.trace ? 'R0=scalar()' : null };
         });
       },
       classify({ log }) {

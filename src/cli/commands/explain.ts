@@ -26,12 +26,16 @@ Options:
   --json        {"object","program","section","verdict","rule","insn","message","stateAt","trace":[...]}
   -h, --help    this text
 
-Exit codes: 0 printed, 2 usage error (or no such program), 3 the object could not be read.
+Exit codes: 0 printed, 1 the model failed internally (model-error, with its stack), 2 usage
+error (or no such program), 3 the object could not be read or used.
 
 Examples:
   bpf-verdict explain programs/build/list.o push_without_lock
   bpf-verdict explain prog.bpf.o my_prog --json | jq -r '.trace[]'
 `;
+
+/** As for `model`: 3 when the object cannot be used, 1 when the model itself failed. */
+const exitFor = (v: string): number => (v === 'error' ? 3 : v === 'model-error' ? 1 : 0);
 
 const OPTIONS = { ...PROFILE_OPTIONS, json: { type: 'boolean' } } as const satisfies Schema;
 
@@ -48,16 +52,18 @@ export const command: Command<typeof OPTIONS> = {
     const [r] = modelObject(obj, { program, profile, trace: true });
     if (!r) throw new UsageError(`${path} has no program named '${program}' (has: ${obj.programs.map((p) => p.name).join(', ')})`);
     if (parsed.values.json) {
-      process.stdout.write(JSON.stringify({ object: r.object, program: r.program, section: r.section, verdict: r.verdict, rule: r.rule, insn: r.insn, message: r.message, stateAt: r.stateAt, trace: r.trace ?? [] }) + '\n');
-      return 0;
+      process.stdout.write(JSON.stringify({ object: r.object, program: r.program, section: r.section, verdict: r.verdict, rule: r.rule, insn: r.insn, message: r.message, stateAt: r.stateAt, trace: r.trace ?? [], ...(r.stack ? { stack: r.stack } : {}) }) + '\n');
+      return exitFor(r.verdict);
     }
-    const out: string[] = [`${r.program} (section ${r.section}) in ${r.object}, profile ${profile}`, ''];
-    out.push(...(r.trace ?? []));
+    // the trace can hold a million lines (a walk to the complexity limit): concatenate, never
+    // spread it into push()'s arguments (the call stack bounds those)
+    const out = [`${r.program} (section ${r.section}) in ${r.object}, profile ${profile}`, ''].concat(r.trace ?? []);
     out.push('', `verdict: ${r.verdict}${r.rule ? `  rule: ${r.rule}` : ''}${r.insn !== null ? `  insn: ${r.insn}` : ''}`);
     if (r.message) out.push(`message: ${r.message}`);
     if (r.stateAt) out.push(`state at insn ${r.insn}: ${r.stateAt}`);
     out.push(`processed ${r.insnProcessed} insns`);
+    if (r.stack) out.push('', 'model stack (a bug in the model: please report it with this):', r.stack);
     process.stdout.write(out.join('\n') + '\n');
-    return 0;
+    return exitFor(r.verdict);
   },
 };

@@ -1,7 +1,7 @@
 // `bpf-verdict load`: boot one kernel, load BPF objects in it, print one verdict per program.
 // Data on stdout (a table, or JSON lines), progress on stderr. Each object's results are
 // printed as soon as they arrive, so a later crash loses nothing already obtained.
-import { readFile } from 'node:fs/promises';
+import { readObjectFile } from '../object-file.js';
 import type { Command } from '../command.js';
 import type { Schema } from '../options.js';
 import {
@@ -54,12 +54,7 @@ Examples:
 const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
 
 async function readObject(path: string): Promise<Uint8Array> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    throw new InputError(path, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'give the path of a BPF object built with clang -target bpf');
-  }
+  const bytes = await readObjectFile(path);
   if (bytes.length < 4 || ELF_MAGIC.some((b, i) => bytes[i] !== b)) {
     throw new InputError(path, 'not an ELF file', 'compile the program first: clang-19 -target bpf -g -O2 -c prog.bpf.c -o prog.bpf.o');
   }

@@ -2,12 +2,12 @@
 // Data on stdout (a table, or one JSON object per program with the fixed field list), errors on
 // stderr. An unreadable object is reported as an `error` row for that object and the other
 // objects still run; the exit code is then 3.
-import { readFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
 import type { Schema } from '../options.js';
 import { PROFILE_OPTIONS } from '../shared-options.js';
 import { BpfVerdictError, InputError, UsageError } from '../../shared/errors.js';
 import { readObject } from '../../object/read.js';
+import { readObjectFile } from '../object-file.js';
 import { modelObject, type ModelProgramResult } from '../../model/index.js';
 import { DEFAULT_PROFILE, PROFILES, getProfile } from '../../model/profiles.js';
 import type { BpfObject } from '../../object/types.js';
@@ -17,7 +17,8 @@ const HELP = `bpf-verdict model: predict the 6.12 verifier's verdicts with the r
 Usage: bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile ${DEFAULT_PROFILE}] [--json]
 
 For each program of each object: accept, reject (rule id, instruction index and the kernel's
-message), unsupported (the construct the model does not model), or error (unreadable object).
+message), unsupported (the construct the model does not model), error (an object it cannot use),
+or model-error (the model itself failed: a bug, reported with its stack; never a verdict).
 
 Options:
   --program NAME   only this program (entry function name)
@@ -26,7 +27,8 @@ Options:
                    {"object","program","section","verdict","rule","insn","message","ms"}
   -h, --help       this text
 
-Exit codes: 0 ran (whatever the verdicts), 2 usage error, 3 an object could not be read.
+Exit codes: 0 ran (whatever the verdicts), 1 the model failed internally on a program
+(model-error), 2 usage error (or no such program), 3 an object could not be read or used.
 
 Examples:
   bpf-verdict model programs/build/list.o
@@ -34,20 +36,19 @@ Examples:
   bpf-verdict model --profile bpf-next a.o b.o
 `;
 
-/** The object, or an InputError naming the file and the fix. */
+/** The object, or an InputError naming the file and the fix. An object without programs is refused too. */
 export async function loadObject(path: string): Promise<BpfObject> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (err) {
-    throw new InputError(path, `cannot read: ${(err as Error).message}`, 'check the path; build objects with clang-19 -target bpf', { cause: err });
+  const obj = readObject(await readObjectFile(path), path);
+  if (!obj.programs.length) {
+    throw new InputError(path, 'has no BPF programs (no function in an executable section other than .text)',
+      'put each program in its own section: SEC("tc") int my_prog(struct __sk_buff *skb) { ... }');
   }
-  return readObject(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
+  return obj;
 }
 
-/** The fixed JSON shape of issue 3 (nothing else). */
-export function jsonRow(r: Pick<ModelProgramResult, 'object' | 'program' | 'section' | 'verdict' | 'rule' | 'insn' | 'message' | 'ms'>): string {
-  return JSON.stringify({ object: r.object, program: r.program, section: r.section, verdict: r.verdict, rule: r.rule, insn: r.insn, message: r.message, ms: r.ms });
+/** The fixed JSON shape (nothing else), plus `stack` on a model-error row. */
+export function jsonRow(r: Pick<ModelProgramResult, 'object' | 'program' | 'section' | 'verdict' | 'rule' | 'insn' | 'message' | 'ms' | 'stack'>): string {
+  return JSON.stringify({ object: r.object, program: r.program, section: r.section, verdict: r.verdict, rule: r.rule, insn: r.insn, message: r.message, ms: r.ms, ...(r.stack ? { stack: r.stack } : {}) });
 }
 
 function tableRows(rows: ModelProgramResult[]): string {
@@ -68,26 +69,40 @@ export const command: Command<typeof OPTIONS> = {
     const { values, positionals } = parsed;
     if (!positionals.length) throw new UsageError('no object file given');
     getProfile(values.profile ?? DEFAULT_PROFILE); // unknown profile -> usage error before any work
-    let failed = false;
+    let failed = false;    // an object could not be read or used: exit 3
+    let internal = false;  // the model failed on a program: exit 1
     const all: ModelProgramResult[] = [];
+    const missing: string[] = [];   // objects without the --program asked for: "path (has: a, b)"
     for (const path of positionals) {
       let rows: ModelProgramResult[];
       try {
         const obj = await loadObject(path);
         rows = modelObject(obj, { profile: values.profile, program: values.program });
-        if (values.program && !rows.length) {
-          process.stderr.write(`bpf-verdict model: ${path}: no program named '${values.program}' (has: ${obj.programs.map((p) => p.name).join(', ')})\n`);
-        }
+        if (values.program && !rows.length) missing.push(`${path} (has: ${obj.programs.map((p) => p.name).join(', ')})`);
       } catch (err) {
         if (!(err instanceof BpfVerdictError)) throw err;
         failed = true;
         process.stderr.write(`bpf-verdict model: ${err.describe()}\n`);
         rows = [{ object: path, program: values.program ?? '', section: '', verdict: 'error', rule: null, insn: null, message: err.message, messageLines: [err.message], ms: 0, stateAt: null, insnProcessed: 0 }];
       }
+      for (const r of rows) {
+        if (r.verdict === 'error') failed = true;
+        if (r.verdict === 'model-error') {
+          internal = true;
+          process.stderr.write(`bpf-verdict model: ${path}: ${r.program}: ${r.message}\n${r.stack ?? ''}\n`);
+        }
+      }
       if (values.json) for (const r of rows) process.stdout.write(jsonRow(r) + '\n');
       all.push(...rows);
     }
-    if (!values.json) process.stdout.write(tableRows(all));
-    return failed ? 3 : 0;
+    if (!values.json && all.length) process.stdout.write(tableRows(all));
+    // a mistyped --program is a usage error (as for explain); where some objects have it, the
+    // others are named so the rows printed are not mistaken for all of them
+    if (values.program && missing.length) {
+      const none = missing.length === positionals.length;
+      if (none) throw new UsageError(`no program named '${values.program}' in ${missing.join('; ')}`, 'give a program name the object has (see the list)');
+      process.stderr.write(`bpf-verdict model: no program named '${values.program}' in ${missing.join('; ')}\n`);
+    }
+    return failed ? 3 : internal ? 1 : 0;
   },
 };

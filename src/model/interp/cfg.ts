@@ -1,6 +1,5 @@
-// Checks the kernel makes on the control-flow graph before it walks anything:
-// check_subprogs (jumps stay inside their function, a function ends in exit or goto) and
-// check_cfg (every instruction reachable from the entry, through calls and callback addresses).
+// check_cfg, before the walk: every instruction reachable from the entry, through calls and
+// callback addresses (check_subprogs, which runs earlier, is in insn-checks.ts).
 // Privileged loads may have back-edges (bounded loops), so those are not refused here.
 import type { Insn } from '../../bpf/insn.js';
 import { PSEUDO } from '../../bpf/opcode.js';
@@ -18,23 +17,6 @@ function successors(insn: Insn, t: number): number[] {
     case 'ld_imm64': return insn.pseudo === PSEUDO.FUNC ? [t + 2, t + 1 + insn.imm] : [t + 2];
     default: return [t + 1];
   }
-}
-
-/** check_subprogs: "jump out of range from insn %d to %d", "last insn is not an exit or jmp". */
-export function checkSubprogs(prog: BpfProgram): Finding | null {
-  const funcs = [...prog.funcs].sort((a, b) => a.start - b.start);
-  for (const f of funcs) {
-    for (let i = f.start; i < f.end; i++) {
-      const insn = prog.insns[i]!;
-      if (insn.kind === 'jmp' || insn.kind === 'ja' || insn.kind === 'may_goto') {
-        const off = insn.kind === 'ja' ? i + 1 + insn.offset : i + 1 + insn.off;
-        if (off < f.start || off >= f.end) return reject(CORE.jumpOutOfRange, i, i, off);
-      }
-    }
-    const last = prog.insns[f.end - 1];
-    if (!last || (last.kind !== 'exit' && last.kind !== 'ja')) return reject(CORE.lastInsn, f.end - 1);
-  }
-  return null;
 }
 
 /** check_cfg: depth-first from insn 0; any instruction never reached is refused. */

@@ -13,6 +13,8 @@ import { T, baseType, curFrame, type IdGen, type RegState, type VerifierState } 
 export interface Checkpoint {
   insn: number;
   state: VerifierState;
+  /** exactSignature(state) (prune.ts): a cheap pre-check for the exact comparison. */
+  sig: number;
   /** Live paths below this checkpoint (update_branch_counts); > 0 = still being explored. */
   branches: number;
   parent: Checkpoint | null;

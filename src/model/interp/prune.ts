@@ -8,16 +8,23 @@ import { T, cloneState, type FuncState, type RegState, type StackSlot, type Veri
 import { tnumEquals, tnumIn } from '../tnum.js';
 import type { Checkpoint, Env, Path } from './env.js';
 
-/** check_ids: old id <-> cur id must map one-to-one within one comparison. */
+/**
+ * check_ids: old id <-> cur id must map one-to-one within one comparison. A state holds a handful
+ * of ids, so the pairs live in one flat array (old, cur, old, cur...) searched linearly: this runs
+ * for every comparison at every prune point, and two Maps per comparison were most of its cost.
+ */
 class IdMap {
-  private o2c = new Map<number, number>();
-  private c2o = new Map<number, number>();
+  private pairs: number[] = [];
   check(o: number, c: number): boolean {
     if (!o && !c) return true;
     if (!o || !c) return false;
-    const m = this.o2c.get(o), n = this.c2o.get(c);
-    if (m === undefined && n === undefined) { this.o2c.set(o, c); this.c2o.set(c, o); return true; }
-    return m === c && n === o;
+    const p = this.pairs;
+    for (let i = 0; i < p.length; i += 2) {
+      if (p[i] === o) return p[i + 1] === c;
+      if (p[i + 1] === c) return false;
+    }
+    p.push(o, c);
+    return true;
   }
 }
 
@@ -56,9 +63,29 @@ function stacksafe(o: FuncState, c: FuncState, ids: IdMap, exact: boolean): bool
   return true;
 }
 
+/**
+ * Necessary for statesEqual(old, cur, false): every register old relies on has the same type in
+ * cur, and a register old knows as a constant is that constant in cur. Counter loops keep dozens
+ * of checkpoints per prune point that differ from the current state in one constant; this finds
+ * that register without the id map or the stack walk.
+ */
+function regsMaySubsume(old: VerifierState, cur: VerifierState): boolean {
+  for (let f = 0; f < old.frames.length; f++) {
+    const o = old.frames[f]!.regs, c = cur.frames[f]!.regs;
+    for (let r = 0; r < o.length; r++) {
+      const or = o[r]!, cr = c[r]!;
+      if (or.type === T.NOT_INIT) continue;
+      if (or.type !== cr.type) return false;
+      if (or.type === T.SCALAR_VALUE && or.varOff.mask === 0n && (cr.varOff.mask !== 0n || cr.varOff.value !== or.varOff.value)) return false;
+    }
+  }
+  return true;
+}
+
 /** states_equal: `old` subsumes `cur` (or equals it exactly, for loop detection). */
 export function statesEqual(old: VerifierState, cur: VerifierState, exact: boolean): boolean {
   if (old.frames.length !== cur.frames.length) return false;
+  if (!exact && !regsMaySubsume(old, cur)) return false;
   if (old.activeRcuLock !== cur.activeRcuLock || old.activePreemptLock !== cur.activePreemptLock) return false;
   const ids = new IdMap();
   if (!!old.activeLock !== !!cur.activeLock) return false;
@@ -76,13 +103,36 @@ export function statesEqual(old: VerifierState, cur: VerifierState, exact: boole
   return true;
 }
 
+/**
+ * A number that two exactly equal states (statesEqual(.., true)) always share: frame count and,
+ * for every register, its type and tnum bits. Loop detection compares the current state exactly
+ * with every checkpoint still being explored at this insn; most differ in a counter register, and
+ * this rules them out without the full comparison (the role states_maybe_looping plays in the
+ * kernel). Ids and stack are left out: exact equality maps ids and pads missing slots.
+ */
+export function exactSignature(s: VerifierState): number {
+  let h = s.frames.length | 0;
+  for (const f of s.frames) {
+    for (const r of f.regs) {
+      h = Math.imul(h ^ r.type, 0x01000193);
+      if (r.type === T.NOT_INIT) continue;
+      h = Math.imul(h ^ Number(BigInt.asUintN(32, r.varOff.value)), 0x01000193);
+      h = Math.imul(h ^ Number(BigInt.asUintN(32, r.varOff.mask)), 0x01000193);
+      if (r.type !== T.SCALAR_VALUE) h = Math.imul(h ^ r.off, 0x01000193); // regsafe ignores a scalar's off
+    }
+  }
+  return h;
+}
+
 /** is_state_visited at a prune point: 'prune' (safe), a finding (infinite loop) or null (checkpoint added). */
 export function isStateVisited(env: Env, path: Path): 'prune' | Finding | null {
   const list = env.visited.get(path.insn) ?? [];
   const cbSite = env.callbackSites.has(path.insn);
+  let sig: number | null = null;
   for (const cp of list) {
     if (cp.branches > 0 && !cbSite) {
-      if ((cp.state.callbackUnrollDepth ?? 0) === (path.state.callbackUnrollDepth ?? 0) && statesEqual(cp.state, path.state, true)) {
+      sig ??= exactSignature(path.state);
+      if (cp.sig === sig && (cp.state.callbackUnrollDepth ?? 0) === (path.state.callbackUnrollDepth ?? 0) && statesEqual(cp.state, path.state, true)) {
         return reject(CORE.infiniteLoop, path.insn, path.insn);
       }
       continue; // still being explored: its safety is not established yet
@@ -90,7 +140,7 @@ export function isStateVisited(env: Env, path: Path): 'prune' | Finding | null {
     if (statesEqual(cp.state, path.state, false)) return 'prune';
   }
   if (list.length >= 64) return null; // bound the cache per insn
-  const cp: Checkpoint = { insn: path.insn, state: cloneState(path.state), branches: 1, parent: path.parent };
+  const cp: Checkpoint = { insn: path.insn, state: cloneState(path.state), sig: sig ?? exactSignature(path.state), branches: 1, parent: path.parent };
   path.parent = cp;
   list.push(cp);
   env.visited.set(path.insn, list);

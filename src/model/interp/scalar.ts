@@ -11,9 +11,26 @@ import {
 const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 
+type SyncedBounds = Pick<RegState, 'varOff' | 'umin' | 'umax' | 'smin' | 'smax' | 'u32min' | 'u32max' | 's32min' | 's32max'>;
+const snapshot = (r: RegState): SyncedBounds => ({
+  varOff: r.varOff, umin: r.umin, umax: r.umax, smin: r.smin, smax: r.smax, u32min: r.u32min, u32max: r.u32max, s32min: r.s32min, s32max: r.s32max,
+});
+const sameBounds = (a: SyncedBounds, b: SyncedBounds): boolean =>
+  a.varOff.value === b.varOff.value && a.varOff.mask === b.varOff.mask && a.umin === b.umin && a.umax === b.umax && a.smin === b.smin
+  && a.smax === b.smax && a.u32min === b.u32min && a.u32max === b.u32max && a.s32min === b.s32min && a.s32max === b.s32max;
+
 /** reg_bounds_sync: make tnum, unsigned, signed, 32 and 64-bit bounds agree. */
 export function boundsSync(r: RegState): void {
+  // Two fixed points are common enough to test first (the walk syncs after every scalar op): a
+  // known constant whose bounds all say so, and a wholly unknown scalar.
+  if (r.varOff.mask === 0n) {
+    const v = r.varOff.value;
+    if (r.umin === v && r.umax === v && r.smin === r.smax && r.smin === s64(v) && r.u32min === r.u32max
+      && r.u32min === u32(v) && r.s32min === r.s32max && r.s32min === s32(v)) return;
+  } else if (r.varOff.mask === U64 && r.umin === 0n && r.umax === U64 && r.smin === S64_MIN && r.smax === S64_MAX
+    && r.u32min === 0n && r.u32max === U32 && r.s32min === S32_MIN && r.s32max === S32_MAX) return;
   for (let round = 0; round < 2; round++) {
+    const before = round === 0 ? snapshot(r) : null;
     // __update_reg32_bounds / __update_reg64_bounds from the tnum
     const sub = tnumSubreg(r.varOff);
     r.u32min = max(r.u32min, sub.value); r.u32max = min(r.u32max, sub.value | sub.mask);
@@ -34,6 +51,7 @@ export function boundsSync(r: RegState): void {
     r.varOff = tnumIntersect(r.varOff, tnumRange(r.umin, r.umax));
     const sub2 = tnumIntersect(tnumSubreg(r.varOff), tnumRange(r.u32min, r.u32max));
     r.varOff = { value: (r.varOff.value & ~U32 & U64) | sub2.value, mask: (r.varOff.mask & ~U32 & U64) | sub2.mask };
+    if (before && sameBounds(before, r)) break; // a round that changed nothing: the second would not either
   }
   if (tnumIsConst(r.varOff)) setKnown(r, r.varOff.value);
 }

@@ -14,6 +14,7 @@ import { condJump } from './branch.js';
 import { memInsn } from './mem.js';
 import { callInsn, exitInsn } from './call.js';
 import { regTypeStr } from '../print.js';
+import { checkInsnFields } from './insn-checks.js';
 
 /** check_reg_arg(SRC_OP): null when readable, else the "R%d !read_ok" finding. */
 export function checkRead(env: Env, state: VerifierState, regno: number, idx: number): Step | null {
@@ -33,6 +34,9 @@ export function step(env: Env, path: Path): Step {
   const idx = path.insn;
   const insn = env.insns[idx];
   if (!insn) return stop(unsupported(`insn index ${idx} outside the program`, idx, 'model.unsupported.insn'));
+  // the kernel's raw-field and register-number checks come first in every handler
+  const bad = insn.kind === 'ld_imm64_hi' ? null : checkInsnFields(path.state, insn, idx);
+  if (bad) return stop(bad);
   switch (insn.kind) {
     case 'alu': return alu(env, path, insn, idx);
     case 'neg': case 'endian': return unaryAlu(env, path, insn, idx);

@@ -1,0 +1,182 @@
+// The kernel's own instruction-level checks, as a class: the raw fields of every instruction are
+// checked the way 6.12 checks them, with its messages, before any semantics are modelled.
+//  - before the walk, over every instruction (reachable or not), in bpf_check's order:
+//    check_subprogs (jump targets, last insn) and the scan of resolve_pseudo_ldimm64
+//    ("BPF_LDX uses reserved fields", "invalid bpf_ld_imm64 insn", "unknown opcode %02x");
+//  - during the walk, at the front of each do_check handler: the reserved-field checks of
+//    check_alu_op / do_check / check_cond_jmp_op / check_ld_imm / check_atomic and check_reg_arg's
+//    "R%d is invalid" (dst_reg/src_reg are 4-bit fields: r11..r15 exist in the encoding only),
+//    interleaved with "R%d !read_ok" in the order each handler checks its operands.
+// Both read only RawInsn fields (code, dst, src, off, imm), never the decoded kind, as the kernel does.
+import type { Insn, RawInsn } from '../../bpf/insn.js';
+import { ALU, ATOMIC, CLASS, JMP, MODE, PSEUDO_CALL, PSEUDO_KFUNC_CALL, SIZE, SRC, insnClass, insnMode, insnOp, insnSize, insnSrc } from '../../bpf/opcode.js';
+import type { BpfProgram } from '../../object/types.js';
+import { reject, type Finding } from '../finding.js';
+import { CORE } from '../rules/core.js';
+import { MAX_BPF_REG, T, curFrame, type VerifierState } from '../state.js';
+
+const LD_IMM64 = CLASS.LD | MODE.IMM | SIZE.DW;
+
+/** bpf_opcode_in_insntable (kernel/bpf/core.c): BPF_INSN_MAP plus LD_ABS/IND B/H/W and JMP|JCOND. */
+const INSN_TABLE: ReadonlySet<number> = (() => {
+  const s = new Set<number>();
+  const aluOps = [ALU.ADD, ALU.SUB, ALU.AND, ALU.OR, ALU.LSH, ALU.RSH, ALU.XOR, ALU.MUL, ALU.MOV, ALU.ARSH, ALU.DIV, ALU.MOD];
+  for (const cls of [CLASS.ALU, CLASS.ALU64]) for (const op of aluOps) for (const src of [SRC.K, SRC.X]) s.add(cls | op | src);
+  s.add(CLASS.ALU | ALU.NEG).add(CLASS.ALU64 | ALU.NEG);
+  s.add(CLASS.ALU | ALU.END | SRC.X).add(CLASS.ALU | ALU.END | SRC.K).add(CLASS.ALU64 | ALU.END | SRC.K);
+  const jmpOps = [JMP.JEQ, JMP.JNE, JMP.JGT, JMP.JLT, JMP.JGE, JMP.JLE, JMP.JSGT, JMP.JSLT, JMP.JSGE, JMP.JSLE, JMP.JSET];
+  for (const cls of [CLASS.JMP, CLASS.JMP32]) for (const op of jmpOps) for (const src of [SRC.K, SRC.X]) s.add(cls | op | src);
+  s.add(CLASS.JMP | JMP.CALL).add(CLASS.JMP | JMP.EXIT).add(CLASS.JMP | JMP.JA).add(CLASS.JMP32 | JMP.JA).add(CLASS.JMP | JMP.JCOND);
+  for (const size of [SIZE.B, SIZE.H, SIZE.W, SIZE.DW]) s.add(CLASS.STX | MODE.MEM | size).add(CLASS.ST | MODE.MEM | size).add(CLASS.LDX | MODE.MEM | size);
+  s.add(CLASS.STX | MODE.ATOMIC | SIZE.W).add(CLASS.STX | MODE.ATOMIC | SIZE.DW);
+  for (const size of [SIZE.B, SIZE.H, SIZE.W]) s.add(CLASS.LDX | MODE.MEMSX | size).add(CLASS.LD | MODE.ABS | size).add(CLASS.LD | MODE.IND | size);
+  s.add(LD_IMM64);
+  return s;
+})();
+
+export const opcodeInInsnTable = (code: number): boolean => INSN_TABLE.has(code);
+
+/** check_subprogs: every jump stays inside its function; a function ends in exit or goto. */
+export function checkSubprogs(prog: BpfProgram): Finding | null {
+  const funcs = [...prog.funcs].sort((a, b) => a.start - b.start);
+  for (const f of funcs) {
+    for (let i = f.start; i < f.end; i++) {
+      const { code, off, imm } = prog.insns[i]!;
+      const cls = insnClass(code), op = insnOp(code);
+      if ((cls === CLASS.JMP || cls === CLASS.JMP32) && op !== JMP.EXIT && op !== JMP.CALL) {
+        const to = code === (CLASS.JMP32 | JMP.JA) ? i + imm + 1 : i + off + 1;
+        if (to < f.start || to >= f.end) return reject(CORE.jumpOutOfRange, i, i, to);
+      }
+    }
+    const last = prog.insns[f.end - 1];
+    const code = last?.code;
+    if (code !== (CLASS.JMP | JMP.EXIT) && code !== (CLASS.JMP32 | JMP.JA) && code !== (CLASS.JMP | JMP.JA)) return reject(CORE.lastInsn, f.end - 1);
+  }
+  return null;
+}
+
+/**
+ * resolve_pseudo_ldimm64's per-instruction checks (its map checks are graphPrecheck's and the
+ * ld_imm64 resolution is the object reader's). The kernel prints these before any instruction
+ * line, so the log names no instruction; `insn` here is where the model found it.
+ */
+export function scanInsns(insns: readonly Insn[]): Finding | null {
+  for (let i = 0; i < insns.length; i++) {
+    const x = insns[i]!;
+    if (insnClass(x.code) === CLASS.LDX && ((insnMode(x.code) !== MODE.MEM && insnMode(x.code) !== MODE.MEMSX) || x.imm !== 0)) {
+      return reject(CORE.reservedFields, i, 'BPF_LDX');
+    }
+    if (x.code === LD_IMM64) {
+      const hi = insns[i + 1];
+      if (!hi || hi.code !== 0 || hi.dst !== 0 || hi.src !== 0 || hi.off !== 0) return reject(CORE.invalidLdImm64, i);
+      i++;
+      continue;
+    }
+    if (!opcodeInInsnTable(x.code)) return reject(CORE.unknownOpcode, i, x.code.toString(16).padStart(2, '0'));
+  }
+  return null;
+}
+
+/** One step of a handler's front: a reserved-field test, or check_reg_arg on a register. */
+type Check = { reserved: string; bad: boolean } | { reg: number; read: boolean } | { finding: (idx: number) => Finding | null };
+
+const ATOMIC_OPS = new Set<number>([
+  ATOMIC.ADD, ATOMIC.ADD | ATOMIC.FETCH, ATOMIC.AND, ATOMIC.AND | ATOMIC.FETCH, ATOMIC.OR, ATOMIC.OR | ATOMIC.FETCH,
+  ATOMIC.XOR, ATOMIC.XOR | ATOMIC.FETCH, ATOMIC.XCHG, ATOMIC.CMPXCHG,
+]);
+const SHIFTS = new Set<number>([ALU.LSH, ALU.RSH, ALU.ARSH]);
+
+/** frontChecks per instruction (they depend on its fields only): the walk passes an insn many times. */
+const cache = new WeakMap<RawInsn, Check[]>();
+
+/** The checks at the front of the handler for `x`, in the kernel's order (an opcode in the table). */
+function frontChecks(x: RawInsn): Check[] {
+  let c = cache.get(x);
+  if (!c) cache.set(x, c = buildChecks(x));
+  return c;
+}
+
+function buildChecks(x: RawInsn): Check[] {
+  const cls = insnClass(x.code), op = insnOp(x.code), isX = insnSrc(x.code) === SRC.X;
+  switch (cls) {
+    case CLASS.ALU: case CLASS.ALU64: {
+      if (op === ALU.NEG) {
+        return [{ reserved: 'BPF_NEG', bad: isX || x.src !== 0 || x.off !== 0 || x.imm !== 0 }, { reg: x.dst, read: true }, { reg: x.dst, read: false }];
+      }
+      if (op === ALU.END) {
+        const bad = x.src !== 0 || x.off !== 0 || (x.imm !== 16 && x.imm !== 32 && x.imm !== 64) || (cls === CLASS.ALU64 && isX);
+        return [{ reserved: 'BPF_END', bad }, { reg: x.dst, read: true }, { reg: x.dst, read: false }];
+      }
+      if (op === ALU.MOV) {
+        if (!isX) return [{ reserved: 'BPF_MOV', bad: x.src !== 0 || x.off !== 0 }, { reg: x.dst, read: false }];
+        // ALU64 off=1 is addr_space_cast: its own checks (arena, unsupported by the model)
+        if (cls === CLASS.ALU64 && x.off === 1) return [];
+        const offs = cls === CLASS.ALU ? [0, 8, 16] : [0, 8, 16, 32];
+        return [{ reserved: 'BPF_MOV', bad: !offs.includes(x.off) || x.imm !== 0 }, { reg: x.src, read: true }, { reg: x.dst, read: false }];
+      }
+      const badOff = (x.off !== 0 && x.off !== 1) || (x.off === 1 && op !== ALU.MOD && op !== ALU.DIV);
+      const size = cls === CLASS.ALU64 ? 64 : 32;
+      return [
+        { reserved: 'BPF_ALU', bad: isX ? x.imm !== 0 || badOff : x.src !== 0 || badOff },
+        ...(isX ? [{ reg: x.src, read: true }] : []),
+        { reg: x.dst, read: true },
+        { finding: (idx) => ((op === ALU.DIV || op === ALU.MOD) && !isX && x.imm === 0 ? reject(CORE.divByZero, idx) : null) },
+        { finding: (idx) => (SHIFTS.has(op) && !isX && (x.imm < 0 || x.imm >= size) ? reject(CORE.invalidShift, idx, x.imm) : null) },
+        { reg: x.dst, read: false },
+      ];
+    }
+    case CLASS.LDX:
+      return [{ reg: x.src, read: true }, { reg: x.dst, read: false }];
+    case CLASS.STX:
+      if (insnMode(x.code) === MODE.ATOMIC) {
+        return [
+          { finding: (idx) => (ATOMIC_OPS.has(x.imm) ? null : reject(CORE.atomicOpcode, idx, (x.imm >>> 0).toString(16).padStart(2, '0'))) },
+          { reg: x.src, read: true }, { reg: x.dst, read: true }, ...(x.imm === ATOMIC.CMPXCHG ? [{ reg: 0, read: true }] : []),
+        ];
+      }
+      return [{ reserved: 'BPF_STX', bad: x.imm !== 0 }, { reg: x.src, read: true }, { reg: x.dst, read: true }];
+    case CLASS.ST:
+      return [{ reserved: 'BPF_ST', bad: x.src !== 0 }, { reg: x.dst, read: true }];
+    case CLASS.JMP: case CLASS.JMP32: {
+      if (op === JMP.CALL) {
+        const bad = (x.src !== PSEUDO_KFUNC_CALL && x.off !== 0) || (x.src !== 0 && x.src !== PSEUDO_CALL && x.src !== PSEUDO_KFUNC_CALL) || x.dst !== 0;
+        return [{ reserved: 'BPF_CALL', bad }];
+      }
+      if (op === JMP.JA) {
+        return [{ reserved: 'BPF_JA', bad: x.src !== 0 || x.dst !== 0 || (cls === CLASS.JMP ? x.imm !== 0 : x.off !== 0) }];
+      }
+      if (op === JMP.EXIT) return [{ reserved: 'BPF_EXIT', bad: x.imm !== 0 || x.src !== 0 || x.dst !== 0 }];
+      if (op === JMP.JCOND) {
+        return [{ finding: (idx) => (x.src !== 0 || x.dst !== 0 || x.imm !== 0 || x.off === 0 ? reject(CORE.invalidMayGoto, idx, x.off, x.imm) : null) }];
+      }
+      return [{ reg: x.dst, read: true }, { reserved: 'BPF_JMP/JMP32', bad: isX ? x.imm !== 0 : x.src !== 0 }, ...(isX ? [{ reg: x.src, read: true }] : [])];
+    }
+    case CLASS.LD:
+      // LD_ABS/IND: check_ld_abs refuses by program type first; the model answers unsupported
+      if (x.code === LD_IMM64) return [{ reserved: 'BPF_LD_IMM64', bad: x.off !== 0 }, { reg: x.dst, read: false }];
+      return [];
+  }
+  return [];
+}
+
+/**
+ * The front of the do_check handler for insn `idx` on the current state: the first finding, or
+ * null when the raw fields are all valid and every register operand exists (and is readable
+ * where the kernel checks that before a reserved field).
+ */
+export function checkInsnFields(state: VerifierState, x: RawInsn, idx: number): Finding | null {
+  const regs = curFrame(state).regs;
+  for (const c of frontChecks(x)) {
+    if ('reserved' in c) {
+      if (c.bad) return reject(CORE.reservedFields, idx, c.reserved);
+    } else if ('reg' in c) {
+      if (c.reg >= MAX_BPF_REG) return reject(CORE.regInvalid, idx, c.reg);
+      if (c.read && regs[c.reg]!.type === T.NOT_INIT) return reject(CORE.regNotInit, idx, c.reg);
+      if (!c.read && c.reg === 10) return reject(CORE.fpReadOnly, idx);
+    } else {
+      const f = c.finding(idx);
+      if (f) return f;
+    }
+  }
+  return null;
+}
