@@ -43,7 +43,7 @@ export const command: Command = {
         if (positionals.length !== 1) throw new UsageError('kernel fetch wants one tree spec, e.g. debian-source:6.12');
         const { parseTreeSpec, fetchDebianSource } = await import('../../../vm/kernel-build-fetch.js');
         const spec = parseTreeSpec(positionals[0]!);
-        const tree = await fetchDebianSource(spec.series, progress);
+        const tree = await fetchDebianSource(spec.series, progress, spec.want);
         if (!tree.fetched) progress(`cached: ${tree.package} ${tree.version}`);
         process.stdout.write(`${tree.path}\n`);
         return 0;
