@@ -55,6 +55,14 @@ export function privateSourcesList(host: AptTarget[], extra: readonly string[] =
   return lines.join('\n') + '\n';
 }
 
+/** The suites of a sources.list, in order (the first listed win a tie between builds of one version). */
+export function sourcesSuites(text: string): string[] {
+  return [...new Set(text.split('\n').flatMap((l) => {
+    const m = /^deb\s+(?:\[[^\]]*\]\s+)?\S+\s+(\S+)/.exec(l);
+    return m ? [m[1]!] : [];
+  }))];
+}
+
 /** The -o options that make apt-get/apt-cache use only the private configuration in `dir`. */
 export function aptOptions(dir: string): string[] {
   const o: Record<string, string> = {
@@ -88,17 +96,14 @@ export async function debianApt(spec: string, progress?: (m: string) => void): P
   const dir = await cacheDir('apt', 'debian');
   const options = aptOptions(dir);
   const stamp = join(dir, 'updated');
-  const host = await hostTargets();
-  const sources = privateSourcesList(host);
-  const suites = [...new Set([...host.map((t) => t.suite), ...EXTRA_SUITES])];
-  const fresh = async (): Promise<Date | null> => {
-    const st = await stat(stamp).catch(() => null);
-    const same = await readFile(join(dir, 'sources.list'), 'utf8').then((t) => t === sources, () => false);
-    return st && same && Date.now() - st.mtimeMs < LISTS_MAX_AGE_MS ? st.mtime : null;
-  };
-  const ok = await fresh();
-  if (ok) return { dir, options, updatedAt: ok, suites };
+  // Fresh lists: the sources.list they were made from says which suites, in which order (reading
+  // the host's apt config again costs seconds on every run, and it changes rarely).
+  const current = await readFile(join(dir, 'sources.list'), 'utf8').catch(() => null);
+  const st = await stat(stamp).catch(() => null);
+  if (current && st && Date.now() - st.mtimeMs < LISTS_MAX_AGE_MS) return { dir, options, updatedAt: st.mtime, suites: sourcesSuites(current) };
 
+  const sources = privateSourcesList(await hostTargets());
+  const suites = sourcesSuites(sources);
   for (const d of ['sources.list.d', 'preferences.d', 'state', 'lists/partial', 'cache']) await mkdir(join(dir, d), { recursive: true });
   if (!existsSync(join(dir, 'status'))) await writeFile(join(dir, 'status'), '');
   await writeFile(join(dir, `sources.list.${process.pid}`), sources);
@@ -109,11 +114,16 @@ export async function debianApt(spec: string, progress?: (m: string) => void): P
     { reject: false, all: true, timeout: UPDATE_TIMEOUT_MS * 2, stdin: 'ignore' });
   const errs = (up.all ?? '').split('\n').filter((l) => /^(E|W):|^Err:/.test(l));
   if (up.timedOut || up.exitCode !== 0 || errs.some((l) => l.startsWith('E:') || l.startsWith('Err:'))) {
+    // Lists from an earlier update still answer (offline for a day): say so, and use them.
+    if (st && current === sources) {
+      progress?.(`warning: apt-get update failed (${errs[0] ?? `exit ${up.exitCode}`}); using the lists of ${st.mtime.toISOString()}`);
+      return { dir, options, updatedAt: st.mtime, suites };
+    }
     throw new KernelError(spec, `apt-get update of ${join(dir, 'sources.list')} ${up.timedOut ? `timed out after ${UPDATE_TIMEOUT_MS * 2 / 1000} s` : 'failed'}${errs.length ? `:\n    ${errs.slice(0, 6).join('\n    ')}` : ''}`,
       'check network access to the Debian archive (deb.debian.org); the host\'s apt configuration is not used or changed');
   }
   await writeFile(stamp, new Date().toISOString() + '\n');
-  return { dir, options, updatedAt: new Date(), suites };
+  return { dir, options, updatedAt: (await stat(stamp)).mtime, suites };
 }
 
 /** The host's Debian suites, as its own apt sees them (read only). */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { cacheDir, publishDir } from './cache.js';
 import { aptCache, aptDownload, debianApt, type DebianApt } from './debian-apt.js';
-import { kernelPackages, parseAptShow, parseMadison, pickKernel, pickPackage, upstreamVersion, type DebianPackage, type KernelPackage } from './debian-packages.js';
+import { kernelPackages, offersBySeries, parseAptShow, parseMadison, pickKernel, pickPackage, upstreamVersion, type DebianPackage, type KernelPackage, type SeriesOffer } from './debian-packages.js';
 import { KernelError } from './errors.js';
 import type { KernelImage } from './kernel.js';
 
@@ -58,9 +58,7 @@ export async function resolveDebianKernel(spec: string, version: string, onProgr
     throw new KernelError(spec, `Debian offers no kernel ${version} (series offered: ${series})`,
       `see 'bpf-verdict kernel list --available' for what each series resolves to`);
   }
-  // -v2: entries since the agent modules are kept (modules.json).
-  const key = `debian-${pkg.image.replace(/^linux-image-/, '')}_${pkg.version}-v2`.replace(/[^A-Za-z0-9._+~-]/g, '_');
-  const dir = join(kernelsDir, key);
+  const dir = join(kernelsDir, cacheKey(pkg.image, pkg.version));
   const image = async (): Promise<KernelImage> => ({ spec, bzImage: join(dir, 'bzImage'), id: `debian-${pkg.upstream}`, version: pkg.upstream, modules: await modulesOf(dir) });
   if (existsSync(join(dir, 'bzImage')) && existsSync(join(dir, 'modules.json'))) return image();
 
@@ -86,6 +84,11 @@ export async function resolveDebianKernel(spec: string, version: string, onProgr
     await writeFile(join(tmp, 'meta.json'), JSON.stringify({ package: pkg.image, version: pkg.version, suite: pkg.suite, vmlinuzFrom: pkg.vmlinuzIn }, null, 2));
   });
   return image();
+}
+
+/** The cache entry of a Debian image, by exact package version. -v2: entries since the agent modules are kept (modules.json). */
+function cacheKey(image: string, version: string): string {
+  return `debian-${image.replace(/^linux-image-/, '')}_${version}-v2`.replace(/[^A-Za-z0-9._+~-]/g, '_');
 }
 
 async function findKernelFiles(root: string): Promise<{ vmlinuz?: string; config?: string }> {
@@ -180,4 +183,33 @@ export function orderByDepends<T extends { name: string; depends: string[] }>(mo
   };
   mods.forEach(visit);
   return out;
+}
+
+export interface AvailableKernel extends SeriesOffer {
+  /** The vmlinuz is in the kernel cache (no download needed). */
+  cached: boolean;
+  /** The newest linux-source-SERIES package (for `kernel fetch debian-source:SERIES`), if Debian has one. */
+  source: { version: string; suite: string } | null;
+}
+
+/** `kernel list --available`: per series, what debian:SERIES resolves to, and its source package. */
+export async function availableKernels(progress?: (m: string) => void): Promise<AvailableKernel[]> {
+  const apt = await debianApt('debian:newest', progress);
+  const offers = offersBySeries(await debianKernelPackages(apt), apt.suites);
+  const search = await aptCache(apt, ['search', '--names-only', '^linux-source-[0-9]']);
+  const srcNames = search.stdout.split('\n').map((l) => l.split(' - ')[0]!.trim()).filter((n) => /^linux-source-\d+\.\d+$/.test(n));
+  const sources = srcNames.length ? parseMadison((await aptCache(apt, ['madison', ...srcNames])).stdout) : [];
+  const kernelsDir = await cacheDir('kernels');
+  return offers.map((o) => {
+    const src = pickKernel(sources.filter((r) => r.name === `linux-source-${o.series}`).map((r) => ({ ...r, upstream: upstreamVersion(r.version) })), o.series, apt.suites);
+    return { ...o, cached: existsSync(join(kernelsDir, cacheKey(o.image, o.version), 'bzImage')), source: src && { version: src.version, suite: src.suite } };
+  });
+}
+
+export function formatAvailable(rows: AvailableKernel[]): string {
+  const table = [['SPEC', 'NEWEST', 'PACKAGE VERSION', 'SUITE', 'CACHED', 'SOURCE (kernel fetch debian-source:SERIES)'],
+    ...rows.map((r) => [`debian:${r.series}`, r.upstream, r.version, r.suite, r.cached ? 'yes' : 'no', r.source ? `${r.source.version} (${r.source.suite})` : '-'])];
+  const w = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  const newest = rows[0] ? `debian:newest = debian:${rows[0].upstream}\n` : '';
+  return table.map((row) => row.map((c, i) => c.padEnd(i === row.length - 1 ? 0 : w[i]!)).join('  ').trimEnd()).join('\n') + '\n' + newest;
 }

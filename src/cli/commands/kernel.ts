@@ -7,9 +7,12 @@ import { UsageError } from '../../errors.js';
 const HELP = `bpf-verdict kernel: kernel trees and cached kernels
 
 Usage:
-  bpf-verdict kernel fetch debian-source:6.12     download + unpack Debian's linux-source-6.12; prints the tree's path
+  bpf-verdict kernel fetch debian-source:7.3      download + unpack Debian's linux-source-7.3 (newest in any suite;
+                                                  also debian-source:6.12, debian-source:7.3.4); prints the tree's path
   bpf-verdict kernel build SPEC [options]         build (or find in the cache) a src: kernel; prints its bzImage
   bpf-verdict kernel list [--json]                cached kernels: Debian images, source builds, fetched trees
+  bpf-verdict kernel list --available [--json]    what Debian offers: per series the newest version, its suite,
+                                                  whether it is cached, and its linux-source package
   bpf-verdict kernel prune [--dry-run]            delete source builds made with other fragments or another toolchain
 
 Options (build):
@@ -67,7 +70,13 @@ export const command: Command = {
         return 0;
       }
       case 'list': {
-        const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' } } });
+        const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean' }, available: { type: 'boolean' } } });
+        if (values.available) {
+          const { availableKernels, formatAvailable } = await import('../../../vm/debian-kernel.js');
+          const rows = await availableKernels(progress);
+          process.stdout.write(values.json ? rows.map((r) => JSON.stringify(r) + '\n').join('') : formatAvailable(rows));
+          return 0;
+        }
         const { listCachedKernels, formatKernelList } = await import('../../../vm/kernel-build-list.js');
         const rows = await listCachedKernels();
         process.stdout.write(values.json ? rows.map((r) => JSON.stringify(r) + '\n').join('') : formatKernelList(rows));

@@ -24,7 +24,7 @@ model-differs, expectation-differs, unsupported, loader-error, crash, timeout.
 Exit code: 0 everything agrees or is declared; 1 differences; 2 usage; 3 a kernel or input unusable.
 
 Options:
-  --kernel SPEC       kernel to run on (repeatable; default debian:6.12): debian:6.12,
+  --kernel SPEC       kernel to run on (repeatable; default debian:6.12): debian:6.12, debian:7.3, debian:newest,
                       file:/path/bzImage, src:/path/tree[+fix.patch]
   --config FILE       configuration (default ./bpf-verdict.yaml when present)
   --include GLOB      files to take from corpus directories (repeatable; replaces the config's)
