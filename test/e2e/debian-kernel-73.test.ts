@@ -17,7 +17,7 @@ const cli = join(root, 'bin/bpf-verdict.js');
 
 t.test('kernel list --available: what Debian offers, per series, from its own apt lists', async (t) => {
   const r = await execa('node', [cli, 'kernel', 'list', '--available', '--json'], { reject: false });
-  t.equal(r.exitCode, 0, r.stderr);
+  t.equal(r.exitCode, 0, 'exits 0', { stderr: r.stderr });
   const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as AvailableKernel);
   const by = new Map(rows.map((x) => [x.series, x]));
   t.match(by.get('7.3'), { upstream: /^7\.3\.\d+$/, suite: /^(trixie-backports|sid|trixie)$/, split: true });
@@ -37,7 +37,7 @@ t.test('debian:7.3 downloads the vmlinuz from linux-binary-* into an empty cache
   t.teardown(() => rm(cache, { recursive: true, force: true }));
   const script = `import('${join(root, 'dist/vm/kernel.js')}').then(async (m) => console.log(JSON.stringify(await m.resolveKernel('debian:7.3', { onProgress: (s) => console.error(s) }))))`;
   const r = await execa('node', ['-e', script], { env: { XDG_CACHE_HOME: cache }, reject: false, timeout: 900_000 });
-  t.equal(r.exitCode, 0, r.stderr);
+  t.equal(r.exitCode, 0, 'exits 0', { stderr: r.stderr });
   t.match(r.stderr, /apt-get update of bpf-verdict's own apt lists/);
   t.match(r.stderr, /downloading linux-binary-7\.3\.\d+\+deb\d+-amd64 /, 'the vmlinuz comes from the linux-binary package');
   const img = JSON.parse(r.stdout) as { bzImage: string; version: string; id: string };

@@ -20,7 +20,7 @@ const fetched = await execa('node', [cli, 'kernel', 'fetch', 'debian-source:7.3'
 const tree = fetched.stdout.trim();
 
 t.test('kernel fetch debian-source:7.3 prints a tree keyed by its package version', async (t) => {
-  t.equal(fetched.exitCode, 0, fetched.stderr);
+  t.equal(fetched.exitCode, 0, 'kernel fetch exits 0', { stderr: fetched.stderr });
   t.ok(existsSync(join(tree, 'kernel/bpf/verifier.c')));
   t.notMatch(tree, /\+/, "no '+' in the path (src:TREE+a.patch splits on it), though the version has one");
   t.match((await treeInfo(tree)).identity, /^debian-source:linux-source-7\.3=7\.3\.\d+-/);
