@@ -1,8 +1,8 @@
 // Figures for source-kernel builds: cached (warm) lookup, incremental rebuild after a one-file
 // change to kernel/bpf/verifier.c, and (with --cold) a from-scratch build in a throwaway cache.
-//   node dist/bench/kernel-build.js [--tree PATH] [--cold] [-j N]
+//   node dist/bench/kernel-build.js [--tree PATH | --series 7.3] [--cold] [-j N]
 // Prints one line per figure on stdout; progress on stderr. The tree defaults to
-// `bpf-verdict kernel fetch debian-source:6.12` (cached).
+// `bpf-verdict kernel fetch debian-source:SERIES` (cached; SERIES defaults to 6.12).
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,10 +10,10 @@ import { parseArgs } from 'node:util';
 import { buildSourceKernel } from '../vm/kernel-build.js';
 import { fetchDebianSource } from '../vm/kernel-build-fetch.js';
 
-const { values } = parseArgs({ options: { tree: { type: 'string' }, cold: { type: 'boolean' }, j: { type: 'string', short: 'j' } } });
+const { values } = parseArgs({ options: { tree: { type: 'string' }, series: { type: 'string' }, cold: { type: 'boolean' }, j: { type: 'string', short: 'j' } } });
 const progress = (m: string) => process.stderr.write(`  ${m}\n`);
 const jobs = values.j ? Number(values.j) : undefined;
-const tree = values.tree ?? (await fetchDebianSource('6.12', progress)).path;
+const tree = values.tree ?? (await fetchDebianSource(values.series ?? '6.12', progress)).path;
 const machine = `${cpus()[0]?.model ?? 'cpu'} x${availableParallelism()}`;
 const secs = (t0: number) => ((performance.now() - t0) / 1000).toFixed(1);
 console.log(`machine: ${machine}; tree: ${tree}; load average at start: ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);

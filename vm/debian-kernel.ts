@@ -1,139 +1,66 @@
-// Debian's prebuilt kernels: pick the newest linux-image package for a series from apt's
-// lists, `apt-get download` it (never installed), keep only its vmlinuz, cached by the
-// exact package version. I/O adapter around apt-cache / apt-get / dpkg-deb.
-import { createHash } from 'node:crypto';
+// Debian's prebuilt kernels: pick the linux-image package a spec asks for from the project's own
+// apt lists (vm/debian-apt.ts: the host's suites plus trixie, trixie-backports, sid), `apt-get
+// download` the package that holds its vmlinuz (never installed), keep only the vmlinuz, cached by
+// the exact package version. I/O adapter around apt-cache / apt-get / dpkg-deb.
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { cacheDir, publishDir } from './cache.js';
 import { checkEntry, discardEntry, sealEntry } from './cache-integrity.js';
+import { aptCache, aptDownload, debianApt, type DebianApt } from './debian-apt.js';
+import { kernelPackages, offersBySeries, parseAptShow, parseMadison, pickKernel, pickPackage, upstreamVersion, type DebianPackage, type KernelPackage, type SeriesOffer } from './debian-packages.js';
 import { KernelError } from './errors.js';
 import type { KernelImage } from './kernel.js';
 
-export interface DebianPackage { name: string; version: string }
-
-/** linux-image-6.12.117+deb12-amd64 and linux-image-6.1.0-47-amd64, not -cloud/-rt/-dbg/-unsigned. */
-export function isPlainImagePackage(name: string, series: string): boolean {
-  const [maj, min] = series.split('.');
-  return new RegExp(`^linux-image-${maj}\\.${min}\\.\\d+(-\\d+)?(\\+deb\\d+)?-amd64$`).test(name);
-}
-
-/** Debian version ordering, reduced to what kernel package versions use: numeric runs compare as numbers, '~' sorts first. */
-export function compareDebianVersions(a: string, b: string): number {
-  const tok = (v: string) => v.match(/\d+|~|[A-Za-z]+|[^\dA-Za-z~]/g) ?? [];
-  const ta = tok(a), tb = tok(b);
-  for (let i = 0; i < Math.max(ta.length, tb.length); i++) {
-    const x = ta[i], y = tb[i];
-    if (x === y) continue;
-    if (x === undefined) return y === '~' ? 1 : -1;
-    if (y === undefined) return x === '~' ? -1 : 1;
-    if (x === '~' || y === '~') return x === '~' ? -1 : 1;
-    const nx = /^\d+$/.test(x), ny = /^\d+$/.test(y);
-    if (nx && ny) return Number(x) - Number(y);
-    return x < y ? -1 : 1;
-  }
-  return 0;
-}
-
-/** The upstream part of a package version: 6.12.117-1~deb12u1 -> 6.12.117. */
-export function upstreamVersion(pkgVersion: string): string {
-  return pkgVersion.replace(/-[^-]*$/, '');
-}
-
-/** Pick the newest package whose upstream version is `want` or starts with `want.`. */
-export function pickPackage(pkgs: DebianPackage[], want: string): DebianPackage | null {
-  const fit = pkgs.filter((p) => {
-    const up = upstreamVersion(p.version);
-    return up === want || up.startsWith(`${want}.`);
-  });
-  fit.sort((a, b) => compareDebianVersions(b.version, a.version));
-  return fit[0] ?? null;
-}
-
-export function parseAptShow(text: string): DebianPackage[] {
-  return text.split(/\n\n+/).flatMap((stanza) => {
-    const name = /^Package: (.+)$/m.exec(stanza)?.[1];
-    const version = /^Version: (.+)$/m.exec(stanza)?.[1];
-    return name && version ? [{ name, version }] : [];
-  });
-}
+export { compareDebianVersions, isPlainImagePackage, parseAptShow, pickPackage, upstreamVersion, type DebianPackage } from './debian-packages.js';
 
 /**
- * What apt-cache's answer depends on: its package lists, its configuration (sources, pins)
- * and dpkg's status. Null when apt-config cannot say (then apt-cache is asked every time).
+ * Every plain amd64 kernel image in the private lists, with its suite and the package its vmlinuz
+ * is in. apt-cache's answer only changes with an apt-get update: kept per update stamp.
  */
-async function aptStateFingerprint(): Promise<string | null> {
-  const cfg = await execa('apt-config', ['shell', 'L', 'Dir::State::lists/d', 'E', 'Dir::Etc/d', 'S', 'Dir::State::status/f'], { reject: false });
-  if (cfg.exitCode !== 0) return null;
-  const paths = [...cfg.stdout.matchAll(/^[LES]='(.*)'$/gm)].map((m) => m[1]!);
-  if (paths.length !== 3) return null;
-  const h = createHash('sha256');
-  const add = async (p: string): Promise<void> => {
-    const st = await stat(p).catch(() => null);
-    if (!st) return;
-    if (st.isDirectory()) for (const e of (await readdir(p)).sort()) await add(join(p, e));
-    else h.update(`${p} ${st.size} ${st.mtimeMs}\n`);
-  };
-  for (const p of paths) await add(p);
-  return h.digest('hex');
-}
-
-/**
- * apt-cache rebuilds its package cache in memory on every call here (~1 s each, two calls):
- * keep its answer per series until apt's state changes (apt-get update, sources, pins).
- */
-async function aptCandidates(spec: string, series: string): Promise<DebianPackage[]> {
-  const fingerprint = await aptStateFingerprint();
-  const file = join(await cacheDir('apt'), `linux-image-${series}.json`);
-  if (fingerprint) {
-    const saved = await readFile(file, 'utf8').then((t) => JSON.parse(t) as { fingerprint: string; packages: DebianPackage[] }).catch(() => null);
-    if (saved?.fingerprint === fingerprint) return saved.packages;
-  }
-  const packages = await askApt(spec, series);
-  if (fingerprint) {
-    // Write then rename: a parallel run reads the old answer or the new one, never half of one.
-    await writeFile(`${file}.${process.pid}`, JSON.stringify({ fingerprint, packages }) + '\n');
-    await rename(`${file}.${process.pid}`, file);
-  }
+export async function debianKernelPackages(apt: DebianApt): Promise<KernelPackage[]> {
+  const file = join(apt.dir, 'kernels.json');
+  const stamp = apt.updatedAt.toISOString();
+  const saved = await readFile(file, 'utf8').then((t) => JSON.parse(t) as { stamp: string; packages: KernelPackage[] }, () => null);
+  if (saved?.stamp === stamp) return saved.packages;
+  const search = await aptCache(apt, ['search', '--names-only', '^linux-image-[0-9]']);
+  if (search.exitCode !== 0) throw new Error(`apt-cache search failed: ${search.stderr.trim()}`);
+  const names = search.stdout.split('\n').map((l) => l.split(' - ')[0]!.trim()).filter((n) => /^linux-image-\d/.test(n));
+  if (!names.length) return [];
+  const [madison, show] = [await aptCache(apt, ['madison', ...names]), await aptCache(apt, ['show', ...names])];
+  const packages = kernelPackages(parseMadison(madison.stdout), parseAptShow(show.stdout));
+  // Write then rename: a parallel run reads the old answer or the new one, never half of one.
+  await writeFile(`${file}.${process.pid}`, JSON.stringify({ stamp, packages }) + '\n');
+  await rename(`${file}.${process.pid}`, file);
   return packages;
 }
 
-async function askApt(spec: string, series: string): Promise<DebianPackage[]> {
-  const search = await execa('apt-cache', ['search', '--names-only', `^linux-image-${series.replace('.', '\\.')}\\.`], { reject: false });
-  if (search.exitCode !== 0) {
-    throw new KernelError(spec, `apt-cache search failed: ${search.stderr.trim()}`, 'this needs Debian 12 (bookworm) with apt; or use file:/path/to/bzImage');
-  }
-  const names = search.stdout.split('\n').map((l) => l.split(' - ')[0]!.trim()).filter((n) => isPlainImagePackage(n, series));
-  if (!names.length) return [];
-  const show = await execa('apt-cache', ['show', '--no-all-versions', ...names], { reject: false });
-  return parseAptShow(show.stdout);
-}
-
+/** debian:6.12 (newest 6.12), debian:7.3.4 (exact), debian:newest (newest kernel in any suite). */
 export async function resolveDebianKernel(spec: string, version: string, onProgress?: (msg: string) => void): Promise<KernelImage> {
-  const series = version.split('.').slice(0, 2).join('.');
   const kernelsDir = await cacheDir('kernels');
-  let pkgs: DebianPackage[];
+  let pkgs: KernelPackage[];
+  let apt: DebianApt;
   try {
-    pkgs = await aptCandidates(spec, series);
+    apt = await debianApt(spec, onProgress);
+    pkgs = await debianKernelPackages(apt);
   } catch (err) {
-    // apt unusable: a kernel already in the cache still answers the spec (offline runs).
-    const cached = await newestCached(kernelsDir, version);
+    // apt unusable (offline): a kernel already in the cache still answers the spec.
+    const cached = await newestCached(kernelsDir, spec, version);
     if (cached) return cached;
-    throw err;
+    throw err instanceof KernelError ? err : new KernelError(spec, err instanceof Error ? err.message : String(err),
+      'this needs apt (Debian); or use file:/path/to/bzImage');
   }
-  const pkg = pickPackage(pkgs, version);
+  const pkg = pickKernel(pkgs, version, apt.suites);
   if (!pkg) {
-    const cached = await newestCached(kernelsDir, version);
+    const cached = await newestCached(kernelsDir, spec, version);
     if (cached) return cached;
-    const have = pkgs.map((p) => upstreamVersion(p.version)).join(', ') || 'none';
-    throw new KernelError(spec, `no Debian package linux-image-${version}*-amd64 (apt offers: ${have})`,
-      `run 'apt-get update' (bookworm-security/bookworm-backports carry 6.12), or pick one of the versions apt offers`);
+    const series = [...new Set(pkgs.map((p) => p.series))].sort().join(', ') || 'none';
+    throw new KernelError(spec, `Debian offers no kernel ${version} (series offered: ${series})`,
+      `see 'bpf-verdict kernel list --available' for what each series resolves to`);
   }
-  // -v2: entries since the agent modules are kept (modules.json).
-  const key = `debian-${pkg.name.replace(/^linux-image-/, '')}_${pkg.version}-v2`.replace(/[^A-Za-z0-9._+~-]/g, '_');
-  const dir = join(kernelsDir, key);
-  const image = async (): Promise<KernelImage> => ({ spec, bzImage: join(dir, 'bzImage'), id: `debian-${upstreamVersion(pkg.version)}`, version: upstreamVersion(pkg.version), modules: await modulesOf(dir) });
+  const dir = join(kernelsDir, cacheKey(pkg.image, pkg.version));
+  const image = async (): Promise<KernelImage> => ({ spec, bzImage: join(dir, 'bzImage'), id: `debian-${pkg.upstream}`, version: pkg.upstream, modules: await modulesOf(dir) });
   if (existsSync(join(dir, 'bzImage')) && existsSync(join(dir, 'modules.json'))) {
     const files = await entryFiles(dir);
     const check = await checkEntry(dir, files);
@@ -146,32 +73,31 @@ export async function resolveDebianKernel(spec: string, version: string, onProgr
     await discardEntry(dir);
   }
 
-  onProgress?.(`downloading ${pkg.name} ${pkg.version}`);
+  onProgress?.(`downloading ${pkg.vmlinuzIn} ${pkg.version} from ${pkg.suite}`);
   await publishDir(dir, async (tmp) => {
-    const dl = await execa('apt-get', ['download', `${pkg.name}=${pkg.version}`], { cwd: tmp, reject: false });
+    const dl = await aptDownload(apt, pkg.vmlinuzIn, pkg.version, tmp);
     const deb = (await readdir(tmp)).find((f) => f.endsWith('.deb'));
-    if (dl.exitCode !== 0 || !deb) {
-      const why = dl.stderr.split('\n').find((l) => l.startsWith('E: ')) ?? dl.stderr.trim().split('\n').at(-1) ?? '';
-      throw new KernelError(spec, `apt-get download ${pkg.name}=${pkg.version} failed: ${why}`,
-        'check network access to the Debian archive, then apt-get update');
+    if (!dl.ok || !deb) {
+      const why = dl.output.split('\n').find((l) => l.startsWith('E: ')) ?? dl.output.trim().split('\n').at(-1) ?? '';
+      throw new KernelError(spec, `apt-get download ${pkg.vmlinuzIn}=${pkg.version} failed: ${why}`,
+        'check network access to the Debian archive');
     }
-    // Only /boot and the agent channel's modules: the package's other ~100 MB of modules are not needed.
-    const x = await execa('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --wildcards "./boot/vmlinuz-*" "./boot/config-*" "./lib/modules/*/kernel/drivers/virtio/virtio*.ko*" "./lib/modules/*/kernel/drivers/char/virtio_console.ko*"', 'sh', join(tmp, deb), tmp], { reject: false });
-    const boot = join(tmp, 'boot');
-    const vmlinuz = existsSync(boot) ? (await readdir(boot)).find((f) => f.startsWith('vmlinuz-')) : undefined;
-    // tar exits non-zero when a pattern matches nothing (6.12 builds virtio in): judge by what came out,
-    // except when it ran out of space (then what came out may be cut short).
+    // Only the vmlinuz, its config and the agent channel's modules: the other ~100 MB of modules are not needed.
+    // Where the vmlinuz is: /boot/vmlinuz-R (linux-image-R up to 6.18), /usr/lib/modules/R/vmlinuz (linux-binary-R).
+    const x = await execa('sh', ['-c', 'dpkg-deb --fsys-tarfile "$1" | tar -x -C "$2" --wildcards "./boot/vmlinuz-*" "./boot/config-*" "./usr/lib/modules/*/vmlinuz" "./usr/lib/modules/*/config" "./lib/modules/*/kernel/drivers/virtio/virtio*.ko*" "./lib/modules/*/kernel/drivers/char/virtio_console.ko*"', 'sh', join(tmp, deb), tmp], { reject: false });
+    // tar exits non-zero when a pattern matches nothing: judge by what came out, except when it
+    // ran out of space (then what came out may be cut short).
     if (/No space left on device/.test(x.stderr)) throw new KernelError(spec, `extracting ${deb}: ${x.stderr.trim().split('\n')[0]}`);
-    if (!vmlinuz) throw new KernelError(spec, `no vmlinuz in ${deb}: ${x.stderr.trim()}`, 'the package may be damaged: delete it and retry');
-    await copyFile(join(boot, vmlinuz), join(tmp, 'bzImage'));
-    const config = (await readdir(boot)).find((f) => f.startsWith('config-'));
-    if (config) await copyFile(join(boot, config), join(tmp, 'config'));
+    const found = await findKernelFiles(tmp);
+    if (!found.vmlinuz) throw new KernelError(spec, `no vmlinuz in ${deb} (looked in /boot and /usr/lib/modules/*/): ${x.stderr.trim()}`, 'the package may be damaged: delete it and retry');
+    await copyFile(found.vmlinuz, join(tmp, 'bzImage'));
+    if (found.config) await copyFile(found.config, join(tmp, 'config'));
     const modules = await keepAgentModules(join(tmp, 'lib'), join(tmp, 'modules'));
-    await execa('rm', ['-rf', boot, join(tmp, 'lib'), join(tmp, deb)]);
+    await execa('rm', ['-rf', join(tmp, 'boot'), join(tmp, 'lib'), join(tmp, 'usr'), join(tmp, deb)]);
     await writeFile(join(tmp, 'modules.json'), JSON.stringify(modules) + '\n');
-    await writeFile(join(tmp, 'meta.json'), JSON.stringify({ package: pkg.name, version: pkg.version }, null, 2));
+    await writeFile(join(tmp, 'meta.json'), JSON.stringify({ package: pkg.image, version: pkg.version, suite: pkg.suite, vmlinuzFrom: pkg.vmlinuzIn }, null, 2));
     await sealEntry(tmp, await entryFiles(tmp));
-  }, `the kernel ${pkg.name} ${pkg.version}`);
+  }, `the kernel ${pkg.image} ${pkg.version}`);
   return image();
 }
 
@@ -181,7 +107,24 @@ async function entryFiles(dir: string): Promise<string[]> {
   return ['bzImage', 'modules.json', ...names.map((n) => `modules/${n}`)];
 }
 
-async function newestCached(kernelsDir: string, version: string): Promise<KernelImage | null> {
+/** The cache entry of a Debian image, by exact package version. -v2: entries since the agent modules are kept (modules.json). */
+function cacheKey(image: string, version: string): string {
+  return `debian-${image.replace(/^linux-image-/, '')}_${version}-v2`.replace(/[^A-Za-z0-9._+~-]/g, '_');
+}
+
+async function findKernelFiles(root: string): Promise<{ vmlinuz?: string; config?: string }> {
+  const boot = join(root, 'boot');
+  const bootFiles = existsSync(boot) ? await readdir(boot) : [];
+  const v = bootFiles.find((f) => f.startsWith('vmlinuz-'));
+  if (v) { const c = bootFiles.find((f) => f.startsWith('config-')); return { vmlinuz: join(boot, v), config: c && join(boot, c) }; }
+  const mods = join(root, 'usr/lib/modules');
+  for (const r of existsSync(mods) ? await readdir(mods) : []) {
+    if (existsSync(join(mods, r, 'vmlinuz'))) return { vmlinuz: join(mods, r, 'vmlinuz'), config: existsSync(join(mods, r, 'config')) ? join(mods, r, 'config') : undefined };
+  }
+  return {};
+}
+
+async function newestCached(kernelsDir: string, spec: string, version: string): Promise<KernelImage | null> {
   const entries: { dir: string; pkg: DebianPackage }[] = [];
   for (const d of await readdir(kernelsDir).catch(() => [] as string[])) {
     if (!d.startsWith('debian-') || d.includes('.tmp-')) continue;
@@ -194,7 +137,7 @@ async function newestCached(kernelsDir: string, version: string): Promise<Kernel
   const hit = best && entries.find((e) => e.pkg === best);
   if (!hit) return null;
   const up = upstreamVersion(hit.pkg.version);
-  return { spec: `debian:${version}`, bzImage: join(kernelsDir, hit.dir, 'bzImage'), id: `debian-${up}`, version: up, modules: await modulesOf(join(kernelsDir, hit.dir)) };
+  return { spec, bzImage: join(kernelsDir, hit.dir, 'bzImage'), id: `debian-${up}`, version: up, modules: await modulesOf(join(kernelsDir, hit.dir)) };
 }
 
 /**
@@ -261,4 +204,33 @@ export function orderByDepends<T extends { name: string; depends: string[] }>(mo
   };
   mods.forEach(visit);
   return out;
+}
+
+export interface AvailableKernel extends SeriesOffer {
+  /** The vmlinuz is in the kernel cache (no download needed). */
+  cached: boolean;
+  /** The newest linux-source-SERIES package (for `kernel fetch debian-source:SERIES`), if Debian has one. */
+  source: { version: string; suite: string } | null;
+}
+
+/** `kernel list --available`: per series, what debian:SERIES resolves to, and its source package. */
+export async function availableKernels(progress?: (m: string) => void): Promise<AvailableKernel[]> {
+  const apt = await debianApt('debian:newest', progress);
+  const offers = offersBySeries(await debianKernelPackages(apt), apt.suites);
+  const search = await aptCache(apt, ['search', '--names-only', '^linux-source-[0-9]']);
+  const srcNames = search.stdout.split('\n').map((l) => l.split(' - ')[0]!.trim()).filter((n) => /^linux-source-\d+\.\d+$/.test(n));
+  const sources = srcNames.length ? parseMadison((await aptCache(apt, ['madison', ...srcNames])).stdout) : [];
+  const kernelsDir = await cacheDir('kernels');
+  return offers.map((o) => {
+    const src = pickKernel(sources.filter((r) => r.name === `linux-source-${o.series}`).map((r) => ({ ...r, upstream: upstreamVersion(r.version) })), o.series, apt.suites);
+    return { ...o, cached: existsSync(join(kernelsDir, cacheKey(o.image, o.version), 'bzImage')), source: src && { version: src.version, suite: src.suite } };
+  });
+}
+
+export function formatAvailable(rows: AvailableKernel[]): string {
+  const table = [['SPEC', 'NEWEST', 'PACKAGE VERSION', 'SUITE', 'CACHED', 'SOURCE (kernel fetch debian-source:SERIES)'],
+    ...rows.map((r) => [`debian:${r.series}`, r.upstream, r.version, r.suite, r.cached ? 'yes' : 'no', r.source ? `${r.source.version} (${r.source.suite})` : '-'])];
+  const w = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  const newest = rows[0] ? `debian:newest = debian:${rows[0].upstream}\n` : '';
+  return table.map((row) => row.map((c, i) => c.padEnd(i === row.length - 1 ? 0 : w[i]!)).join('  ').trimEnd()).join('\n') + '\n' + newest;
 }

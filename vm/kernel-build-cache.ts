@@ -18,7 +18,8 @@ export interface CacheEntry {
   spec: string;               // the spec it was built for (first time)
   tree: { path: string; identity: string; kernelVersion: string };
   patches: { path: string; sha256: string; files: string[] }[];
-  config: { hash: string; fragments: string[]; unmet: string[] };
+  /** unmet: options that did not stick; absent: options this tree's Kconfig does not define (older entries lack it). */
+  config: { hash: string; fragments: string[]; unmet: string[]; absent?: string[] };
   release: string;            // uname -r of the built kernel
   builtAt: string;            // ISO time
   buildSeconds: number;

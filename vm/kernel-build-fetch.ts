@@ -6,36 +6,49 @@ import { readdir, writeFile, mkdir, rm, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { cacheRoot } from './cache.js';
-import { parseAptShow, pickPackage } from './debian-kernel.js';
+import { aptCache, aptDownload, debianApt } from './debian-apt.js';
+import { parseMadison, pickKernel, pickPackage, upstreamVersion } from './debian-packages.js';
 import { KernelBuildError } from './kernel-build-errors.js';
 import { exists, readMarker, treeFingerprint, TREE_MARKER, type TreeMarker } from './kernel-build-tree.js';
 import { UsageError } from '../src/shared/errors.js';
 
 export interface FetchedTree { path: string; package: string; version: string; fetched: boolean }
 
-/** "debian-source:6.12" -> the package series. */
-export function parseTreeSpec(spec: string): { kind: 'debian-source'; series: string } {
-  const m = /^debian-source:(\d+\.\d+)$/.exec(spec);
-  if (!m) throw new UsageError(`unknown tree spec '${spec}'`, 'trees: debian-source:6.12 (Debian\'s linux-source-6.12 package)');
-  return { kind: 'debian-source', series: m[1]! };
+/** "debian-source:6.12" / "debian-source:7.3.4" -> the package series and the wanted upstream version. */
+export function parseTreeSpec(spec: string): { kind: 'debian-source'; series: string; want: string } {
+  const m = /^debian-source:((\d+\.\d+)(\.\d+)?)$/.exec(spec);
+  if (!m) throw new UsageError(`unknown tree spec '${spec}'`, 'trees: debian-source:6.12, debian-source:7.3 (Debian\'s linux-source-X.Y package, newest in any suite), debian-source:7.3.4');
+  return { kind: 'debian-source', series: m[2]!, want: m[1]! };
 }
 
 export function treesDir(): string {
   return join(cacheRoot(), 'trees');
 }
 
-export async function fetchDebianSource(series: string, progress: (m: string) => void): Promise<FetchedTree> {
+export async function fetchDebianSource(series: string, progress: (m: string) => void, want = series): Promise<FetchedTree> {
   const pkgName = `linux-source-${series}`;
-  const show = await execa('apt-cache', ['show', pkgName], { reject: false });
-  const pkg = pickPackage(parseAptShow(show.stdout), series);
-  if (show.exitCode !== 0 || !pkg) {
-    // Offline or no such package: a tree already fetched still answers.
-    const cached = await newestFetched(pkgName);
-    if (cached) return cached;
-    throw new KernelBuildError('fetch', `apt offers no package ${pkgName}`, show.stderr.split('\n').filter(Boolean),
-      `run 'apt-get update' (bookworm-security carries linux-source-6.12), or give src: a tree you already have`);
+  let found: { version: string; suite: string } | null = null;
+  let evidence: string[] = [];
+  let apt;
+  try {
+    apt = await debianApt(`debian-source:${want}`, progress);
+    const madison = await aptCache(apt, ['madison', pkgName]);
+    const rows = parseMadison(madison.stdout).filter((r) => r.name === pkgName);
+    found = pickKernel(rows.map((r) => ({ ...r, upstream: upstreamVersion(r.version) })), want, apt.suites);
+    evidence = [...madison.stderr.split('\n').filter(Boolean), `apt offers ${pkgName}: ${rows.map((r) => `${r.version} (${r.suite})`).join(', ') || 'none'}`];
+  } catch (err) {
+    evidence = [err instanceof Error ? err.message : String(err)];
   }
-  const dest = join(treesDir(), `debian-source-${pkg.version}`.replace(/[^A-Za-z0-9._+~-]/g, '_'));
+  const pkg = found;
+  if (!apt || !pkg) {
+    // Offline or no such package: a tree already fetched still answers.
+    const cached = await newestFetched(pkgName, want);
+    if (cached) return cached;
+    throw new KernelBuildError('fetch', `Debian offers no package ${pkgName}${want !== series ? ` of version ${want}` : ''}`, evidence,
+      `see what Debian offers with 'bpf-verdict kernel list --available' (sources: linux-source-X.Y), or give src: a tree you already have`);
+  }
+  // No "+" in the directory name (backports versions have one, 7.3.4-1~bpo13+1): src:TREE+a.patch splits on "+".
+  const dest = join(treesDir(), `debian-source-${pkg.version}`.replace(/[^A-Za-z0-9._~-]/g, '_'));
   const tree = join(dest, pkgName);
   const marker = await readMarker(tree);
   if (marker && marker.version === pkg.version) return { path: tree, package: pkgName, version: pkg.version, fetched: false };
@@ -44,11 +57,11 @@ export async function fetchDebianSource(series: string, progress: (m: string) =>
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true });
   try {
-    progress(`downloading ${pkgName} ${pkg.version} (apt-get download, ~150 MB)`);
-    const dl = await execa('apt-get', ['download', `${pkgName}=${pkg.version}`], { cwd: tmp, reject: false, all: true });
+    progress(`downloading ${pkgName} ${pkg.version} from ${pkg.suite} (apt-get download, ~150 MB)`);
+    const dl = await aptDownload(apt, pkgName, pkg.version, tmp);
     const deb = (await readdir(tmp)).find((f) => f.endsWith('.deb'));
-    if (dl.exitCode !== 0 || !deb) {
-      throw new KernelBuildError('fetch', `apt-get download ${pkgName}=${pkg.version} failed`, (dl.all ?? '').split('\n').filter(Boolean).slice(-10),
+    if (!dl.ok || !deb) {
+      throw new KernelBuildError('fetch', `apt-get download ${pkgName}=${pkg.version} failed`, dl.output.split('\n').filter(Boolean).slice(-10),
         'check network access to the Debian archive, then apt-get update');
     }
     progress(`unpacking ${deb}`);
@@ -86,8 +99,7 @@ export async function fetchedTrees(): Promise<FetchedTree[]> {
   return out;
 }
 
-async function newestFetched(pkgName: string): Promise<FetchedTree | null> {
+async function newestFetched(pkgName: string, want: string): Promise<FetchedTree | null> {
   const have = (await fetchedTrees()).filter((t) => t.package === pkgName);
-  const best = pickPackage(have.map((t) => ({ name: t.package, version: t.version })), pkgName.replace('linux-source-', ''));
-  return have.find((t) => t.version === best?.version) ?? null;
+  return pickPackage(have.map((t) => ({ ...t, name: t.package })), want);
 }

@@ -73,17 +73,35 @@ export function parseConfig(text: string): Map<string, ConfigValue> {
 
 export interface UnmetOption { option: string; requested: ConfigValue; actual: ConfigValue; fragment: string }
 
-/** Options a fragment asked for that the final .config does not have (an unmet Kconfig dependency). */
-export function unmetOptions(fragments: Fragment[], finalConfig: string): UnmetOption[] {
+/** The symbols a tree's Kconfig files define (`config X`, `menuconfig X`), from the files' texts. */
+export function kconfigSymbols(kconfigTexts: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const text of kconfigTexts) for (const m of text.matchAll(/^[ \t]*(?:menu)?config[ \t]+([A-Za-z0-9_]+)[ \t]*$/gm)) out.add(`CONFIG_${m[1]}`);
+  return out;
+}
+
+/**
+ * Options a fragment asked for that the final .config does not have (an unmet Kconfig dependency).
+ * With `known` (the tree's kconfigSymbols), options the tree does not define at all are left out:
+ * one fragment serves several kernel lines (6.12's PROC_SYSCTL is 7.3's SYSCTL), and an option
+ * of another line is not a failure of this one (see absentOptions).
+ */
+export function unmetOptions(fragments: Fragment[], finalConfig: string, known?: Set<string>): UnmetOption[] {
   const actual = parseConfig(finalConfig);
   const unmet: UnmetOption[] = [];
   for (const f of fragments) {
     for (const [option, requested] of parseConfig(f.text)) {
+      if (known && !known.has(option)) continue;
       const got = actual.get(option) ?? 'n';
       if (got !== requested) unmet.push({ option, requested, actual: got, fragment: f.name });
     }
   }
   return unmet;
+}
+
+/** Fragment options the tree's Kconfig does not define (renamed, removed, or not yet there). */
+export function absentOptions(fragments: Fragment[], known: Set<string>): { option: string; fragment: string }[] {
+  return fragments.flatMap((f) => [...parseConfig(f.text).keys()].filter((o) => !known.has(o)).map((option) => ({ option, fragment: f.name })));
 }
 
 /**

@@ -6,7 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { BUILD_SUBDIR } from './kernel-build-cache.js';
-import { buildErrorLines, buildStep, unmetOptions, type Fragment, type UnmetOption } from './kernel-build-key.js';
+import { absentOptions, buildErrorLines, buildStep, unmetOptions, type Fragment, type UnmetOption } from './kernel-build-key.js';
+import { treeKconfigSymbols } from './kernel-build-tree.js';
 import { KernelBuildError } from './kernel-build-errors.js';
 
 export type Progress = (line: string) => void;
@@ -25,15 +26,24 @@ export async function toolchain(): Promise<string[]> {
   return [await first('gcc', ['--version']), await first('ld', ['--version']), `pahole ${await first('pahole', ['--version'])}`];
 }
 
-/** `make tinyconfig`, merge the fragments, `make olddefconfig`; returns the options that did not stick. */
-export async function configure(src: string, fragments: { path: string; fragment: Fragment }[], opts: MakeOptions): Promise<UnmetOption[]> {
+export interface ConfigureResult {
+  /** Options the tree defines that did not stick (an unmet dependency): a warning. */
+  unmet: UnmetOption[];
+  /** Options the tree does not define (another kernel line's name): skipped, recorded. */
+  absent: { option: string; fragment: string }[];
+}
+
+/** `make tinyconfig`, merge the fragments, `make olddefconfig`; says which options did not stick. */
+export async function configure(src: string, fragments: { path: string; fragment: Fragment }[], opts: MakeOptions): Promise<ConfigureResult> {
   opts.progress('configuring: tinyconfig + ' + fragments.map((f) => f.fragment.name).join(' + '));
   await run(src, ['make', `O=${BUILD_SUBDIR}`, 'tinyconfig'], opts, 'config');
   await run(src, ['scripts/kconfig/merge_config.sh', '-m', '-O', BUILD_SUBDIR, join(BUILD_SUBDIR, '.config'),
     ...fragments.map((f) => f.path)], opts, 'config');
   await run(src, ['make', `O=${BUILD_SUBDIR}`, 'olddefconfig'], opts, 'config');
   const final = await readFile(join(src, BUILD_SUBDIR, '.config'), 'utf8');
-  return unmetOptions(fragments.map((f) => f.fragment), final);
+  const known = await treeKconfigSymbols(src);
+  const frags = fragments.map((f) => f.fragment);
+  return { unmet: unmetOptions(frags, final, known), absent: absentOptions(frags, known) };
 }
 
 /** `make bzImage`; progress every few seconds; compiler error lines in the error when it fails. Returns the release (uname -r). */

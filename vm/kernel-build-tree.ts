@@ -4,7 +4,7 @@
 import { copyFile, readFile, rename, stat, utimes, access, readdir, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { sha256, patchedFiles } from './kernel-build-key.js';
+import { sha256, patchedFiles, kconfigSymbols } from './kernel-build-key.js';
 import { KernelBuildError } from './kernel-build-errors.js';
 
 /** Written by `kernel fetch` into a tree's root: where it came from and what it looked like. */
@@ -133,4 +133,19 @@ export async function applyPatches(copy: string, patches: { path: string; text: 
 
 export async function exists(p: string): Promise<boolean> {
   try { await access(p); return true; } catch { return false; }
+}
+
+/** Every Kconfig symbol the tree defines (all architectures: a symbol's home may be arch/). */
+export async function treeKconfigSymbols(tree: string): Promise<Set<string>> {
+  const texts: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      if (e.isDirectory()) {
+        if (e.name.startsWith('.') || e.name === '_build') continue;
+        await walk(join(d, e.name));
+      } else if (e.name.startsWith('Kconfig')) texts.push(await readFile(join(d, e.name), 'utf8'));
+    }
+  };
+  await walk(tree);
+  return kconfigSymbols(texts);
 }

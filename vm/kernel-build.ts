@@ -140,11 +140,14 @@ async function buildLocked(ctx: BuildContext): Promise<SourceKernelImage> {
     }
     await applyPatches(paths.src, patches);
     let unmet: string[] = seed ? seed.config.unmet : [];
+    let absent: string[] = seed ? seed.config.absent ?? [] : [];
     if (!seed) {
       await mkdir(paths.build, { recursive: true });
-      const missing = await configure(paths.src, fragments, { progress, logFile });
-      unmet = missing.map((m) => `${m.option}=${m.requested} (got ${m.actual}; ${m.fragment})`);
+      const got = await configure(paths.src, fragments, { progress, logFile });
+      unmet = got.unmet.map((m) => `${m.option}=${m.requested} (got ${m.actual}; ${m.fragment})`);
+      absent = got.absent.map((a) => `${a.option} (${a.fragment})`);
       for (const u of unmet) progress(`warning: config option not set as requested: ${u}`);
+      if (absent.length) progress(`note: not defined in this tree's Kconfig, skipped: ${absent.join(', ')}`);
     }
     progress(`make -j${ctx.jobs ?? availableParallelism()} bzImage in ${paths.build} (${seed ? 'incremental: a few minutes' : 'from scratch: ~10-25 min on 2 cores'}; full output: ${logFile})`);
     const release = await makeBzImage(paths.src, { jobs: ctx.jobs, progress, logFile });
@@ -152,7 +155,7 @@ async function buildLocked(ctx: BuildContext): Promise<SourceKernelImage> {
       key, dir: entryDir(key), spec: specText,
       tree: { path: tree.path, identity: tree.identity, kernelVersion: tree.kernelVersion },
       patches: patches.map((p) => ({ path: p.path, sha256: p.sha256, files: p.files })),
-      config: { hash: config, fragments: fragments.map((f) => f.path), unmet },
+      config: { hash: config, fragments: fragments.map((f) => f.path), unmet, absent },
       release,
       builtAt: new Date().toISOString(),
       buildSeconds: Math.round((Date.now() - started) / 1000),

@@ -1,5 +1,6 @@
 // Kernel spec strings -> KernelSpec. Pure.
-//   debian:6.12       newest linux-image-6.12.*+deb12-amd64 that apt offers (also debian:6.1, debian:6.12.117)
+//   debian:6.12       newest 6.12 linux-image Debian offers (also debian:6.1, debian:7.3, exact debian:6.12.117)
+//   debian:newest     the newest kernel Debian carries in any suite (bookworm's, trixie, trixie-backports, sid)
 //   file:PATH         a bzImage the user built (e.g. bpf-next)
 //   src:TREE[+A.patch+B.patch]   a kernel tree built from source (vm/kernel-build.ts)
 import { homedir } from 'node:os';
@@ -13,7 +14,7 @@ export type KernelSpec =
 
 export const DEFAULT_KERNEL = 'debian:6.12';
 
-const HINT = 'kernel specs: debian:6.12 (default), debian:6.1, file:/path/to/bzImage, src:/path/to/linux[+fix.patch...]';
+const HINT = 'kernel specs: debian:6.12 (default), debian:7.3, debian:7.3.4, debian:newest, file:/path/to/bzImage, src:/path/to/linux[+fix.patch...] (bpf-verdict kernel list --available: what Debian offers)';
 
 function expandPath(p: string): string {
   return resolve(p.startsWith('~/') ? homedir() + p.slice(1) : p === '~' ? homedir() : p);
@@ -25,8 +26,8 @@ export function parseKernelSpec(spec: string): KernelSpec {
   const rest = colon < 0 ? '' : spec.slice(colon + 1);
   switch (kind) {
     case 'debian':
-      if (!/^\d+\.\d+(\.\d+)?$/.test(rest)) {
-        throw new UsageError(`bad kernel spec '${spec}': debian: wants a version like 6.12 or 6.12.117`, HINT);
+      if (!/^\d+\.\d+(\.\d+)?$/.test(rest) && rest !== 'newest') {
+        throw new UsageError(`bad kernel spec '${spec}': debian: wants a version like 7.3 or 7.3.4, or 'newest'`, HINT);
       }
       return { kind: 'debian', version: rest };
     case 'file':

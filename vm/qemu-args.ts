@@ -67,6 +67,15 @@ export function kernelCmdline(testHooks: boolean): string {
     'mitigations=off',      // faster guest; irrelevant to the verifier
     'nokaslr',              // stable addresses in oops traces across runs
     'tsc=reliable',         // skip TSC watchdog calibration under TCG
+    // Skip the IO-APIC timer check: under TCG on a busy host it can miss its ticks and panic
+    // ("IO-APIC + timer doesn't work!", seen with Debian's 7.3.4 at load average 25).
+    'no_timer_check',
+    // No crypto self-tests at boot: Debian's 7.3 runs them in kthreads that take minutes of
+    // emulated CPU under TCG (and tripped the soft-lockup watchdog); the verifier needs none.
+    'cryptomgr.notests',
+    // Soft-lockup reports after 120 s instead of 20 s: under TCG on a busy host a vCPU can starve
+    // for 30 s without any guest bug (seen at load average 28); a real lockup is still reported.
+    'watchdog_thresh=60',
     ...(testHooks ? ['bpf_verdict.test_hooks=1'] : []), // enables the agent's test-panic/test-stall requests
   ].join(' ');
 }

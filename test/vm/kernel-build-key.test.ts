@@ -3,7 +3,7 @@ import t from 'tap';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  buildKey, configHash, patchedFiles, parseConfig, unmetOptions, buildErrorLines, buildStep, formatSrcSpec,
+  buildKey, configHash, patchedFiles, parseConfig, unmetOptions, kconfigSymbols, absentOptions, buildErrorLines, buildStep, formatSrcSpec,
 } from '../../vm/kernel-build-key.js';
 import { chooseSeed, type CacheEntry } from '../../vm/kernel-build-cache.js';
 
@@ -44,6 +44,18 @@ t.test('unmetOptions: what the fragments asked for and the final .config lacks',
   const final = 'CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_D="q"\n';
   t.same(unmetOptions([frag], final), [{ option: 'CONFIG_B', requested: 'y', actual: 'n', fragment: 'x.config' }]);
   t.equal(parseConfig(final).get('CONFIG_B'), 'n');
+});
+
+t.test('an option the tree does not define is absent, not unmet (one fragment, several kernel lines)', async (t) => {
+  // 7.3's fs/proc/Kconfig defines SYSCTL with a prompt; 6.12's defines PROC_SYSCTL (recorded excerpts).
+  const k73 = kconfigSymbols(['config PROC_FS\n\tbool "/proc file system support" if EXPERT\n', 'menuconfig NET\n\tbool\n', 'config SYSCTL\n\tbool "Sysctl support (/proc/sys)" if EXPERT\n\tdepends on PROC_FS\n\tdefault y\n']);
+  t.same([...k73].sort(), ['CONFIG_NET', 'CONFIG_PROC_FS', 'CONFIG_SYSCTL']);
+  const frag = { name: '20-node.config', text: '# why\nCONFIG_PROC_FS=y\n# why\nCONFIG_PROC_SYSCTL=y\n# why\nCONFIG_SYSCTL=y\n' };
+  const final = 'CONFIG_PROC_FS=y\nCONFIG_SYSCTL=y\n';
+  t.same(unmetOptions([frag], final, k73), [], 'PROC_SYSCTL is not a 7.3 option: nothing unmet');
+  t.same(absentOptions([frag], k73), [{ option: 'CONFIG_PROC_SYSCTL', fragment: '20-node.config' }]);
+  t.same(unmetOptions([frag], final).map((u) => u.option), ['CONFIG_PROC_SYSCTL'], 'without the tree\'s symbols it would count as unmet');
+  t.same(unmetOptions([frag], 'CONFIG_PROC_FS=y\n', k73).map((u) => u.option), ['CONFIG_SYSCTL'], 'a defined option that did not stick is still unmet');
 });
 
 t.test("the project's fragments: every option has a comment saying why, and none conflict", async (t) => {

@@ -7,6 +7,8 @@ t.test('debian specs', async (t) => {
   t.same(parseKernelSpec('debian:6.12'), { kind: 'debian', version: '6.12' });
   t.same(parseKernelSpec('debian:6.1'), { kind: 'debian', version: '6.1' });
   t.same(parseKernelSpec('debian:6.12.117'), { kind: 'debian', version: '6.12.117' });
+  t.same(parseKernelSpec('debian:7.3'), { kind: 'debian', version: '7.3' });
+  t.same(parseKernelSpec('debian:newest'), { kind: 'debian', version: 'newest' });
 });
 
 t.test('file specs resolve ~ and relative paths', async (t) => {

@@ -27,6 +27,8 @@ t.test('command line: serial console, our init, panic ends the VM; test hooks on
   t.match(kernelCmdline(false), /console=ttyS0/);
   t.match(kernelCmdline(false), /rdinit=\/init/);
   t.match(kernelCmdline(false), /panic=-1/);
+  t.match(kernelCmdline(false), /\bno_timer_check\b/, 'no IO-APIC timer check: a busy TCG host misses its ticks');
+  t.match(kernelCmdline(false), /\bcryptomgr\.notests\b.*\bwatchdog_thresh=60\b/, 'no crypto self-tests, no lockup reports for a starved vCPU');
   t.notMatch(kernelCmdline(false), /test_hooks/);
   t.match(kernelCmdline(true), /bpf_verdict\.test_hooks=1/);
   const argv = qemuArgv({ ...cfg, memoryMb: 3000, cpus: 3 });

@@ -7,16 +7,19 @@ import { UsageError } from '../../shared/errors.js';
 const USAGE = {
   fetch: 'bpf-verdict kernel fetch debian-source:6.12 [--json]',
   build: 'bpf-verdict kernel build src:TREE[+A.patch...] [--kernel-config FILE] [-j N] [--json]',
-  list: 'bpf-verdict kernel list [--json]',
+  list: 'bpf-verdict kernel list [--available] [--json]',
   prune: 'bpf-verdict kernel prune [--dry-run]',
 };
 
 const HELP = `bpf-verdict kernel: kernel trees and cached kernels
 
 Usage:
-  bpf-verdict kernel fetch debian-source:6.12     download + unpack Debian's linux-source-6.12; prints the tree's path
+  bpf-verdict kernel fetch debian-source:7.3      download + unpack Debian's linux-source-7.3 (newest in any suite;
+                                                  also debian-source:6.12, debian-source:7.3.4); prints the tree's path
   bpf-verdict kernel build SPEC [options]         build (or find in the cache) a src: kernel; prints its bzImage
   bpf-verdict kernel list [--json]                cached kernels: Debian images, source builds, fetched trees
+  bpf-verdict kernel list --available [--json]    what Debian offers: per series the newest version, its suite,
+                                                  whether it is cached, and its linux-source package
   bpf-verdict kernel prune [--dry-run] [--json]   delete source builds made with other fragments or another toolchain
 
 Options (fetch, build, list, prune):
@@ -51,7 +54,7 @@ const fetch = defineCommand({
     if (positionals.length !== 1) throw new UsageError('kernel fetch wants one tree spec, e.g. debian-source:6.12');
     const { parseTreeSpec, fetchDebianSource } = await import('../../../vm/kernel-build-fetch.js');
     const spec = parseTreeSpec(positionals[0]!);
-    const tree = await fetchDebianSource(spec.series, progress);
+    const tree = await fetchDebianSource(spec.series, progress, spec.want);
     if (!tree.fetched) progress(`cached: ${tree.package} ${tree.version}`);
     process.stdout.write(values.json
       ? JSON.stringify({ path: tree.path, package: tree.package, version: tree.version, fetched: tree.fetched }) + '\n'
@@ -82,9 +85,15 @@ const build = defineCommand({
 const list = defineCommand({
   usage: USAGE.list,
   help: HELP,
-  options: { json: { type: 'boolean' } },
+  options: { json: { type: 'boolean' }, available: { type: 'boolean' } },
   positionals: { max: 0 },
   async run({ values }) {
+    if (values.available) {
+      const { availableKernels, formatAvailable } = await import('../../../vm/debian-kernel.js');
+      const rows = await availableKernels(progress);
+      process.stdout.write(values.json ? rows.map((r) => JSON.stringify(r) + '\n').join('') : formatAvailable(rows));
+      return 0;
+    }
     const { listCachedKernels, formatKernelList } = await import('../../../vm/kernel-build-list.js');
     const rows = await listCachedKernels();
     process.stdout.write(values.json ? rows.map((r) => JSON.stringify(r) + '\n').join('') : formatKernelList(rows));

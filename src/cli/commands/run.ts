@@ -36,7 +36,7 @@ Exit code: 0 everything agrees or is declared; 1 differences; 2 usage; 3 a kerne
 
 Options:
   --kernel SPEC        kernel to run on (repeatable; default: the config's kernels, else debian:6.12):
-                       debian:6.12, file:/path/bzImage, src:/path/tree[+fix.patch]
+                       debian:6.12, debian:7.3, debian:newest, file:/path/bzImage, src:/path/tree[+fix.patch]
   --include GLOB       files to take from corpus directories (repeatable; replaces the config's)
   --exclude GLOB       files to skip (repeatable; replaces the config's)
   -I DIR               extra include directory for compiling (repeatable)
