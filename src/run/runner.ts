@@ -112,7 +112,7 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
         slots[i] = await runObject(deps, opts, spec, kernel, o, pool, run);
         emit({ kind: 'object', spec, done: ++done, total: objects.length, object: o.object, records: slots[i]! });
       }, (pool, err, left) => {
-        if (left) emit({ kind: 'vm', spec, message: `guest ${pools.indexOf(pool) + 1} is out (${errText(err).split('\n')[0]}); ${left} guest${left > 1 ? 's' : ''} carry on` });
+        if (left) emit({ kind: 'vm', spec, message: `guest ${pools.indexOf(pool) + 1} is out (${errText(err).split('\n')[0]}); ${left} guest${left > 1 ? 's carry' : ' carries'} on` });
       });
     } finally {
       for (const s of slots) if (s) records.push(...s);
