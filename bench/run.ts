@@ -4,25 +4,30 @@
 // verification time the kernel reports, summed: the floor no harness can go below.
 // Kernel images, the guest image and vmlinux.h stay cached in both runs (they are per kernel, not
 // per corpus; bench/boot.ts measures those).
-//   node dist/bench/run.js [--kernel SPEC] [PATH]...
+// With --jobs 1,2: the cold run (to fill the object cache), then one warm run per guest count,
+// and the speed-up of each over the first (wall time ratio).
+//   node dist/bench/run.js [--kernel SPEC] [--jobs N[,N...]] [PATH]...
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { findConfig, loadConfig, runOptionsFrom } from '../src/config/index.js';
 import { runCorpus, type RunResult } from '../src/run/index.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { kernel: { type: 'string' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { kernel: { type: 'string' }, jobs: { type: 'string' } } });
+const jobs = values.jobs?.split(',').map(Number) ?? [];
+if (jobs.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--jobs wants guest counts like 1,2; got '${values.jobs}'`);
 const cfg = loadConfig(findConfig(undefined));
 const kernel = values.kernel ?? cfg.kernels[0]!;
 const paths = positionals.length ? positionals : cfg.corpus;
 const cache = mkdtempSync(join(tmpdir(), 'bv-bench-objects-'));
 
-async function once(label: string): Promise<RunResult> {
-  process.stderr.write(`${label} run of ${paths.join(' ')} on ${kernel}...\n`);
+async function once(label: string, guests?: number): Promise<RunResult & { wall: number }> {
+  process.stderr.write(`${label} run of ${paths.join(' ')} on ${kernel}${guests ? ` with ${guests} guest(s)` : ''}...\n`);
   const t0 = performance.now();
   const r = await runCorpus({
-    ...runOptionsFrom(cfg), kernels: [kernel], paths, cacheDir: cache,
+    ...runOptionsFrom(cfg), kernels: [kernel], paths, cacheDir: cache, guests,
   });
   const wall = (performance.now() - t0) / 1000;
   const k = r.kernels[0]!;
@@ -35,12 +40,19 @@ async function once(label: string): Promise<RunResult> {
     + `  (model ${(programs / Math.max(k.ms.model / 1000, 1e-6)).toFixed(0)} programs/s)`);
   console.log(`      in-kernel verification, summed: ${(k.verificationUs / 1e6).toFixed(3)} s `
     + `(${((k.verificationUs / 1e6 / wall) * 100).toFixed(1)}% of the wall time; the floor for any harness)`);
-  return r;
+  return { ...r, wall };
 }
 
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 try {
-  await once('cold');
-  await once('warm');
+  console.log(`load average before: ${load()}`);
+  await once('cold', jobs[0]);
+  const walls: number[] = [];
+  for (const n of jobs.length ? jobs : [undefined]) walls.push((await once(jobs.length ? `j${n}` : 'warm', n)).wall);
+  for (let i = 1; i < jobs.length; i++) {
+    console.log(`--jobs ${jobs[i]} vs --jobs ${jobs[0]}: ${(walls[0]! / walls[i]!).toFixed(2)}x as fast (warm wall ${walls[i]!.toFixed(2)} s vs ${walls[0]!.toFixed(2)} s)`);
+  }
+  console.log(`load average after: ${load()}`);
 } finally {
   rmSync(cache, { recursive: true, force: true });
 }

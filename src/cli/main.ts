@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command | CommandGroup }
   kernel: () => import('./commands/kernel.js'),
   regress: () => import('./commands/regress.js'),
   history: () => import('./commands/history.js'),
+  merge: () => import('./commands/merge.js'),
 };
 
 const USAGE = `bpf-verdict: the BPF verifier's graph-ownership rules, real kernel vs reference model
@@ -31,6 +32,7 @@ Commands:
   kernel    fetch kernel trees, build src: kernels, list and prune the cache
   regress   compare verdicts between a base and a head kernel
   history   show how outcomes changed run over run
+  merge     combine the results of several runs (CI shards) into one report
 
 Examples:
   bpf-verdict run                                   # corpus on debian:6.12

@@ -10,7 +10,12 @@ export const CONFIG_OPTIONS = { config: { type: 'string' } } as const;
 
 export const KERNEL_BUILD_OPTIONS = {
   'kernel-config': { type: 'string', multiple: true },
-  jobs: { type: 'string', short: 'j', number: { min: 1, max: 1024, int: true } },
+  'make-jobs': { type: 'string', number: { min: 1, max: 1024, int: true } },
+} as const;
+
+// Guests run at once: a different resource from the kernel build's make jobs, so a different name.
+export const GUEST_JOBS_OPTIONS = {
+  jobs: { type: 'string', short: 'j', number: { min: 1, max: 64, int: true } },
 } as const;
 
 export const VM_OPTIONS = {
@@ -35,7 +40,11 @@ export const CONFIG_HELP = `\
 export const KERNEL_BUILD_HELP = `\
   --kernel-config FILE an extra config fragment for src: kernels, merged after kernel-config/*.config
                        (repeatable)
-  -j, --jobs N         make jobs for src: kernel builds (default: all CPUs)`;
+  --make-jobs N        make -j for src: kernel builds (default: all CPUs)`;
+
+export const GUEST_JOBS_HELP = `\
+  -j, --jobs N         guests of a kernel run at once, objects shared out from one queue
+                       (default: the number of CPUs; capped by available memory / --memory)`;
 
 export const VM_HELP = `\
   --memory MB          guest memory, ${L.memoryMb.min}..${L.memoryMb.max} (config: memory; default ${D.memoryMb})
@@ -68,5 +77,5 @@ export function vmSettings(values: Values<typeof VM_OPTIONS>, cfg: RunConfig) {
 
 /** How src: kernels are built: extra fragments (absolute, as the build runs elsewhere) and make jobs. */
 export function kernelBuildSettings(values: Values<typeof KERNEL_BUILD_OPTIONS>): { fragments?: string[]; jobs?: number } {
-  return { fragments: values['kernel-config']?.map((p) => resolve(p)), jobs: values.jobs };
+  return { fragments: values['kernel-config']?.map((p) => resolve(p)), jobs: values['make-jobs'] };
 }

@@ -38,7 +38,7 @@ export function writeOutDir(dir: string, r: RunResult): { runDir: string; histor
   writeFileSync(join(runDir, 'junit.xml'), formatJunit(r));
   writeFileSync(join(runDir, 'results.tap'), formatTap(r));
   writeFileSync(join(runDir, 'report.html'), formatHtml({ result: r, sources: readSources(r) }));
-  writeFileSync(join(runDir, 'run.json'), JSON.stringify({ startedAt: r.startedAt, durationMs: r.durationMs, exitCode: r.exitCode, interrupted: r.interrupted ?? null, counts: r.counts, kernels: r.kernels }, null, 1));
+  writeFileSync(join(runDir, 'run.json'), JSON.stringify({ startedAt: r.startedAt, durationMs: r.durationMs, exitCode: r.exitCode, interrupted: r.interrupted ?? null, counts: r.counts, kernels: r.kernels, shard: r.shard }, null, 1));
   const history = appendHistory(dir, historyEntry(r, name));
   return { runDir, history };
 }

@@ -1,18 +1,26 @@
 // Corpus discovery: paths (directories, C files, objects) -> the C sources to build and the
 // ready objects, filtered by include/exclude patterns. Directories are searched recursively.
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../shared/errors.js';
 import { matchesAny } from './glob.js';
 
-export interface Corpus { sources: string[]; objects: string[] }
+export interface Corpus {
+  sources: string[];
+  objects: string[];
+  /** Each file's path relative to the corpus root it was found under (the file as named, for a file named
+   *  explicitly): the same on every machine and checkout, so shards (shard.ts) are keyed by it. */
+  keys: Map<string, string>;
+}
 
 export function discoverCorpus(paths: string[], include: string[], exclude: string[]): Corpus {
   const sources = new Set<string>();
   const objects = new Set<string>();
-  const add = (file: string) => {
+  const keys = new Map<string, string>();
+  const add = (file: string, key: string) => {
     if (file.endsWith('.c')) sources.add(file);
     else if (file.endsWith('.o')) objects.add(file);
+    if (!keys.has(file)) keys.set(file, key.split(sep).join('/'));
   };
   for (const p of paths) {
     const abs = resolve(p);
@@ -23,15 +31,15 @@ export function discoverCorpus(paths: string[], include: string[], exclude: stri
     if (st.isFile()) {
       // A file named explicitly is always taken (patterns filter directory searches).
       if (!abs.endsWith('.c') && !abs.endsWith('.o')) throw new InputError(p, 'not a .c source or a .o BPF object');
-      add(abs);
+      add(abs, relative(process.cwd(), abs).startsWith('..') ? abs : relative(process.cwd(), abs));
       continue;
     }
     for (const file of walk(abs)) {
       const rel = relative(abs, file);
-      if (matchesAny(rel, include) && !matchesAny(rel, exclude)) add(file);
+      if (matchesAny(rel, include) && !matchesAny(rel, exclude)) add(file, rel);
     }
   }
-  return { sources: [...sources].sort(), objects: [...objects].sort() };
+  return { sources: [...sources].sort(), objects: [...objects].sort(), keys };
 }
 
 function* walk(dir: string): Generator<string> {

@@ -1,7 +1,8 @@
-// runCorpus: for each kernel, build the corpus against its vmlinux.h, boot one guest, load every
+// runCorpus: for each kernel, build the corpus against its vmlinux.h, boot its guests (--jobs), load every
 // object, and compare kernel x model x expectation per program. Results are appended as they
 // come, so an unusable kernel or a guest that keeps dying loses nothing already obtained.
 import { readFileSync } from 'node:fs';
+import { availableParallelism, freemem } from 'node:os';
 import { join } from 'node:path';
 import { buildObjects, type BuildOutcome } from '../build/build.js';
 import { ObjectCache } from '../build/cache.js';
@@ -14,7 +15,9 @@ import { displayPath as display, errText } from './describe.js';
 import { analyzeObject, type ObjectAnalysis } from './analyze.js';
 import type { AnalysisBackend, KernelBackend, KernelHandle } from './backend.js';
 import { discoverCorpus } from './corpus.js';
+import { planGuests, shareOut } from './guests.js';
 import { GuestPool, RunInterrupted, type LoadAnswer } from './session.js';
+import { shardCorpus } from './shard.js';
 import type { KernelRun, ProgramRecord, RunOptions, RunResult } from './types.js';
 
 export interface RunDeps { kernel: KernelBackend; analysis: AnalysisBackend }
@@ -23,8 +26,13 @@ export async function runCorpusWith(deps: RunDeps, opts: RunOptions): Promise<Ru
   const t0 = Date.now();
   const emit = opts.onProgress ?? (() => undefined);
   getProfile(opts.profile); // an unknown profile stops the run before any kernel is resolved
-  const corpus = discoverCorpus(opts.paths, opts.include ?? ['*.c', '*.o'], opts.exclude ?? []);
-  if (!corpus.sources.length && !corpus.objects.length) emit({ kind: 'note', message: `no programs found under ${opts.paths.join(', ')}` });
+  const found = discoverCorpus(opts.paths, opts.include ?? ['*.c', '*.o'], opts.exclude ?? []);
+  const corpus = opts.shard ? shardCorpus(found, opts.shard) : found;
+  if (!corpus.sources.length && !corpus.objects.length) {
+    emit({ kind: 'note', message: opts.shard && (found.sources.length || found.objects.length)
+      ? `shard ${opts.shard.index}/${opts.shard.count} holds none of the ${found.sources.length + found.objects.length} files under ${opts.paths.join(', ')}`
+      : `no programs found under ${opts.paths.join(', ')}` });
+  }
   const records: ProgramRecord[] = [];
   const kernels: KernelRun[] = [];
   for (const spec of opts.kernels) {
@@ -46,7 +54,8 @@ export async function runCorpusWith(deps: RunDeps, opts: RunOptions): Promise<Ru
   for (const r of records) counts[r.outcome]++;
   const exitCode = kernels.some((k) => k.error) ? 3 : records.every((r) => isGreen(r.outcome)) ? 0 : 1;
   const interrupted = opts.signal?.aborted ? interruptionName(opts.signal.reason) : null;
-  return { startedAt: new Date(t0).toISOString(), durationMs: Date.now() - t0, kernels, records, counts, exitCode, interrupted };
+  return { startedAt: new Date(t0).toISOString(), durationMs: Date.now() - t0, kernels, records, counts, exitCode, interrupted,
+    ...(opts.shard ? { shard: opts.shard } : {}) };
 }
 
 function interruptionName(reason: unknown): string {
@@ -65,14 +74,18 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
     if (kernel.tools.note) run.toolsNote = kernel.tools.note;
   }
 
-  const pool = new GuestPool(deps.kernel, kernel, (n) => ({
+  // Several guests of this kernel at once (--jobs), objects shared out from one queue.
+  const plan = planGuests({ requested: opts.guests, cores: availableParallelism(), memoryMb: opts.memoryMb ?? 1024,
+    availableMb: freemem() / 2 ** 20, objects: corpus.sources.length + corpus.objects.length });
+  if (plan.note) emit({ kind: 'note', message: plan.note });
+  const pools = Array.from({ length: plan.count }, (_, w) => new GuestPool(deps.kernel, kernel, (n) => ({
     memoryMb: opts.memoryMb ?? 1024, cpus: opts.cpus ?? 1,
     bootTimeoutMs: (opts.bootTimeoutSec ?? 180) * 1000, requestTimeoutMs: (opts.loadTimeoutSec ?? 120) * 1000,
-    consoleLog: opts.consoleDir ? join(opts.consoleDir, `${kernel.id}-console-${n}.log`) : undefined,
+    consoleLog: opts.consoleDir ? join(opts.consoleDir, `${kernel.id}-console-${plan.count > 1 ? `g${w + 1}-` : ''}${n}.log`) : undefined,
     onProgress: progress('boot'),
-  }), (message) => emit({ kind: 'vm', spec, message }), opts.signal);
+  }), (message) => emit({ kind: 'vm', spec, message: plan.count > 1 ? `guest ${w + 1}: ${message}` : message }), opts.signal));
   // Boot while the host builds: the first load waits for it (and gets its error, if any).
-  if (corpus.sources.length || corpus.objects.length) pool.prestart();
+  if (corpus.sources.length || corpus.objects.length) for (const p of pools) p.prestart();
 
   try {
     // Build against this kernel's own vmlinux.h.
@@ -104,18 +117,26 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
     }
     for (const o of corpus.objects) objects.push({ object: display(o), source: null, file: o });
 
+    // Records go in object order whatever order the guests finish in (as one guest would print them).
+    const slots: ProgramRecord[][] = [];
     let done = 0;
-    for (const o of objects) {
-      if (opts.signal?.aborted) throw new RunInterrupted('interrupted between objects');
-      const mine = await runObject(deps, opts, spec, kernel, o, pool, run);
-      records.push(...mine);
-      emit({ kind: 'object', spec, done: ++done, total: objects.length, object: o.object, records: mine });
+    try {
+      await shareOut(objects.length, pools, async (i, pool) => {
+        if (opts.signal?.aborted) throw new RunInterrupted('interrupted between objects');
+        const o = objects[i]!;
+        slots[i] = await runObject(deps, opts, spec, kernel, o, pool, run);
+        emit({ kind: 'object', spec, done: ++done, total: objects.length, object: o.object, records: slots[i]! });
+      }, (pool, err, left) => {
+        if (left && !opts.signal?.aborted) emit({ kind: 'vm', spec, message: `guest ${pools.indexOf(pool) + 1} is out (${errText(err).split('\n')[0]}); ${left} guest${left > 1 ? 's carry' : ' carries'} on` });
+      });
+    } finally {
+      for (const s of slots) if (s) records.push(...s);
     }
   } finally {
-    run.boots = pool.boots;
-    run.release = pool.release;
-    run.ms.boot = pool.bootMs;
-    await pool.shutdown();
+    run.boots = pools.reduce((n, p) => n + p.boots, 0);
+    run.release = pools.find((p) => p.release)?.release ?? null;
+    run.ms.boot = pools.reduce((n, p) => n + p.bootMs, 0);
+    await Promise.all(pools.map((p) => p.shutdown()));
   }
   emit({ kind: 'kernel', spec, phase: 'done' });
 }

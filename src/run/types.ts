@@ -2,6 +2,8 @@
 import type { Comparison, KernelClass, KernelSide, ModelSide, Outcome } from '../compare/types.js';
 import type { Expectation } from '../expect/types.js';
 
+export interface Shard { index: number; count: number }
+
 export interface KernelBuildOptions { fragments?: string[]; jobs?: number }
 
 export interface RunOptions {
@@ -16,6 +18,10 @@ export interface RunOptions {
   cpus?: number;
   bootTimeoutSec?: number;
   loadTimeoutSec?: number;
+  /** Guests of each kernel run at once (--jobs); default: the cores, capped by available memory. */
+  guests?: number;
+  /** Run only shard `index` (1-based) of `count`: a stable partition by file path (shard.ts). */
+  shard?: Shard;
   /** How src: kernels are built: extra config fragments and make jobs. */
   kernelBuild?: KernelBuildOptions;
   /** Ask the model for its walk too (for HTML / --out reports); costs time. */
@@ -85,4 +91,6 @@ export interface RunResult {
   exitCode: 0 | 1 | 3;
   /** Why the run stopped before the end (the abort reason, e.g. 'SIGINT'); absent or null when it ran to the end. */
   interrupted?: string | null;
+  /** The shard this run covered (--shard), when not the whole corpus. */
+  shard?: Shard;
 }

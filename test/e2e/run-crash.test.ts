@@ -45,7 +45,8 @@ for (const name of ['a-first.o', 'b-panics.o', 'c-middle.o', 'd-stalls.o']) copy
 
 const notes: string[] = [];
 const result = await runCorpusWith({ kernel, analysis: realAnalysisBackend }, {
-  kernels: ['debian:6.12'], paths: [dir], loadTimeoutSec: 60,
+  // One guest: the boot count below is one guest's (several guests: test/run/runner-jobs.test.ts).
+  kernels: ['debian:6.12'], paths: [dir], loadTimeoutSec: 60, guests: 1,
   onProgress: (e) => { if (e.kind === 'vm') notes.push(e.message); },
 });
 const by = (obj: string) => result.records.filter((r) => r.object.endsWith(obj));

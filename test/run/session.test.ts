@@ -27,7 +27,7 @@ t.test('interrupted while loading: what was answered stays, the load in flight i
       };
     },
   };
-  const r = await runCorpusWith(deps, { kernels: ['debian:6.12', 'debian:6.1'], paths: [join(dir, 'corpus')], signal: ctl.signal });
+  const r = await runCorpusWith(deps, { kernels: ['debian:6.12', 'debian:6.1'], paths: [join(dir, 'corpus')], signal: ctl.signal, guests: 1 });
   t.equal(r.interrupted, 'SIGINT');
   t.same(r.records.filter((x) => x.program !== null).map((x) => x.program), ['ok_accept', 'ok_reject'], 'a.o (answered before) is kept; b.o is not recorded');
   t.notOk(r.records.some((x) => x.outcome === 'crash'), 'the guest dying under the interrupted load is not a crash');
@@ -57,7 +57,7 @@ t.test('a replacement guest that fails to boot once is tried again; the run goes
     return boot(k, o);
   } };
   const notes: string[] = [];
-  const r = await runCorpusWith(deps, { kernels: ['debian:6.12'], paths: [join(dir, 'corpus')], onProgress: (e) => { if (e.kind === 'vm') notes.push(e.message); } });
+  const r = await runCorpusWith(deps, { kernels: ['debian:6.12'], paths: [join(dir, 'corpus')], guests: 1, onProgress: (e) => { if (e.kind === 'vm') notes.push(e.message); } });
   t.equal(r.kernels[0]!.error, null, 'the kernel is not declared unusable');
   t.ok(r.records.some((x) => x.program === 'declared'), 'objects after the failed boot were run');
   t.match(notes.join('\n'), /a fresh guest did not boot \(guest kernel panic: IO-APIC \+ timer doesn't work! \(fake\)\); trying once more/);

@@ -12,7 +12,7 @@ t.test('usage errors exit 2 and say what is wrong', async (t) => {
     [['kernel', 'frob'], /unknown kernel subcommand 'frob'/],
     [['kernel', 'fetch', 'debian-source:x'], /unknown tree spec 'debian-source:x'/],
     [['kernel', 'build', 'debian:6.12'], /builds src: specs/],
-    [['kernel', 'build', 'src:/tmp', '-j', 'zero'], /-j, --jobs wants an integer from 1 to 1024, got 'zero'/],
+    [['kernel', 'build', 'src:/tmp', '--make-jobs', 'zero'], /--make-jobs wants an integer from 1 to 1024, got 'zero'/],
     [['regress', '--base', 'debian:6.12'], /needs --base SPEC and --head SPEC/],
   ];
   for (const [args, msg] of cases) {

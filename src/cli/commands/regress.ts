@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from '../command.js';
 import type { Schema } from '../options.js';
 import {
-  CONFIG_HELP, CONFIG_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, PROFILE_HELP, PROFILE_OPTIONS, VM_HELP, VM_OPTIONS,
+  CONFIG_HELP, CONFIG_OPTIONS, GUEST_JOBS_HELP, GUEST_JOBS_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, PROFILE_HELP, PROFILE_OPTIONS, VM_HELP, VM_OPTIONS,
   configFrom, kernelBuildSettings, vmSettings,
 } from '../shared-options.js';
 import { UsageError } from '../../shared/errors.js';
@@ -36,6 +36,7 @@ Options:
 ${CONFIG_HELP}
 ${PROFILE_HELP}
 ${VM_HELP}
+${GUEST_JOBS_HELP}
 ${KERNEL_BUILD_HELP}
 
 Exit codes: 0 no change disagrees with the model or a declared expectation; 1 some change does
@@ -50,7 +51,7 @@ Examples:
 
 const OPTIONS = {
     base: { type: 'string' }, head: { type: 'string' }, json: { type: 'boolean' }, html: { type: 'string' }, all: { type: 'boolean' },
-    ...CONFIG_OPTIONS, ...PROFILE_OPTIONS, ...VM_OPTIONS, ...KERNEL_BUILD_OPTIONS,
+    ...CONFIG_OPTIONS, ...PROFILE_OPTIONS, ...VM_OPTIONS, ...GUEST_JOBS_OPTIONS, ...KERNEL_BUILD_OPTIONS,
   } as const satisfies Schema;
 
 export const command: Command<typeof OPTIONS> = {
@@ -70,7 +71,7 @@ export const command: Command<typeof OPTIONS> = {
       ...runOptionsFrom(cfg), base: values.base, head: values.head,
       paths: positionals.length ? positionals : cfg.corpus, trace: false,
       profile: values.profile ?? cfg.profile, ...vmSettings(values, cfg), kernelBuild: kernelBuildSettings(values),
-      onProgress: bar.handle,
+      guests: values.jobs, onProgress: bar.handle,
     });
     bar.finish();
     if (!result.compared) {

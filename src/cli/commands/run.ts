@@ -4,14 +4,15 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from '../command.js';
 import type { Schema } from '../options.js';
 import {
-  CONFIG_HELP, CONFIG_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, TOOLS_HELP, TOOLS_OPTIONS, PROFILE_HELP, PROFILE_OPTIONS, VM_HELP, VM_OPTIONS,
-  configFrom, kernelBuildSettings, vmSettings,
+  CONFIG_HELP, CONFIG_OPTIONS, GUEST_JOBS_HELP, GUEST_JOBS_OPTIONS, KERNEL_BUILD_HELP, KERNEL_BUILD_OPTIONS, TOOLS_HELP, TOOLS_OPTIONS,
+  PROFILE_HELP, PROFILE_OPTIONS, VM_HELP, VM_OPTIONS, configFrom, kernelBuildSettings, vmSettings,
 } from '../shared-options.js';
 import { UsageError } from '../../shared/errors.js';
 import { runOptionsFrom } from '../../config/index.js';
 import { parseKernelSpec } from '../../../vm/kernel.js';
 import { runCorpus } from '../../run/index.js';
 import { parseToolsChoice } from '../../../vm/tools.js';
+import { parseShard } from '../../run/shard.js';
 import { ProgressBar } from '../../report/progress.js';
 import { formatSummary } from '../../report/summary.js';
 import { formatJunit } from '../../report/junit.js';
@@ -27,7 +28,9 @@ Usage: ${USAGE}
 
 Compile the corpus (default: the config's corpus, else programs/), load every program in a real
 kernel under QEMU and in the reference model, compare both with the expectation each program
-declares (test_loader annotations), and report. One guest per kernel, booted once.
+declares (test_loader annotations), and report. Each kernel boots --jobs guests (default: one
+per CPU) that take objects from one queue; records come out in the same order whatever --jobs is.
+A guest that crashes costs only its culprit program: it is replaced and the others carry on.
 
 Outcomes: agree, declared (a difference the program declares with __model_differs),
 model-differs, expectation-differs, unsupported, loader-error, crash, timeout.
@@ -44,6 +47,9 @@ ${TOOLS_HELP}
 ${CONFIG_HELP}
 ${PROFILE_HELP}
 ${VM_HELP}
+${GUEST_JOBS_HELP}
+  --shard I/N          only shard I of N (1-based): a stable split by file path relative to the
+                       corpus root, for CI matrices; combine the shards with \`bpf-verdict merge\`
 ${KERNEL_BUILD_HELP}
   --json               one JSON object per program per line on stdout
   --tap                TAP 14 on stdout
@@ -59,13 +65,16 @@ Examples:
   bpf-verdict run --kernel debian:6.12 --kernel src:~/linux --html report.html
   bpf-verdict run --json | jq 'select(.outcome != "agree")'
   bpf-verdict run --out ~/bpf-nightly && bpf-verdict history ~/bpf-nightly
+  bpf-verdict run -j 1                                # one guest (e.g. to compare timings)
+  bpf-verdict run --shard 2/4 --json > shard-2.jsonl  # one job of a 4-way CI matrix
 `;
 
 const OPTIONS = {
     kernel: { type: 'string', multiple: true },
     include: { type: 'string', multiple: true }, exclude: { type: 'string', multiple: true },
     I: { type: 'string', short: 'I', multiple: true },
-    ...CONFIG_OPTIONS, ...PROFILE_OPTIONS, ...VM_OPTIONS, ...KERNEL_BUILD_OPTIONS, ...TOOLS_OPTIONS,
+    ...CONFIG_OPTIONS, ...PROFILE_OPTIONS, ...VM_OPTIONS, ...GUEST_JOBS_OPTIONS, ...KERNEL_BUILD_OPTIONS, ...TOOLS_OPTIONS,
+    shard: { type: 'string' },
     json: { type: 'boolean' }, tap: { type: 'boolean' }, junit: { type: 'string' }, html: { type: 'string' },
     out: { type: 'string' }, quiet: { type: 'boolean' }, 'no-color': { type: 'boolean' },
   } as const satisfies Schema;
@@ -77,6 +86,7 @@ export const command: Command<typeof OPTIONS> = {
   async run({ values: v, positionals }) {
     if (v.json && v.tap) throw new UsageError('--json and --tap both write to stdout; pick one (use --junit/--html/--out for files)');
     // The configuration (profile included) is checked here, before any kernel is resolved.
+    const shard = v.shard === undefined ? undefined : parseShard(v.shard);
     const cfg = configFrom(v);
     const kernels = v.kernel?.length ? v.kernel : cfg.kernels;
     for (const k of kernels) parseKernelSpec(k);
@@ -96,6 +106,8 @@ export const command: Command<typeof OPTIONS> = {
       includeDirs: [...cfg.build.includeDirs, ...(v.I ?? [])],
       profile: v.profile ?? cfg.profile,
       ...vmSettings(v, cfg),
+      guests: v.jobs,
+      shard,
       kernelBuild: kernelBuildSettings(v),
       trace: !!(v.html || v.out),
       onProgress: progress.handle,

@@ -1,0 +1,58 @@
+// How many guests of one kernel run at once, and the work queue that shares objects out to them.
+// Pure: the caller passes the machine's cores and available memory in.
+
+export interface GuestPlan { count: number; note: string | null }
+
+/**
+ * `--jobs` (default: the cores), capped by memory: each guest takes its --memory MiB of guest RAM
+ * plus QEMU's own (~64 MiB), and a host that runs out of memory kills guests mid-load, which
+ * would look like kernel crashes. Never more guests than objects, never fewer than one.
+ */
+export function planGuests(o: { requested?: number; cores: number; memoryMb: number; availableMb: number; objects: number }): GuestPlan {
+  const want = Math.max(1, o.requested ?? o.cores);
+  const perGuest = o.memoryMb + QEMU_OVERHEAD_MB;
+  const fit = Math.max(1, Math.floor(o.availableMb / perGuest));
+  let count = Math.min(want, fit);
+  const note = count < want
+    ? `running ${count} guest${count > 1 ? 's' : ''} at once, not ${want}: each takes ${o.memoryMb} MiB (--memory) + ~${QEMU_OVERHEAD_MB} MiB for QEMU `
+      + `and ${Math.floor(o.availableMb)} MiB are available (lower --memory or free memory for more)`
+    : null;
+  count = Math.max(1, Math.min(count, o.objects));
+  return { count, note };
+}
+
+export const QEMU_OVERHEAD_MB = 64;
+
+/**
+ * Run `work(i, worker)` for every item index in order of taking, on `workers.length` workers that
+ * each take the next item when they finish one (a queue, not a static split: one slow object
+ * does not idle the others). A worker whose `work` throws drops out and its item goes back to the
+ * queue for the others; when every worker has dropped out, the first error is thrown. Items not
+ * run then are simply missing: the caller keeps what was done.
+ */
+export async function shareOut<W>(items: number, workers: W[], work: (i: number, worker: W) => Promise<void>,
+                                  onDropout?: (worker: W, err: unknown, left: number) => void): Promise<void> {
+  const queue = Array.from({ length: items }, (_, i) => i);
+  const errors: unknown[] = [];
+  let live = [...workers];
+  // Again while items are left and workers live: an item given back after the others finished
+  // their last one is still run.
+  while (queue.length && live.length) {
+    const dropped = new Set<W>();
+    await Promise.all(live.map(async (w) => {
+      for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+        try {
+          await work(i, w);
+        } catch (err) {
+          errors.push(err);
+          queue.unshift(i);
+          dropped.add(w);
+          onDropout?.(w, err, live.length - dropped.size);
+          return;
+        }
+      }
+    }));
+    live = live.filter((w) => !dropped.has(w));
+  }
+  if (queue.length) throw errors[0];
+}

@@ -1,0 +1,37 @@
+// --jobs with FAKE run edges (test/run/fakes.ts, labelled as such): several guests give the
+// records of one guest in the same order; a crash in one guest marks its culprit while the
+// others carry on; a guest that cannot boot drops out and the others finish the corpus.
+import t from 'tap';
+import { join } from 'node:path';
+import { runCorpusWith } from '../../src/run/runner.js';
+import { jsonLines } from '../../src/report/out.js';
+import { dir, fakeDeps } from './fakes.js';
+
+const opts = { kernels: ['debian:6.12'], paths: [join(dir, 'corpus')] };
+
+t.test('three guests: the records, order and exit code of one', async (t) => {
+  const one = await runCorpusWith(fakeDeps([]), { ...opts, guests: 1 });
+  const log: string[] = [];
+  const vm: string[] = [];
+  const three = await runCorpusWith(fakeDeps(log), { ...opts, guests: 3, onProgress: (e) => { if (e.kind === 'vm') vm.push(e.message); } });
+  t.equal(jsonLines(three), jsonLines(one));
+  t.equal(three.exitCode, one.exitCode);
+  t.equal(three.records.find((r) => r.program === 'boom')!.outcome, 'crash', 'the culprit is marked');
+  t.equal(three.records.find((r) => r.program === 'after')!.outcome, 'model-differs', 'its neighbours still ran');
+  t.match(vm.join('\n'), /^guest \d: .*b\.o: guest crash/m, 'the guest is named in the note');
+  t.equal(log.filter((l) => l === 'boot').length, log.filter((l) => l === 'shutdown').length, 'every guest is shut down');
+  t.ok(three.kernels[0]!.boots >= 3 + 2, 'three guests and the replacements after the crash and the timeout');
+});
+
+t.test('a guest that cannot boot drops out; the others finish', async (t) => {
+  const deps = fakeDeps([]);
+  const boot = deps.kernel.boot.bind(deps.kernel);
+  // Guests are told apart by their console log's name (…-console-g2-N.log).
+  deps.kernel.boot = async (k, o) => { if (o.consoleLog?.includes('-g2-')) throw new Error('guest never reached the agent (fake, second guest)'); return boot(k, o); };
+  const vm: string[] = [];
+  const r = await runCorpusWith(deps, { ...opts, guests: 2, consoleDir: dir, onProgress: (e) => { if (e.kind === 'vm') vm.push(e.message); } });
+  const one = await runCorpusWith(fakeDeps([]), { ...opts, guests: 1 });
+  t.equal(jsonLines(r), jsonLines(one));
+  t.equal(r.kernels[0]!.error, null);
+  t.match(vm.join('\n'), /guest 2 is out \(guest never reached the agent .*\); 1 guest carries on/);
+});
