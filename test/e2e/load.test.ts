@@ -5,13 +5,14 @@ import t from 'tap';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { resolveKernel } from '../../vm/kernel.js';
+import { parseToolsChoice, resolveKernelWithTools } from '../../vm/tools.js';
 import { GuestVm } from '../../vm/vm.js';
 import { vmlinuxHeaderFor } from '../../vm/btf.js';
 import { compileFixtures } from '../fixtures/harness/compile.js';
 import type { KernelResult } from '../../src/shared/verdict.js';
 
-const kernel = await resolveKernel('debian:6.12');
+// As the CLI resolves it: with the 6.12 line's own libbpf and bpftool (linux-source-6.12's tools/).
+const kernel = await resolveKernelWithTools('debian:6.12', parseToolsChoice(undefined));
 const vm = await GuestVm.boot({ kernel });
 t.teardown(() => vm.shutdown());
 const header = await vmlinuxHeaderFor(kernel, { vm });
