@@ -8,7 +8,7 @@ import type { Command } from '../command.js';
 import { BpfVerdictError, InputError, UsageError } from '../../errors.js';
 import { readObject } from '../../object/read.js';
 import { modelObject, type ModelProgramResult } from '../../model/index.js';
-import { DEFAULT_PROFILE, PROFILES, getProfile } from '../../model/profiles.js';
+import { DEFAULT_PROFILE, PROFILE_NAMES, getProfile } from '../../profiles/index.js';
 import type { BpfObject } from '../../object/types.js';
 
 const HELP = `bpf-verdict model: predict the 6.12 verifier's verdicts with the reference model (no kernel)
@@ -20,7 +20,7 @@ message), unsupported (the construct the model does not model), or error (unread
 
 Options:
   --program NAME   only this program (entry function name)
-  --profile P      semantics profile: ${Object.keys(PROFILES).join(', ')} (default ${DEFAULT_PROFILE})
+  --profile P      semantics profile: ${PROFILE_NAMES.join(', ')} (default ${DEFAULT_PROFILE})
   --json           one JSON object per program per line:
                    {"object","program","section","verdict","rule","insn","message","ms"}
   -h, --help       this text
