@@ -8,12 +8,13 @@ import type { Command } from '../command.js';
 import { BpfVerdictError, InputError, UsageError } from '../../errors.js';
 import { readObject } from '../../object/read.js';
 import { modelObject, type ModelProgramResult } from '../../model/index.js';
-import { DEFAULT_PROFILE, PROFILE_NAMES, getProfile } from '../../profiles/index.js';
+import { DEFAULT_PROFILE, PROFILE_NAMES, getProfile, profileForRelease, type Profile } from '../../profiles/index.js';
+import { specRelease } from '../../../vm/kernel.js';
 import type { BpfObject } from '../../object/types.js';
 
-const HELP = `bpf-verdict model: predict the 6.12 verifier's verdicts with the reference model (no kernel)
+const HELP = `bpf-verdict model: predict a kernel line's verifier verdicts with the reference model (no kernel runs)
 
-Usage: bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile ${DEFAULT_PROFILE}] [--json]
+Usage: bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile ${DEFAULT_PROFILE} | --kernel SPEC] [--json]
 
 For each program of each object: accept, reject (rule id, instruction index and the kernel's
 message), unsupported (the construct the model does not model), or error (unreadable object).
@@ -21,6 +22,8 @@ message), unsupported (the construct the model does not model), or error (unread
 Options:
   --program NAME   only this program (entry function name)
   --profile P      semantics profile: ${PROFILE_NAMES.join(', ')} (default ${DEFAULT_PROFILE})
+  --kernel SPEC    the profile that kernel gets in a run (debian:7.3, file:bzImage, src:TREE),
+                   from its release; nothing is downloaded, built or booted
   --json           one JSON object per program per line:
                    {"object","program","section","verdict","rule","insn","message","ms"}
   -h, --help       this text
@@ -30,7 +33,8 @@ Exit codes: 0 ran (whatever the verdicts), 2 usage error, 3 an object could not 
 Examples:
   bpf-verdict model programs/build/list.o
   bpf-verdict model prog.bpf.o --program list_push_missing_lock --json
-  bpf-verdict model --profile bpf-next a.o b.o
+  bpf-verdict model --profile 7.3 a.o b.o
+  bpf-verdict model --kernel src:~/bpf-next a.o
 `;
 
 /** The object, or an InputError naming the file and the fix. */
@@ -57,27 +61,36 @@ function tableRows(rows: ModelProgramResult[]): string {
   return [line(head), ...cells.map(line)].join('\n') + '\n';
 }
 
+/** --profile names a line; --kernel picks the line a run would give that kernel (and says why when it is not its own). */
+async function chooseProfile(name: string | undefined, kernel: string | undefined): Promise<Profile> {
+  if (name && kernel) throw new UsageError('--profile and --kernel both choose the semantics; give one');
+  if (!kernel) return getProfile(name ?? DEFAULT_PROFILE);
+  const choice = profileForRelease(await specRelease(kernel));
+  process.stderr.write(`bpf-verdict model: ${kernel}: Linux ${choice.profile.name} semantics${choice.note ? ` (${choice.note})` : ''}\n`);
+  return choice.profile;
+}
+
 export const command: Command = {
   help: HELP,
   async run(argv) {
     let parsed;
     try {
       parsed = parseArgs({ args: argv, allowPositionals: true, options: {
-        program: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' },
+        program: { type: 'string' }, profile: { type: 'string' }, kernel: { type: 'string' }, json: { type: 'boolean' },
       } });
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
     const { values, positionals } = parsed;
     if (!positionals.length) throw new UsageError('no object file given');
-    getProfile(values.profile ?? DEFAULT_PROFILE); // unknown profile -> usage error before any work
+    const profile = await chooseProfile(values.profile, values.kernel); // before any work: usage errors first
     let failed = false;
     const all: ModelProgramResult[] = [];
     for (const path of positionals) {
       let rows: ModelProgramResult[];
       try {
         const obj = await loadObject(path);
-        rows = modelObject(obj, { profile: values.profile, program: values.program });
+        rows = modelObject(obj, { profile, program: values.program });
         if (values.program && !rows.length) {
           process.stderr.write(`bpf-verdict model: ${path}: no program named '${values.program}' (has: ${obj.programs.map((p) => p.name).join(', ')})\n`);
         }
