@@ -77,7 +77,7 @@ t.test('the model follows each kernel: its own line, the newest for a newer kern
   t.same(r.kernels.map((k) => [k.spec, k.profile, k.profileNote === null]), [['debian:6.12', '6.12', true], ['debian:7.3', '7.3', true], ['debian:7.9', '7.3', false]]);
   t.match(r.kernels[2]!.profileNote, /7\.9\.0 is newer than the newest modelled line: semantics of Linux 7\.3/);
   t.match(notes.join('\n'), /debian:7\.9: Linux 7\.9\.0 is newer/);
-  t.match(formatSummary(r), /kernel debian:7\.9: .*, model: Linux 7\.3 semantics\n  note: Linux 7\.9\.0 is newer than the newest modelled line/, 'the report says so');
+  t.match(formatSummary(r), /kernel debian:7\.9 .*, model: Linux 7\.3 semantics\n  note: Linux 7\.9\.0 is newer than the newest modelled line/, 'the report says so');
   t.equal(recordJson(r.records.find((x) => x.kernel === 'debian:7.9')!).model.profile, '7.3');
   const used = log.filter((l) => l.startsWith('model ') || l.startsWith('classify '));
   t.same([...new Set(used)], ['model 6.12', 'classify 6.12', 'model 7.3', 'classify 7.3'], 'model and classifier both use the kernel\'s profile');
