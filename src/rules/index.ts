@@ -1,7 +1,7 @@
 // Every rule the model can report (core + graph) and every reason it answers `unsupported`, and
 // the RuleBook: the rules as one kernel line prints them. Shared by the model (src/model) and the
 // log classifier (src/classify); each profile (src/profiles) builds its book from its formats.
-import { CORE, coreRules, type CoreRuleId } from './core.js';
+import { coreRules, type CoreRuleId } from './core.js';
 import { graphRules, type GraphRuleId } from './graph.js';
 import type { RuleInfo, RuleSpec } from './types.js';
 

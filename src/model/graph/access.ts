@@ -10,7 +10,7 @@ import { regTypeStr } from '../print.js';
 import { F, T, curFrame, regPtr, regUnknown, typeIsPtrAllocObj, type RegState } from '../state.js';
 import { tnumIsConst, tnumStr } from '../tnum.js';
 import type { Btf, BtfType } from '../../btf/types.js';
-import { loadContext, metaOf, regRecord } from './context.js';
+import { loadContext, metaOf } from './context.js';
 import { fieldTypeName, type BtfField } from './records.js';
 import { fail } from './util.js';
 import { kptrMatch } from './helpers.js';

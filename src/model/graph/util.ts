@@ -1,7 +1,7 @@
 // Small shared pieces of the graph rules: findings, the rbtree-callback test, non-owning marking.
 import { CORE, type RuleRef } from '../../rules/index.js';
 import { reject, type Finding, type FormatArg } from '../finding.js';
-import { F, curFrame, forEachReg, markUnknown, type RegState, type VerifierState } from '../state.js';
+import { F, type RegState } from '../state.js';
 import type { HookCtx } from '../hooks.js';
 import type { BtfRecord } from './records.js';
 

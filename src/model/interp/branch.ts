@@ -9,7 +9,7 @@ import { F, T, cloneState, curFrame, forEachReg, isNullReg, regConst, type RegSt
 import { U32, U64, s32, s64, tnumIsConst, u32 } from '../tnum.js';
 import { hookCtx, next, stop, type Env, type Path, type Step } from './env.js';
 import { boundsInvalid, boundsSync } from './scalar.js';
-import { checkRead } from './step.js';
+import { checkRead } from './operands.js';
 
 const NEGATE: Record<JmpOp, JmpOp | 'jset_false'> = {
   jeq: 'jne', jne: 'jeq', jgt: 'jle', jge: 'jlt', jlt: 'jge', jle: 'jgt', jsgt: 'jsle', jsge: 'jslt', jslt: 'jsge', jsle: 'jsgt', jset: 'jset_false',

@@ -2,16 +2,16 @@
 // (exit hooks, check_reference_leak, prepare_func_exit, check_return_code). Helpers: helper-call.ts.
 import type { Insn } from '../../bpf/insn.js';
 import { reject, unsupported, type Finding } from '../finding.js';
-import type { CallbackSpec, HookCtx } from '../hooks.js';
 import { regTypeStr } from '../print.js';
 import { CORE, UNSUPPORTED } from '../../rules/index.js';
 import {
-  F, T, cloneState, curFrame, markNotInit, newFrame, regUnknown, type RefState, type RegState,
+  F, T, curFrame, markNotInit, newFrame, regUnknown, type RefState, type RegState,
 } from '../state.js';
 import { tnumIsConst, tnumStr } from '../tnum.js';
-import { hookCtx, next, stop, type Env, type Path, type Step } from './env.js';
+import { next, stop, type Env, type Path, type Step } from './env.js';
 import { helperCall, helperMem } from './helper-call.js';
-import { checkRead } from './step.js';
+import { checkRead } from './operands.js';
+import { hookCtxAt } from './callbacks.js';
 
 
 export function callInsn(env: Env, path: Path, insn: Extract<Insn, { kind: 'call' }>, idx: number): Step {
@@ -160,26 +160,6 @@ export function globalArgs(env: Env, fi: number): GlobalArg[] | string {
 /** The kernel numbers subprograms by start instruction. */
 const kernelSubprogNo = (env: Env, fi: number): number =>
   [...env.prog.funcs].sort((a, b) => a.start - b.start).findIndex((f) => f === env.prog.funcs[fi]);
-
-/** The hook context at instruction idx; a callback a hook asks for is pushed as a new frame. */
-export const hookCtxAt = (env: Env, path: Path, idx: number): HookCtx =>
-  hookCtx(env, path, idx, (spec) => pushCallbackFrame(env, path, idx, spec));
-
-/** push_callback_call: queue a copy of the state with a new frame running the callback. */
-export function pushCallbackFrame(env: Env, path: Path, idx: number, spec: CallbackSpec): void {
-  const cb = cloneState(path.state);
-  const caller = curFrame(cb);
-  const callee = newFrame(cb.frames.length, idx, spec.subprog);
-  callee.inCallbackFn = true;
-  callee.callbackOf = spec.callbackOf;
-  callee.callbackRetRange = spec.retRange;
-  spec.setup(callee, caller, cb);
-  cb.frames.push(callee);
-  cb.callbackUnrollDepth = (cb.callbackUnrollDepth ?? 0) + 1;
-  env.callbackSites.add(idx);
-  env.pending.push({ state: cb, insn: env.prog.funcs[spec.subprog]!.start, parent: path.parent });
-  if (path.parent) path.parent.branches++;
-}
 
 /** check_reference_leak: one line per reference still held (then, on lines that print it, which exit leaks). */
 function leakCheck(env: Env, path: Path, idx: number): Finding | null {

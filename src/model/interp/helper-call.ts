@@ -10,8 +10,8 @@ import { F, MAX_BPF_STACK, T, acquireReference, curFrame, markNotInit, regNotIni
 import { tnumIsConst } from '../tnum.js';
 import { next, stop, type Env, type Path, type Step } from './env.js';
 import { regionAccess, scrubSpill, slotOf } from './mem.js';
-import { checkRead } from './step.js';
-import { hookCtxAt, pushCallbackFrame } from './call.js';
+import { checkRead } from './operands.js';
+import { hookCtxAt, pushCallbackFrame } from './callbacks.js';
 import { gplCompatible } from '../licence.js';
 
 const MEM_TYPES = [T.PTR_TO_STACK, T.PTR_TO_PACKET, T.PTR_TO_PACKET_META, T.PTR_TO_MAP_KEY, T.PTR_TO_MAP_VALUE, T.PTR_TO_MEM, T.PTR_TO_MEM | F.MEM_RINGBUF, T.PTR_TO_BUF, T.PTR_TO_BTF_ID | F.PTR_TRUSTED];

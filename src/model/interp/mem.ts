@@ -14,8 +14,8 @@ import {
 import { tnumIsConst, tnumStr } from '../tnum.js';
 import { next, stop, type Env, type Path, type Step } from './env.js';
 import { coerceToSize, signExtend } from './scalar.js';
-import { checkRead, checkWrite } from './step.js';
-import { hookCtxAt } from './call.js';
+import { checkRead, checkWrite } from './operands.js';
+import { hookCtxAt } from './callbacks.js';
 
 type MemInsn = Extract<Insn, { kind: 'ldx' | 'st' | 'stx' | 'atomic' }>;
 

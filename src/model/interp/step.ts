@@ -2,10 +2,10 @@
 // ALU and ld_imm64 live here; memory in mem.ts, branches in branch.ts, calls/exit in call.ts.
 import type { Insn } from '../../bpf/insn.js';
 import { PSEUDO } from '../../bpf/opcode.js';
-import { CORE, UNSUPPORTED, unsupportedInsn, type RuleBook } from '../../rules/index.js';
+import { CORE, UNSUPPORTED, unsupportedInsn } from '../../rules/index.js';
 import { reject, unsupported } from '../finding.js';
 import {
-  F, T, baseType, curFrame, markUnknown, regConst, regPtr, setKnown, type RegState, type VerifierState,
+  F, T, baseType, curFrame, markUnknown, regConst, regPtr, setKnown, type RegState,
 } from '../state.js';
 import { S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32, tnumAdd, tnumConst, tnumIsConst, tnumSub, u32 } from '../tnum.js';
 import { next, stop, typeStrOf, type Env, type Path, type Step } from './env.js';
@@ -14,16 +14,7 @@ import { condJump } from './branch.js';
 import { memInsn } from './mem.js';
 import { callInsn, exitInsn } from './call.js';
 import { regTypeStr } from '../print.js';
-
-/** check_reg_arg(SRC_OP): null when readable, else the "R%d !read_ok" finding. */
-export function checkRead(env: Env, state: VerifierState, regno: number, idx: number): Step | null {
-  if (curFrame(state).regs[regno]!.type === T.NOT_INIT) return stop(reject(env.profile.rules, CORE.regNotInit, idx, regno));
-  return null;
-}
-/** check_reg_arg(DST_OP): R10 is read only. */
-export function checkWrite(rules: RuleBook, regno: number, idx: number): Step | null {
-  return regno === 10 ? stop(reject(rules, CORE.fpReadOnly, idx)) : null;
-}
+import { checkRead, checkWrite } from './operands.js';
 
 const ALU_STR: Record<string, string> = {
   add: '+=', sub: '-=', mul: '*=', div: '/=', or: '|=', and: '&=', lsh: '<<=', rsh: '>>=', mod: '%=', xor: '^=', mov: '=', arsh: 's>>=',

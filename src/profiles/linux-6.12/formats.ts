@@ -2,7 +2,7 @@
 // (without "\n"), with a %s the kernel fills with a fixed word written in ("invalid write to stack
 // R%d..." from "invalid %s to stack R%d..."). test/profiles/formats.test.ts checks each against
 // the formats read from the tree (tree.generated.ts).
-import { NOT_ON_LINE, type LineFormats } from '../../rules/index.js';
+import type { LineFormats } from '../../rules/index.js';
 
 export const FORMATS_612 = {
   'reg.not_init': 'R%d !read_ok',
