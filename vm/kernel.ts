@@ -28,7 +28,7 @@ export async function resolveKernel(spec: string, opts: ResolveOptions = {}): Pr
     case 'file':
       return fileKernel(spec, parsed.path);
     case 'src': {
-      // Engineer K's module; imported through a variable so this compiles before it exists.
+      // vm/kernel-build.ts, loaded only when a src: kernel is asked for (it brings the build machinery).
       const modulePath = './kernel-build.js';
       const mod = (await import(modulePath)) as { buildSourceKernel: (s: KernelSpec & { kind: 'src' }, o?: ResolveOptions) => Promise<KernelImage> };
       return mod.buildSourceKernel(parsed, opts);

@@ -125,6 +125,8 @@ export interface Profile {
   name: LineName;
   /** The kernel release the line's data was read from ('6.12.117'), or null when no tree was read. */
   source: string | null;
+  /** What scripts/gen-profile-data.ts read from the line's tree, or null. */
+  tree: TreeData | null;
   switches: Switches;
   /** Every rule message as this line's verifier prints it (core and graph). */
   rules: RuleBook;

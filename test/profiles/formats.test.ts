@@ -4,11 +4,7 @@
 // "invalid %s to stack R%d ..."), or as pieces printed by consecutive verbose() calls.
 import t from 'tap';
 import { LINES } from '../../src/profiles/index.js';
-import { TREE as TREE_612 } from '../../src/profiles/linux-6.12/tree.generated.js';
-import { TREE as TREE_73 } from '../../src/profiles/linux-7.3/tree.generated.js';
 import type { TreeData } from '../../src/profiles/types.js';
-
-const TREES: Record<string, TreeData> = { '6.12': TREE_612, '7.3': TREE_73 };
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A tree format with %s as "any text" (only formats with enough literal text to be specific). */
@@ -28,7 +24,7 @@ function printedBy(tree: TreeData): (format: string) => boolean {
 }
 
 for (const p of LINES) {
-  const tree = TREES[p.name];
+  const tree = p.tree;
   if (!tree) {
     t.test(`Linux ${p.name} has no tree data: its formats are 6.12's`, async (t) => {
       t.same(p.rules.all().map((r) => r.format), LINES.find((l) => l.name === '6.12')!.rules.all().map((r) => r.format));

@@ -48,7 +48,7 @@ export async function loadObject(path: string): Promise<BpfObject> {
   return readObject(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
 }
 
-/** The fixed JSON shape of issue 3 (nothing else). */
+/** The fixed JSON shape of a --json row (nothing else: scripts rely on it). */
 export function jsonRow(r: Pick<ModelProgramResult, 'object' | 'program' | 'section' | 'verdict' | 'rule' | 'insn' | 'message' | 'ms'>): string {
   return JSON.stringify({ object: r.object, program: r.program, section: r.section, verdict: r.verdict, rule: r.rule, insn: r.insn, message: r.message, ms: r.ms });
 }

@@ -10,6 +10,7 @@ import { FORMATS_612 } from '../linux-6.12/formats.js';
 export const LINUX_6_1: Profile = {
   name: '6.1',
   source: null,
+  tree: null,
   switches: {
     insnLimit: 1_000_000, jmpSeqLimit: 8192, maxCallFrames: 8, staticCallsUnderLock: false,
     releaseOrder: 'swap-last', callbackRefs: true, graphModelled: false,

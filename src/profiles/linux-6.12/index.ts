@@ -53,6 +53,7 @@ const DTOR_612 = ['task_struct', 'cgroup', 'bpf_cpumask', 'bpf_crypto_ctx', 'pro
 export const LINUX_6_12: Profile = {
   name: '6.12',
   source: TREE.release,
+  tree: TREE,
   switches: {
     insnLimit: 1_000_000, jmpSeqLimit: 8192, maxCallFrames: 8, staticCallsUnderLock: true,
     releaseOrder: 'swap-last', callbackRefs: true, graphModelled: true,

@@ -41,6 +41,7 @@ const DTOR_73 = ['task_struct', 'cgroup', 'bpf_cpumask', 'bpf_crypto_ctx', 'prog
 export const LINUX_7_3: Profile = {
   name: '7.3',
   source: TREE.release,
+  tree: TREE,
   switches: {
     insnLimit: 1_000_000, jmpSeqLimit: 8192, maxCallFrames: 8, staticCallsUnderLock: true,
     releaseOrder: 'keep-order', callbackRefs: false, graphModelled: false,
