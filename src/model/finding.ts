@@ -23,7 +23,7 @@ export const FORMAT_CONVERSION = /%(#?)(?:ll|l|h|hh|z)?([dusxcp%])/g;
  */
 export interface RegArg { readonly reg: number }
 /** Register `n` in a message. */
-export const reg = (n: number): RegArg => ({ reg: n });
+export const regArg = (n: number): RegArg => ({ reg: n });
 /**
  * kfunc argument `i` (0-based) in a message: 6.12 prints "arg#%d" (the index), 7.x prints
  * reg_arg_name(argno_from_arg(i + 1)) = "R<i+1>" for the same message.

@@ -94,3 +94,13 @@ t.test('profiles: 7.3 (bpf-next) ends a leak naming the exit (check_resource_lea
   t.same(b!.messageLines, ['Unreleased reference id=2 alloc_insn=4', 'BPF_EXIT instruction in main prog would lead to reference leak']);
   t.equal(b!.rule, a!.rule, 'same rule id across profiles');
 });
+
+t.test('profiles: one finding renders each line\'s text (6.12 "R%d", 7.3 reg_arg_name "%s"); 6.1 has no kfunc table', async (t) => {
+  const regs = await basicsObject('regs');
+  for (const profile of ['6.12', '7.3']) {
+    const [r] = modelObject(regs, { program: 'deref_scalar', profile });
+    t.same([r!.rule, r!.message], ['mem.invalid_access_type', "R1 invalid mem access 'scalar'"], profile);
+  }
+  const [old] = modelObject(await basicsObject('ringbuf'), { program: 'reserve_leak', profile: '6.1' });
+  t.equal(old!.verdict, 'reject', 'helpers and the core rules are the same on 6.1');
+});

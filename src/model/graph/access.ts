@@ -4,7 +4,7 @@
 //    scalar (a pointer member read from a local object is a scalar, never a pointer again);
 //  - into a map value with special fields: check_map_access ("%s cannot be accessed directly by
 //    load/store") and check_map_kptr_access (kptr loads give RCU / untrusted pointers).
-import { unsupported, type Finding } from '../finding.js';
+import { regArg, unsupported, type Finding } from '../finding.js';
 import { DONE, PASS, found, type HookCtx, type HookResult, type MemAccess } from '../hooks.js';
 import { regTypeStr } from '../print.js';
 import { F, T, curFrame, regPtr, regUnknown, typeIsPtrAllocObj, type RegState } from '../state.js';
@@ -24,9 +24,9 @@ export function btfAccess(ctx: HookCtx, a: MemAccess): HookResult {
   const t = btf.get(reg.btf.id);
   const tname = t.name;
   const off = a.off + reg.off;
-  if (off < 0) return found(fail(ctx, 'graph.access.ptr_negative', a.regno, tname, off));
-  if (!tnumIsConst(reg.varOff) || reg.varOff.value !== 0n) return found(fail(ctx, 'graph.access.ptr_var_off', a.regno, tname, off, tnumStr(reg.varOff)));
-  if (reg.type & F.MEM_PERCPU) return found(fail(ctx, 'graph.access.percpu', a.regno, tname, off));
+  if (off < 0) return found(fail(ctx, 'graph.access.ptr_negative', regArg(a.regno), tname, off));
+  if (!tnumIsConst(reg.varOff) || reg.varOff.value !== 0n) return found(fail(ctx, 'graph.access.ptr_var_off', regArg(a.regno), tname, off, tnumStr(reg.varOff)));
+  if (reg.type & F.MEM_PERCPU) return found(fail(ctx, 'graph.access.percpu', regArg(a.regno), tname, off));
   if (a.write && (reg.type & F.PTR_UNTRUSTED)) return found(fail(ctx, 'graph.access.read_only'));
   if (a.write && !typeIsPtrAllocObj(reg.type)) return found(fail(ctx, 'graph.access.read_only'));
   const isAlloc = (reg.type & F.MEM_ALLOC) !== 0;

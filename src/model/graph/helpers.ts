@@ -2,7 +2,7 @@
 // check_helper_call/check_func_arg do (read_ok, check_reg_type, check_func_arg_reg_off, then
 // process_spin_lock / process_kptr_func / map_kptr_match_type), plus do_check's lock rules for
 // calls and the exit checks.
-import { unsupported, type Finding } from '../finding.js';
+import { regArg, unsupported, type Finding } from '../finding.js';
 import { DONE, PASS, found, type HookCtx, type HookResult } from '../hooks.js';
 import { regTypeStr } from '../print.js';
 import {
@@ -77,7 +77,7 @@ function spinLock(ctx: HookCtx, isLock: boolean): HookResult {
   if (inRbtreeCb(ctx)) return found(fail(ctx, 'graph.rbtree_cb.spin_lock'));
   const reg = ctx.reg(1);
   const lc = loadContext(ctx.obj, ctx.profile);
-  if (!tnumIsConst(reg.varOff)) return found(fail(ctx, 'graph.lock.var_off', 1));
+  if (!tnumIsConst(reg.varOff)) return found(fail(ctx, 'graph.lock.var_off', regArg(1)));
   const map = reg.type === T.PTR_TO_MAP_VALUE ? reg.map : null;
   if (map && !lc.map(map).hasBtf) return found(fail(ctx, 'graph.lock.map_no_btf', map.name));
   const rec = regRecord(lc, reg);
@@ -110,8 +110,8 @@ function kptrXchg(ctx: HookCtx, name: string): HookResult {
   const map = dst.type === T.PTR_TO_MAP_VALUE ? dst.map : null;
   if (map && !lc.map(map).hasBtf) return found(fail(ctx, 'graph.kptr.map_no_btf', map.name));
   const rec = regRecord(lc, dst);
-  if (!tnumIsConst(dst.varOff)) return found(fail(ctx, 'graph.kptr.var_off', 1));
-  if (!rec || !rec.has('kptr')) return found(fail(ctx, 'graph.kptr.no_kptr', 1));
+  if (!tnumIsConst(dst.varOff)) return found(fail(ctx, 'graph.kptr.var_off', regArg(1)));
+  if (!rec || !rec.has('kptr')) return found(fail(ctx, 'graph.kptr.no_kptr', regArg(1)));
   const kptrOff = dst.off + Number(BigInt.asIntN(64, dst.varOff.value));
   const field = rec.find(kptrOff, 'kptr');
   if (!field) return found(fail(ctx, 'graph.kptr.not_kptr_off', kptrOff));
@@ -131,11 +131,11 @@ function kptrXchg(ctx: HookCtx, name: string): HookResult {
       return found(unsupported(`${name} of a maybe-NULL local object (kernel: internal error)`, ctx.insnIdx, UNSUPPORTED.kptr));
     const mismatch = kptrMatch(ctx, field, src, 2);
     if (mismatch) return found(mismatch);
-    if (src.off) return found(fail(ctx, 'kfunc.arg.release_off', 2));
+    if (src.off) return found(fail(ctx, 'kfunc.arg.release_off', regArg(2)));
     const offErr = checkPtrOffReg(ctx, src, 2, false);
     if (offErr) return found(offErr);
   }
-  if (!src.refObjId && !isNull) return found(fail(ctx, 'graph.kptr.src_not_referenced', 2));
+  if (!src.refObjId && !isNull) return found(fail(ctx, 'graph.kptr.src_not_referenced', regArg(2), 'bpf_kptr_xchg'));
 
   if (src.refObjId) {
     // Percpu sources stay usable as MEM_RCU inside an RCU section; not modelled.

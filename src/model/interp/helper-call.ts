@@ -2,7 +2,7 @@
 // hooks, argument checks (check_func_arg / check_reg_type / check_helper_mem_access), R0 by the
 // return kind, callbacks of bpf_loop (push_callback_call + set_loop_callback_state).
 import type { BpfMap as BpfMapLike } from '../../object/types.js';
-import { reject, unsupported, type Finding } from '../finding.js';
+import { regArg, reject, unsupported, type Finding } from '../finding.js';
 import { BPF_MAP_TYPE, helperById, helperName, PLAIN_MAP_TYPES, type ArgKind } from '../helpers.js';
 import { regTypeStr } from '../print.js';
 import { CORE, UNSUPPORTED, type RuleBook } from '../../rules/index.js';
@@ -36,7 +36,7 @@ export function helperCall(env: Env, path: Path, id: number, idx: number): Step 
   for (let i = 0; i < spec.args.length; i++) {
     const regno = i + 1;
     const e = checkRead(env, path.state, regno, idx); if (e) return e;
-    const f = checkArg(env, path, idx, regno, spec.args[i]!, regs, map, (m) => { map = m; }, spec.mapTypes, spec.args[i + 1], id === BPF_FUNC_map_lookup_elem);
+    const f = checkArg(env, path, idx, name, regno, spec.args[i]!, regs, map, (m) => { map = m; }, spec.mapTypes, spec.args[i + 1], id === BPF_FUNC_map_lookup_elem);
     if (f) return stop(f);
   }
   if (spec.callback === 'loop') loopCallback(env, path, idx);
@@ -93,10 +93,10 @@ const MAP_IN_MAP_TYPES = new Set<number>([BPF_MAP_TYPE.ARRAY_OF_MAPS, BPF_MAP_TY
 const BPF_FUNC_map_lookup_elem = 1;
 
 function typeMismatch(rules: RuleBook, idx: number, regno: number, reg: RegState, expected: string): Finding {
-  return reject(rules, CORE.argType, idx, regno, regTypeStr(reg.type), expected);
+  return reject(rules, CORE.argType, idx, regArg(regno), regTypeStr(reg.type), expected);
 }
 
-function checkArg(env: Env, path: Path, idx: number, regno: number, kind: ArgKind, regs: RegState[], map: BpfMapLike | null,
+function checkArg(env: Env, path: Path, idx: number, fn: string, regno: number, kind: ArgKind, regs: RegState[], map: BpfMapLike | null,
   setMap: (m: BpfMapLike) => void, mapTypes: number[] | undefined, nextKind: ArgKind | undefined, mapInMap: boolean): Finding | null {
   const reg = regs[regno]!;
   switch (kind) {
@@ -128,9 +128,9 @@ function checkArg(env: Env, path: Path, idx: number, regno: number, kind: ArgKin
       const sz = regs[regno + 1]!;
       const e = checkRead(env, path.state, regno + 1, idx); if (e && e.kind === 'finding') return e.finding;
       if (sz.type !== T.SCALAR_VALUE) return typeMismatch(env.profile.rules, idx, regno + 1, sz, 'scalar');
-      if (sz.smin < 0n) return reject(env.profile.rules, CORE.sizeNegative, idx, regno + 1);
-      if (sz.umin === 0n && nextKind !== 'const_size_or_zero') return reject(env.profile.rules, CORE.zeroSized, idx, regno + 1, sz.umin, sz.umax);
-      if (sz.umax >= 1n << 29n) return reject(env.profile.rules, CORE.sizeUnbounded, idx, regno + 1);
+      if (sz.smin < 0n) return reject(env.profile.rules, CORE.sizeNegative, idx, regArg(regno + 1));
+      if (sz.umin === 0n && nextKind !== 'const_size_or_zero') return reject(env.profile.rules, CORE.zeroSized, idx, regArg(regno + 1), sz.umin, sz.umax);
+      if (sz.umax >= 1n << 29n) return reject(env.profile.rules, CORE.sizeUnbounded, idx, regArg(regno + 1));
       if (sz.umax === 0n) return null;
       return helperMem(env, path, idx, regno, reg, Number(sz.umax), kind === 'uninit_mem');
     }
@@ -138,12 +138,12 @@ function checkArg(env: Env, path: Path, idx: number, regno: number, kind: ArgKin
       return null; // checked with the memory argument before it
     case 'alloc_size_const':
       if (reg.type !== T.SCALAR_VALUE) return typeMismatch(env.profile.rules, idx, regno, reg, 'scalar');
-      if (!tnumIsConst(reg.varOff)) return reject(env.profile.rules, CORE.notKnownConstant, idx, regno);
+      if (!tnumIsConst(reg.varOff)) return reject(env.profile.rules, CORE.notKnownConstant, idx, regArg(regno));
       return null;
     case 'ringbuf_mem_release':
       if (reg.type !== (T.PTR_TO_MEM | F.MEM_RINGBUF)) return typeMismatch(env.profile.rules, idx, regno, reg, 'ringbuf_mem');
-      if (reg.off) return reject(env.profile.rules, 'kfunc.arg.release_off', idx, regno);
-      if (!reg.refObjId) return reject(env.profile.rules, 'graph.kptr.src_not_referenced', idx, regno);
+      if (reg.off) return reject(env.profile.rules, 'kfunc.arg.release_off', idx, regArg(regno));
+      if (!reg.refObjId) return reject(env.profile.rules, 'graph.kptr.src_not_referenced', idx, regArg(regno), fn);
       return null;
     case 'func':
       if (reg.type !== T.PTR_TO_FUNC) return typeMismatch(env.profile.rules, idx, regno, reg, 'func');
@@ -164,7 +164,7 @@ export function helperMem(env: Env, path: Path, idx: number, regno: number, reg:
       if (off < -MAX_BPF_STACK || off + size > 0 || size <= 0) {
         // lines without the "indirect access" form report the helper's access as the read or write it is
         const rule = env.profile.rules.has(CORE.indirectStack) ? CORE.indirectStack : write ? CORE.stackInvalidOff : CORE.stackInvalidReadOff;
-        return reject(env.profile.rules, rule, idx, regno, reg.off, size);
+        return reject(env.profile.rules, rule, idx, regArg(regno), reg.off, size);
       }
       const f = path.state.frames.find((x) => x.frameno === reg.frameno)!;
       if (write) {

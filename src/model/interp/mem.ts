@@ -3,7 +3,7 @@
 // allow_ptr_leaks and allow_uninit_stack are true, so uninitialised stack reads yield unknown
 // scalars. PTR_TO_BTF_ID goes to the graph hooks; map values go to them after the bounds check.
 import type { Insn } from '../../bpf/insn.js';
-import { reject, unsupported, type Finding } from '../finding.js';
+import { regArg, reject, unsupported, type Finding } from '../finding.js';
 import type { MemAccess } from '../hooks.js';
 import { ctxAccess } from '../ctx.js';
 import { regTypeStr } from '../print.js';
@@ -50,7 +50,7 @@ export function memInsn(env: Env, path: Path, insn: MemInsn, idx: number): Step 
       const base = baseType(regs[insn.dst]!.type);
       if (base !== T.PTR_TO_STACK && base !== T.PTR_TO_MAP_VALUE && base !== T.PTR_TO_BTF_ID) {
         if (regs[insn.dst]!.type === T.SCALAR_VALUE || regs[insn.dst]!.type & F.PTR_MAYBE_NULL) {
-          return stop(reject(env.profile.rules, CORE.invalidMemAccess, idx, insn.dst, regTypeStr(regs[insn.dst]!.type)));
+          return stop(reject(env.profile.rules, CORE.invalidMemAccess, idx, regArg(insn.dst), regTypeStr(regs[insn.dst]!.type)));
         }
         return stop(unsupported(`atomic on ${regTypeStr(regs[insn.dst]!.type)}`, idx, UNSUPPORTED.atomic));
       }
@@ -89,7 +89,7 @@ function access(env: Env, path: Path, idx: number, regno: number, insnOff: numbe
       const total = off + Number(BigInt.asIntN(64, reg.varOff.value));
       if (total % size !== 0) return reject(env.profile.rules, CORE.stackMisaligned, idx, tnumStr(reg.varOff), reg.off, insnOff, size);
       if (total < -MAX_BPF_STACK || total + size > 0) {
-        return reject(env.profile.rules, write ? CORE.stackInvalidOff : CORE.stackInvalidReadOff, idx, regno, off, size);
+        return reject(env.profile.rules, write ? CORE.stackInvalidOff : CORE.stackInvalidReadOff, idx, regArg(regno), off, size);
       }
       const target = st.frames.find((f) => f.frameno === reg.frameno);
       if (!target) return unsupported('stack pointer into a finished frame', idx);
@@ -126,7 +126,7 @@ function access(env: Env, path: Path, idx: number, regno: number, insnOff: numbe
     }
     case T.PTR_TO_CTX: {
       if (!tnumIsConst(reg.varOff)) return reject(env.profile.rules, CORE.ctxVarOff, idx, tnumStr(reg.varOff));
-      if (reg.off) return reject(env.profile.rules, CORE.ctxModified, idx, regno, reg.off);
+      if (reg.off) return reject(env.profile.rules, CORE.ctxModified, idx, regArg(regno), reg.off);
       if (atomic) return unsupported('atomic on ctx', idx, UNSUPPORTED.atomic);
       const ans = ctxAccess(env.prog.progType, insnOff, size, write);
       if (ans.kind === 'invalid') return reject(env.profile.rules, CORE.ctxAccess, idx, insnOff, size);
@@ -135,7 +135,7 @@ function access(env: Env, path: Path, idx: number, regno: number, insnOff: numbe
       return null;
     }
     case T.PTR_TO_MEM: case T.PTR_TO_MEM | F.MEM_RINGBUF: {
-      if (write && type & F.MEM_RDONLY) return reject(env.profile.rules, CORE.cannotWrite, idx, regno, regTypeStr(type));
+      if (write && type & F.MEM_RDONLY) return reject(env.profile.rules, CORE.cannotWrite, idx, regArg(regno), regTypeStr(type));
       const b = regionAccess(env.profile.rules, idx, regno, reg, off, size, reg.memSize);
       if (b) return b;
       setDst(regUnknown());
@@ -152,7 +152,7 @@ function access(env: Env, path: Path, idx: number, regno: number, insnOff: numbe
   }
   if (type === T.SCALAR_VALUE || type & F.PTR_MAYBE_NULL || type === T.CONST_PTR_TO_MAP || type === T.PTR_TO_FUNC) {
     if (type === T.CONST_PTR_TO_MAP && !write) return unsupported('load from a struct bpf_map', idx);
-    return reject(env.profile.rules, CORE.invalidMemAccess, idx, regno, regTypeStr(type));
+    return reject(env.profile.rules, CORE.invalidMemAccess, idx, regArg(regno), regTypeStr(type));
   }
   return unsupported(`${write ? 'store to' : 'load from'} ${regTypeStr(type)}`, idx, UNSUPPORTED.mem);
 }
@@ -173,14 +173,14 @@ export function regionAccess(rules: RuleBook, idx: number, regno: number, reg: R
   const pre = (o: bigint): string[] => [memSize === reg.map?.valueSize && reg.type === T.PTR_TO_MAP_VALUE
     ? `invalid access to map value, value_size=${memSize} off=${BigInt.asIntN(32, o)} size=${size}`
     : `invalid access to memory, mem_size=${memSize} off=${BigInt.asIntN(32, o)} size=${size}`];
-  const first = (o: bigint): Finding => ({ ...reject(rules, CORE.mapMinOutside, idx, regno), before: pre(o) });
+  const first = (o: bigint): Finding => ({ ...reject(rules, CORE.mapMinOutside, idx, regArg(regno)), before: pre(o) });
   if (smin < 0n && (smin === -(1n << 63n) || BigInt.asIntN(32, BigInt(off) + smin) !== BigInt(off) + smin || smin + BigInt(off) < 0n)) {
-    return reject(rules, CORE.mapMinNegative, idx, regno);
+    return reject(rules, CORE.mapMinNegative, idx, regArg(regno));
   }
   if (bad(smin + BigInt(off))) return first(smin + BigInt(off));
-  if (umax >= 1n << 29n) return reject(rules, CORE.mapUnbounded, idx, regno);
+  if (umax >= 1n << 29n) return reject(rules, CORE.mapUnbounded, idx, regArg(regno));
   if (bad(umax + BigInt(off))) {
-    return { ...reject(rules, CORE.mapMaxOutside, idx, regno), before: pre(umax + BigInt(off)) };
+    return { ...reject(rules, CORE.mapMaxOutside, idx, regArg(regno)), before: pre(umax + BigInt(off)) };
   }
   return null;
 }

@@ -1,7 +1,7 @@
 // What Linux 7.3 (7.3.4) prints for every rule: the exact C format of the verbose() call (without
 // "\n"), with a %s the kernel fills with a fixed word written in. 7.3 names registers with
 // reg_arg_name() ("%s" -> "R2") where 6.12 printed "R%d" or "arg#%d": findings pass register and
-// argument numbers tagged (finding.ts reg()/argReg()), so one model call renders either line.
+// argument numbers tagged (finding.ts regArg()/argReg()), so one model call renders either line.
 // test/profiles/formats.test.ts checks each against the formats read from the tree.
 import { NOT_ON_LINE, type LineFormats } from '../../rules/index.js';
 import { FORMATS_612 } from '../linux-6.12/formats.js';
@@ -57,7 +57,7 @@ export const FORMATS_73 = {
   'graph.rbtree_cb.remove': '%s not allowed in rbtree cb',
   'graph.refcount.not_alloc': '%s is neither owning or non-owning ref',
   'graph.refcount.no_field': "%s doesn't point to a type with bpf_refcount field",
-  'graph.kptr.src_not_referenced': 'release helper %s expects referenced PTR_TO_BTF_ID passed to %s',
+  'graph.kptr.src_not_referenced': { format: 'release helper %s expects referenced PTR_TO_BTF_ID passed to %s', args: [1, 0] },
   // local-object accesses
   'graph.access.ptr_negative': '%s is ptr_%s invalid negative access: off=%d',
   'graph.access.ptr_var_off': '%s is ptr_%s invalid variable offset: off=%d, var_off=%s',
