@@ -35,8 +35,12 @@ export const ROLES_73: Record<string, KfuncRole> = {
   bpf_rbtree_right: { ret: 'graph_peek', effect: 'none', rbtreeApi: true },
 };
 
-/** Kernel structs with a registered kptr destructor (register_btf_id_dtor_kfuncs callers). */
-const DTOR_73 = ['task_struct', 'cgroup', 'bpf_cpumask', 'bpf_crypto_ctx', 'prog_test_ref_kfunc', 'prog_test_member'];
+/**
+ * Kernel structs with a registered kptr destructor (register_btf_id_dtor_kfuncs callers): 6.12's
+ * and net/core/bpf_ksock.c's bpf_ksock (built with CONFIG_BPF_SYSCALL). net/sched/bpf_qdisc.c
+ * registers sk_buff only when CONFIG_NET_SCH_BPF is built in, which the tree does not say: left out.
+ */
+const DTOR_73 = ['task_struct', 'cgroup', 'bpf_cpumask', 'bpf_crypto_ctx', 'prog_test_ref_kfunc', 'prog_test_member', 'bpf_ksock'];
 
 export const LINUX_7_3: Profile = {
   name: '7.3',
