@@ -4,6 +4,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { readTreeData, renderTreeData } from '../src/profiles/generate.js';
+import { BpfVerdictError } from '../src/errors.js';
 
 const [line, tree] = process.argv.slice(2);
 const root = resolve(import.meta.dirname, '../..');
@@ -13,6 +14,13 @@ if (!line || !tree || !existsSync(dir)) {
   process.exit(2);
 }
 const out = join(dir, 'tree.generated.ts');
-const data = readTreeData(tree);
+let data;
+try {
+  data = readTreeData(tree);
+} catch (err) {
+  if (!(err instanceof BpfVerdictError)) throw err;
+  process.stderr.write(`gen-profile-data: ${err.describe()}\n`);
+  process.exit(3);
+}
 writeFileSync(out, renderTreeData(line, basename(resolve(tree)), data));
 process.stdout.write(`${out}: ${data.kfuncs.length} kfuncs, ${data.formats.length} formats (Linux ${data.release})\n`);
