@@ -4,7 +4,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
 import { BpfVerdictError, InputError } from '../shared/errors.js';
 import { parseKernelSpec } from '../../vm/kernel-spec.js';
-import { PROFILES } from '../model/profiles.js';
+import { PROFILE_NAMES } from '../profiles/index.js';
 import { DEFAULT_CONFIG, VM_LIMITS, type RunConfig } from './types.js';
 
 export const CONFIG_NAME = 'bpf-verdict.yaml';
@@ -109,9 +109,9 @@ export function parseConfig(text: string, file: string): RunConfig {
     // A bare 6.10 is the number 6.1 to YAML: judge the text as written, not the number.
     const name = isScalar(profile) && typeof profile.source === 'string' ? profile.source : String(v);
     // Checked here, so a typo stops the run before any kernel is resolved or guest booted.
-    if (!Object.hasOwn(PROFILES, name)) {
+    if (!PROFILE_NAMES.includes(name)) {
       const asNumber = typeof v === 'number' && String(v) !== name ? `; unquoted, YAML reads ${name} as the number ${v}` : '';
-      fail(profile, `unknown profile '${name}'`, `use one of: ${Object.keys(PROFILES).join(', ')}, quoted (profile: "6.12")${asNumber}`);
+      fail(profile, `unknown profile '${name}'`, `use one of: ${PROFILE_NAMES.join(', ')}, quoted (profile: "6.12"), or leave it out to follow each kernel${asNumber}`);
     }
     cfg.profile = name;
   }

@@ -30,5 +30,5 @@ export const realKernelBackend: KernelBackend = {
 export const realAnalysisBackend: AnalysisBackend = {
   readObject,
   model: (obj, opts) => modelObject(obj, { profile: opts.profile, trace: opts.trace }),
-  classify: (r) => classify(r),
+  classify: (r, profile) => classify(r, profile),
 };

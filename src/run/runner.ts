@@ -8,8 +8,8 @@ import { ObjectCache } from '../build/cache.js';
 import { compare } from '../compare/compare.js';
 import { OUTCOMES, isGreen, type KernelSide, type Outcome } from '../compare/types.js';
 import { parseExpectation } from '../expect/tags.js';
-import { getProfile } from '../model/profiles.js';
 import type { KernelResult } from '../shared/verdict.js';
+import { getProfile, profileForRelease, type Profile } from '../profiles/index.js';
 import { displayPath as display, errText } from './describe.js';
 import { analyzeObject, type ObjectAnalysis } from './analyze.js';
 import type { AnalysisBackend, KernelBackend, KernelHandle } from './backend.js';
@@ -22,7 +22,7 @@ export interface RunDeps { kernel: KernelBackend; analysis: AnalysisBackend }
 export async function runCorpusWith(deps: RunDeps, opts: RunOptions): Promise<RunResult> {
   const t0 = Date.now();
   const emit = opts.onProgress ?? (() => undefined);
-  getProfile(opts.profile); // an unknown profile stops the run before any kernel is resolved
+  if (opts.profile) getProfile(opts.profile); // an unknown name is a usage error before any work
   const corpus = discoverCorpus(opts.paths, opts.include ?? ['*.c', '*.o'], opts.exclude ?? []);
   if (!corpus.sources.length && !corpus.objects.length) emit({ kind: 'note', message: `no programs found under ${opts.paths.join(', ')}` });
   const records: ProgramRecord[] = [];
@@ -30,7 +30,7 @@ export async function runCorpusWith(deps: RunDeps, opts: RunOptions): Promise<Ru
   for (const spec of opts.kernels) {
     if (opts.signal?.aborted) break;
     const run: KernelRun = {
-      spec, id: null, release: null, error: null, boots: 0,
+      spec, id: null, release: null, profile: null, profileNote: null, error: null, boots: 0,
       ms: { resolve: 0, build: 0, boot: 0, load: 0, model: 0 }, built: { compiled: 0, cached: 0, failed: 0 }, verificationUs: 0,
     };
     kernels.push(run);
@@ -64,6 +64,11 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
     run.libbpf = kernel.tools.libbpf;
     if (kernel.tools.note) run.toolsNote = kernel.tools.note;
   }
+  // the model follows the kernel: each kernel's own line unless the run names one for all
+  const choice = opts.profile ? { profile: getProfile(opts.profile), note: null } : profileForRelease(kernel.version);
+  run.profile = choice.profile.name;
+  run.profileNote = choice.note;
+  if (choice.note) emit({ kind: 'note', message: `${spec}: ${choice.note}` });
 
   const pool = new GuestPool(deps.kernel, kernel, (n) => ({
     memoryMb: opts.memoryMb ?? 1024, cpus: opts.cpus ?? 1,
@@ -107,7 +112,7 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
     let done = 0;
     for (const o of objects) {
       if (opts.signal?.aborted) throw new RunInterrupted('interrupted between objects');
-      const mine = await runObject(deps, opts, spec, kernel, o, pool, run);
+      const mine = await runObject(deps, opts, spec, kernel, choice.profile, o, pool, run);
       records.push(...mine);
       emit({ kind: 'object', spec, done: ++done, total: objects.length, object: o.object, records: mine });
     }
@@ -120,7 +125,7 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
   emit({ kind: 'kernel', spec, phase: 'done' });
 }
 
-async function runObject(deps: RunDeps, opts: RunOptions, spec: string, kernel: KernelHandle,
+async function runObject(deps: RunDeps, opts: RunOptions, spec: string, kernel: KernelHandle, profile: Profile,
                          o: { object: string; source: string | null; file: string }, pool: GuestPool, run: KernelRun): Promise<ProgramRecord[]> {
   let bytes: Uint8Array;
   try {
@@ -128,7 +133,7 @@ async function runObject(deps: RunDeps, opts: RunOptions, spec: string, kernel: 
   } catch (err) {
     return [notLoaded(spec, kernel, o.object, o.source, o.file, `cannot read ${o.file}: ${(err as Error).message}`)];
   }
-  const a = analyzeObject(bytes, o.object, deps.analysis, { profile: opts.profile ?? '6.12', trace: opts.trace ?? false });
+  const a = analyzeObject(bytes, o.object, deps.analysis, { profile, trace: opts.trace ?? false });
   run.ms.model += a.modelMs;
   const names = a.programs.length ? a.programs.map((p) => p.name) : ['(object)'];
   const t = performance.now();
@@ -138,11 +143,11 @@ async function runObject(deps: RunDeps, opts: RunOptions, spec: string, kernel: 
   // The declarations that hold for this kernel: the version its spec resolved to (Debian's
   // upstream version, a bzImage's own version string), else the guest's uname -r (Debian's 6.1
   // images say 6.1.0-N there, not the patch level).
-  return joinAnswers(deps, spec, kernel, o, a, answers, kernel.version ?? pool.release ?? null);
+  return joinAnswers(deps, spec, kernel, profile, o, a, answers, kernel.version ?? pool.release ?? null);
 }
 
 /** Programs known to the host reader and programs the guest answered for, matched by name. */
-function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, o: { object: string; source: string | null; file: string },
+function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, profile: Profile, o: { object: string; source: string | null; file: string },
               a: ObjectAnalysis, answers: LoadAnswer[], release: string | null): ProgramRecord[] {
   const whole = answers.find((x) => x.program === '(object)');
   const byName = new Map(answers.map((x) => [x.program, x]));
@@ -161,7 +166,7 @@ function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, o: { obj
     else if (ans.kind === 'error') kernelSide = { kind: 'not-loaded', error: ans.error };
     else {
       const result: KernelResult = { ...ans.result, program: name, object: o.object };
-      kernelClass = deps.analysis.classify(result);
+      kernelClass = deps.analysis.classify(result, profile);
       kernelSide = { kind: 'result', result, class: kernelClass };
     }
     const model = info?.model ?? (a.readError
@@ -178,7 +183,7 @@ function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, o: { obj
         if (v) insns.push({ who, ...v });
       }
     }
-    out.push({ kernel: spec, kernelId: kernel.id, object: o.object, source: o.source, objectFile: o.file, program: name, section,
+    out.push({ kernel: spec, kernelId: kernel.id, profile: profile.name, object: o.object, source: o.source, objectFile: o.file, program: name, section,
       outcome: comparison.outcome, expectation, kernelSide, kernelClass, model, comparison, insns });
   }
   return out;
@@ -188,6 +193,6 @@ function notLoaded(spec: string, kernel: KernelHandle, object: string, source: s
   const kernelSide: KernelSide = { kind: 'not-loaded', error };
   const expectation = parseExpectation([]);
   const comparison = compare({ kernel: kernelSide, model: null, expectation });
-  return { kernel: spec, kernelId: kernel.id, object, source, objectFile: file, program: null, section: null,
+  return { kernel: spec, kernelId: kernel.id, profile: null, object, source, objectFile: file, program: null, section: null,
     outcome: comparison.outcome, expectation, kernelSide, kernelClass: null, model: null, comparison, insns: [] };
 }

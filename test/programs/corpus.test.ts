@@ -1,6 +1,6 @@
 // The corpus itself (programs/<topic>/*.c, not basics/): every file compiles with real clang-19, every
 // program declares its expectation in a form our reader understands, every topic has accepted and
-// rejected programs, and the distinctive messages of the ownership rules (issue 4) are all declared
+// rejected programs, and the distinctive messages of the ownership rules are all declared
 // somewhere. Whether the declarations match the kernel is checked by loading them in Debian's 6.12
 // (the end-to-end corpus run); this file checks the corpus is well-formed and complete.
 //
@@ -108,7 +108,7 @@ t.test('several __msg keep their written order (clang BTF order -> reader)', asy
   t.ok(re!.exp.messages[0]!.regex!.test('Unreleased reference id=7 alloc_insn=12'));
 });
 
-// The messages issue 4 names (6.12 text), plus the other distinctive ones of SEMANTICS.md §2: each
+// The ownership rules' messages (6.12 text), plus the other distinctive ones of SEMANTICS.md §2: each
 // must be declared by at least one rejected program, so every rule has its rejected case.
 const RULE_MESSAGES = [
   "invalid mem access 'ptr_or_null_'",

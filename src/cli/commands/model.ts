@@ -9,12 +9,13 @@ import { BpfVerdictError, InputError, UsageError } from '../../shared/errors.js'
 import { readObject } from '../../object/read.js';
 import { readObjectFile } from '../object-file.js';
 import { modelObject, type ModelProgramResult } from '../../model/index.js';
-import { DEFAULT_PROFILE, PROFILES, getProfile } from '../../model/profiles.js';
+import { DEFAULT_PROFILE, PROFILE_NAMES, getProfile, profileForRelease, type Profile } from '../../profiles/index.js';
+import { specRelease } from '../../../vm/kernel.js';
 import type { BpfObject } from '../../object/types.js';
 
-const HELP = `bpf-verdict model: predict the 6.12 verifier's verdicts with the reference model (no kernel)
+const HELP = `bpf-verdict model: predict a kernel line's verifier verdicts with the reference model (no kernel runs)
 
-Usage: bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile ${DEFAULT_PROFILE}] [--json]
+Usage: bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile ${DEFAULT_PROFILE} | --kernel SPEC] [--json]
 
 For each program of each object: accept, reject (rule id, instruction index and the kernel's
 message), unsupported (the construct the model does not model), error (an object it cannot use),
@@ -22,7 +23,9 @@ or model-error (the model itself failed: a bug, reported with its stack; never a
 
 Options:
   --program NAME   only this program (entry function name)
-  --profile P      semantics profile: ${Object.keys(PROFILES).join(', ')} (default ${DEFAULT_PROFILE})
+  --profile P      semantics profile: ${PROFILE_NAMES.join(', ')} (default ${DEFAULT_PROFILE})
+  --kernel SPEC    the profile that kernel gets in a run (debian:7.3, file:bzImage, src:TREE),
+                   from its release; nothing is downloaded, built or booted
   --json           one JSON object per program per line:
                    {"object","program","section","verdict","rule","insn","message","ms"}
   -h, --help       this text
@@ -33,7 +36,8 @@ Exit codes: 0 ran (whatever the verdicts), 1 the model failed internally on a pr
 Examples:
   bpf-verdict model programs/build/list.o
   bpf-verdict model prog.bpf.o --program list_push_missing_lock --json
-  bpf-verdict model --profile bpf-next a.o b.o
+  bpf-verdict model --profile 7.3 a.o b.o
+  bpf-verdict model --kernel src:~/bpf-next a.o
 `;
 
 /** The object, or an InputError naming the file and the fix. An object without programs is refused too. */
@@ -59,16 +63,25 @@ function tableRows(rows: ModelProgramResult[]): string {
   return [line(head), ...cells.map(line)].join('\n') + '\n';
 }
 
-const OPTIONS = { program: { type: 'string' }, ...PROFILE_OPTIONS, json: { type: 'boolean' } } as const satisfies Schema;
+/** --profile names a line; --kernel picks the line a run would give that kernel (and says why when it is not its own). */
+async function chooseProfile(name: string | undefined, kernel: string | undefined): Promise<Profile> {
+  if (name && kernel) throw new UsageError('--profile and --kernel both choose the semantics; give one');
+  if (!kernel) return getProfile(name ?? DEFAULT_PROFILE);
+  const choice = profileForRelease(await specRelease(kernel));
+  process.stderr.write(`bpf-verdict model: ${kernel}: Linux ${choice.profile.name} semantics${choice.note ? ` (${choice.note})` : ''}\n`);
+  return choice.profile;
+}
+
+const OPTIONS = { program: { type: 'string' }, ...PROFILE_OPTIONS, kernel: { type: 'string' }, json: { type: 'boolean' } } as const satisfies Schema;
 
 export const command: Command<typeof OPTIONS> = {
-  usage: 'bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile P] [--json]',
+  usage: 'bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile P | --kernel SPEC] [--json]',
   help: HELP,
   options: OPTIONS,
   async run(parsed) {
     const { values, positionals } = parsed;
     if (!positionals.length) throw new UsageError('no object file given');
-    getProfile(values.profile ?? DEFAULT_PROFILE); // unknown profile -> usage error before any work
+    const profile = await chooseProfile(values.profile, values.kernel); // before any work: usage errors first
     let failed = false;    // an object could not be read or used: exit 3
     let internal = false;  // the model failed on a program: exit 1
     const all: ModelProgramResult[] = [];
@@ -77,7 +90,7 @@ export const command: Command<typeof OPTIONS> = {
       let rows: ModelProgramResult[];
       try {
         const obj = await loadObject(path);
-        rows = modelObject(obj, { profile: values.profile, program: values.program });
+        rows = modelObject(obj, { profile, program: values.program });
         if (values.program && !rows.length) missing.push(`${path} (has: ${obj.programs.map((p) => p.name).join(', ')})`);
       } catch (err) {
         if (!(err instanceof BpfVerdictError)) throw err;
