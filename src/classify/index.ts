@@ -32,7 +32,7 @@ function formatToRegex(format: string): RegExp {
   for (const m of format.matchAll(FORMAT_CONVERSION)) {
     out += literal(format.slice(last, m.index));
     last = m.index + m[0].length;
-    switch (m[2]) {
+    switch (m[3]) {
       case '%': out += '%'; break;
       case 'd': out += '-?\\d+'; break;
       case 'u': out += '\\d+'; break;

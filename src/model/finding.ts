@@ -14,16 +14,20 @@ export type Finding =
   | { kind: 'unsupported'; rule: string; insn: number; message: string; before?: string[] };
 
 /** One printf conversion of a kernel format: groups (1) '#' flag, (2) conversion letter. */
-export const FORMAT_CONVERSION = /%(#?)(?:ll|l|h|hh|z)?([dusxcp%])/g;
+export const FORMAT_CONVERSION = /%(#?)(0?\d*)(?:ll|l|hh|h|z)?([dusxcp%])/g;
 
-/** Render a kernel printf-style format (%d %u %s %lld %llu %x %#llx %%) with args. */
+/** Render a kernel printf-style format (%d %u %s %lld %llu %x %02x %#llx %%) with args. */
 export function renderFormat(format: string, args: readonly (string | number | bigint)[]): string {
   let i = 0;
-  return format.replace(FORMAT_CONVERSION, (_m, hash: string, conv: string) => {
+  return format.replace(FORMAT_CONVERSION, (_m, hash: string, width: string, conv: string) => {
     if (conv === '%') return '%';
     const a = args[i++];
     if (a === undefined) return '';
-    if (conv === 'x') return (hash ? '0x' : '') + BigInt(a).toString(16);
+    if (conv === 'x') {
+      const v = typeof a === 'string' ? a : BigInt(a);
+      const hex = typeof v === 'string' ? v : (v < 0n ? BigInt.asUintN(32, v) : v).toString(16);
+      return (hash ? '0x' : '') + (width.startsWith('0') ? hex.padStart(Number(width), '0') : hex);
+    }
     if (conv === 'u' && typeof a !== 'string') return BigInt.asUintN(64, BigInt(a)).toString();
     return String(a);
   });

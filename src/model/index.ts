@@ -9,6 +9,8 @@ import type { GraphHooks } from './hooks.js';
 import { makeEnv, verifyProgram } from './interp/explore.js';
 import { checkCfg, checkSubprogs } from './interp/cfg.js';
 import { kfuncLicenceCheck } from './licence.js';
+import { insnTableCheck } from './interp/reserved.js';
+import type { Finding } from './finding.js';
 import { getProfile } from './profiles.js';
 
 export interface ModelProgramResult extends ModelResult {
@@ -37,7 +39,7 @@ export function modelProgram(obj: BpfObject, prog: BpfProgram, opts: ModelOption
   try {
     // before the walk, in bpf_check's order: add_subprog_and_kfunc (kfunc licence),
     // check_subprogs, resolve_pseudo_ldimm64 (check_map_prog_compatibility: graph precheck), check_cfg
-    const pre = kfuncLicenceCheck(obj, prog) ?? checkSubprogs(prog) ?? (opts.hooks ? null : graphPrecheck(obj, prog)) ?? checkCfg(prog);
+    const pre = kfuncLicenceCheck(obj, prog) ?? checkSubprogs(prog) ?? firstOf(insnTableCheck(prog.insns), opts.hooks ? null : graphPrecheck(obj, prog)) ?? checkCfg(prog);
     if (pre) return finish({ verdict: pre.kind, rule: pre.rule, insn: pre.insn, message: pre.message, messageLines: [...(pre.before ?? []), pre.message], stateAt: null, insnProcessed: 0 });
     const env = makeEnv(obj, prog, profile, opts.hooks ?? graphHooks, !!opts.trace);
     const w = verifyProgram(env);
@@ -52,6 +54,12 @@ export function modelProgram(obj: BpfObject, prog: BpfProgram, opts: ModelOption
     const msg = err instanceof Error ? err.message : String(err);
     return finish({ verdict: 'error', rule: 'model.error', insn: null, message: msg, messageLines: [msg], stateAt: null, insnProcessed: 0 });
   }
+}
+
+/** resolve_pseudo_ldimm64 makes both checks in one pass over the instructions: the lower index reports first. */
+function firstOf(a: Finding | null, b: Finding | null): Finding | null {
+  if (!a || !b) return a ?? b;
+  return (b.insn ?? Infinity) < (a.insn ?? Infinity) ? b : a;
 }
 
 /** Every program of the object (or only `opts.program`), in object order. */

@@ -14,6 +14,7 @@ import { condJump } from './branch.js';
 import { memInsn } from './mem.js';
 import { callInsn, exitInsn } from './call.js';
 import { regTypeStr } from '../print.js';
+import { reservedFields } from './reserved.js';
 
 /** check_reg_arg(SRC_OP): null when readable, else the "R%d !read_ok" finding. */
 export function checkRead(env: Env, state: VerifierState, regno: number, idx: number): Step | null {
@@ -33,6 +34,10 @@ export function step(env: Env, path: Path): Step {
   const idx = path.insn;
   const insn = env.insns[idx];
   if (!insn) return stop(unsupported(`insn index ${idx} outside the program`, idx, 'model.unsupported.insn'));
+  // check_cond_jmp_op reads its destination before looking at the reserved fields
+  if (insn.kind === 'jmp') { const e = checkRead(env, path.state, insn.dst, idx); if (e) return e; }
+  const bad = reservedFields(insn, idx);
+  if (bad) return stop(bad);
   switch (insn.kind) {
     case 'alu': return alu(env, path, insn, idx);
     case 'neg': case 'endian': return unaryAlu(env, path, insn, idx);
@@ -43,9 +48,8 @@ export function step(env: Env, path: Path): Step {
     case 'call': return callInsn(env, path, insn, idx);
     case 'exit': return exitInsn(env, path, idx);
     case 'unknown':
-      return insn.reason.startsWith('unknown opcode')
-        ? stop(reject(CORE.unknownOpcode, idx, insn.code.toString(16).padStart(2, '0')))
-        : stop(unsupported(insn.reason, idx, 'model.unsupported.insn'));
+      if (insn.reason.startsWith('BPF_ATOMIC uses')) return stop(reject(CORE.atomicOpcode, idx, (insn.imm >>> 0).toString(16).padStart(2, '0')));
+      return stop(unsupported(insn.reason, idx, 'model.unsupported.insn'));
     case 'ld_imm64_hi':
       return stop(unsupported('jump into the middle of ld_imm64', idx, 'model.unsupported.insn'));
     case 'addr_space_cast': case 'ld_abs': case 'ld_ind': case 'may_goto': case 'callx':

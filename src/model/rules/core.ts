@@ -62,6 +62,9 @@ export const CORE = {
   globalInvalidArgs: r('call.global_invalid_args', "Caller passes invalid args into func#%d ('%s')", 'check_func_call / btf_check_func_arg_match', 'a global subprog argument does not match its BTF prototype (printed after "R%d is not a scalar", "arg#%d expects pointer to ctx"...)', 22),
   retStackPointer: r('ret.stack_pointer', 'cannot return stack pointer to the caller', 'prepare_func_exit', 'a subprog returns a pointer to its own stack', 22),
   notKnownConstant: r('call.not_known_constant', "R%d is not a known constant'", 'check_func_arg', 'ARG_CONST_ALLOC_SIZE_OR_ZERO argument is not a constant (the quote is in the kernel text)', 13),
+  insnPtrMismatch: r('insn.ptr_type_mismatch', 'same insn cannot be used with different pointers', 'save_aux_ptr_type', 'one load/store reached with two pointer types of which one is ctx, a socket or PTR_TO_BTF_ID (flags count: owning vs non-owning); loads of two PTR_TO_BTF_IDs fall back to untrusted instead', 22),
+  reservedFields: r('insn.reserved_fields', '%s uses reserved fields', 'do_check / check_alu_op / check_cond_jmp_op', 'an instruction with a non-zero unused field (src/off/imm/dst as the class defines), refused when a path reaches it', 22),
+  atomicOpcode: r('insn.atomic_opcode', 'BPF_ATOMIC uses invalid atomic opcode %02x', 'check_atomic', 'a BPF_ATOMIC instruction whose imm is no atomic operation', 22),
   jumpIntoLdImm64: r('cfg.jump_into_ldimm64', 'jump into the middle of ldimm64 insn %d', 'check_cfg', 'a jump lands on the second half of ld_imm64', 22),
 } satisfies Record<string, RuleSpec>;
 
