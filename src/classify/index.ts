@@ -20,7 +20,8 @@ const TRAILER = [
   /^stack depth [\d+ ]+$/,
   /^-- (BEGIN|END) PROG LOAD LOG --$/,
 ];
-const INSN_LINE = /^(\d+): \([0-9a-f]{2}\)/;
+// an instruction line; libbpf writes "N: <invalid CO-RE relocation>" over a poisoned one
+const INSN_LINE = /^(\d+): (?:\([0-9a-f]{2}\)|<invalid CO-RE relocation>)/;
 
 interface Compiled { rule: RuleSpec; lines: RegExp[]; literal: number }
 

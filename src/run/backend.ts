@@ -3,6 +3,7 @@
 // ones (vm/, harness/, src/object, src/model, src/classify); unit tests pass recorded fakes.
 import type { KernelClass, ModelSide } from '../compare/types.js';
 import type { BpfObject } from '../object/types.js';
+import type { Btf } from '../btf/types.js';
 import type { KernelResult } from '../verdict.js';
 
 export interface KernelHandle { spec: string; id: string; version?: string }
@@ -24,6 +25,8 @@ export interface VmFailure { kind: 'crash' | 'timeout'; error: string; consoleTa
 export interface KernelBackend {
   resolve(spec: string, onProgress?: (msg: string) => void): Promise<KernelHandle>;
   vmlinuxHeader(kernel: KernelHandle, onProgress?: (msg: string) => void): Promise<string>;
+  /** The kernel's own BTF, parsed: libbpf relocates CO-RE accesses against it, so the model needs it too. */
+  kernelBtf(kernel: KernelHandle, onProgress?: (msg: string) => void): Promise<Btf | null>;
   boot(kernel: KernelHandle, opts: BootOptions): Promise<KernelSession>;
   /** Classify an error thrown by `load`: a panic/oops or a timeout, or null for anything else. */
   vmFailure(err: unknown): VmFailure | null;
@@ -32,7 +35,7 @@ export interface KernelBackend {
 export interface AnalysisBackend {
   /** Throws InputError for a malformed object. */
   readObject(bytes: Uint8Array, file: string): BpfObject;
-  model(obj: BpfObject, opts: { profile: string; trace: boolean }): ModelSide[];
+  model(obj: BpfObject, opts: { profile: string; trace: boolean; targetBtf: Btf | null }): ModelSide[];
   /** The kernel's answer in the model's rule vocabulary (src/classify). */
   classify(result: KernelResult): KernelClass;
 }

@@ -6,7 +6,9 @@ import type { KernelImage } from '../../vm/kernel.js';
 import { resolveKernel } from '../../vm/kernel.js';
 import { GuestVm } from '../../vm/vm.js';
 import { VmPanicError, VmTimeoutError } from '../../vm/errors.js';
-import { vmlinuxHeaderFor } from '../../harness/btf.js';
+import { kernelBtfFor, vmlinuxHeaderFor } from '../../harness/btf.js';
+import { readFile } from 'node:fs/promises';
+import { parseBtf } from '../btf/parse.js';
 import { modelObject } from '../model/index.js';
 import type { AnalysisBackend, KernelBackend, KernelSession } from './backend.js';
 
@@ -14,6 +16,10 @@ export const realKernelBackend: KernelBackend = {
   resolve: (spec, onProgress) => resolveKernel(spec, { onProgress }),
   // Cached per kernel; the first time, this boots the kernel once to read its BTF.
   vmlinuxHeader: (kernel, onProgress) => vmlinuxHeaderFor(kernel as KernelImage, { onProgress }),
+  async kernelBtf(kernel, onProgress) {
+    const path = await kernelBtfFor(kernel as KernelImage, { onProgress });
+    return parseBtf(new Uint8Array(await readFile(path)), path);
+  },
   async boot(kernel, o): Promise<KernelSession> {
     const vm = await GuestVm.boot({ kernel: kernel as KernelImage, memoryMb: o.memoryMb, cpus: o.cpus, bootTimeoutMs: o.bootTimeoutMs,
       requestTimeoutMs: o.requestTimeoutMs, consoleLog: o.consoleLog, onProgress: o.onProgress });
@@ -28,6 +34,6 @@ export const realKernelBackend: KernelBackend = {
 
 export const realAnalysisBackend: AnalysisBackend = {
   readObject,
-  model: (obj, opts) => modelObject(obj, { profile: opts.profile, trace: opts.trace }),
+  model: (obj, opts) => modelObject(obj, { profile: opts.profile, trace: opts.trace, targetBtf: opts.targetBtf }),
   classify: (r) => classify(r),
 };

@@ -9,6 +9,7 @@ import { compare } from '../compare/compare.js';
 import { OUTCOMES, isGreen, type KernelSide, type Outcome } from '../compare/types.js';
 import { parseExpectation } from '../expect/tags.js';
 import type { KernelResult } from '../verdict.js';
+import type { Btf } from '../btf/types.js';
 import { displayPath as display, errText } from './describe.js';
 import { analyzeObject, type ObjectAnalysis } from './analyze.js';
 import type { AnalysisBackend, KernelBackend, KernelHandle } from './backend.js';
@@ -87,10 +88,19 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
       }
     }
     for (const o of corpus.objects) objects.push({ object: display(o), source: null, file: o });
+    // the kernel's BTF, for the model's CO-RE relocations (without it they are `unsupported`)
+    let targetBtf: Btf | null = null;
+    if (objects.length) {
+      try {
+        targetBtf = await deps.kernel.kernelBtf(kernel, progress('header'));
+      } catch (err) {
+        emit({ kind: 'note', message: `${spec}: the kernel's BTF could not be read (${errText(err).split('\n')[0]}); the model answers unsupported for CO-RE relocations` });
+      }
+    }
 
     let done = 0;
     for (const o of objects) {
-      const mine = await runObject(deps, opts, spec, kernel, o, pool, run);
+      const mine = await runObject(deps, opts, spec, kernel, o, pool, run, targetBtf);
       records.push(...mine);
       emit({ kind: 'object', spec, done: ++done, total: objects.length, object: o.object, records: mine });
     }
@@ -104,14 +114,14 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
 }
 
 async function runObject(deps: RunDeps, opts: RunOptions, spec: string, kernel: KernelHandle,
-                         o: { object: string; source: string | null; file: string }, pool: GuestPool, run: KernelRun): Promise<ProgramRecord[]> {
+                         o: { object: string; source: string | null; file: string }, pool: GuestPool, run: KernelRun, targetBtf: Btf | null): Promise<ProgramRecord[]> {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(o.file);
   } catch (err) {
     return [notLoaded(spec, kernel, o.object, o.source, o.file, `cannot read ${o.file}: ${(err as Error).message}`)];
   }
-  const a = analyzeObject(bytes, o.object, deps.analysis, { profile: opts.profile ?? '6.12', trace: opts.trace ?? false });
+  const a = analyzeObject(bytes, o.object, deps.analysis, { profile: opts.profile ?? '6.12', trace: opts.trace ?? false, targetBtf });
   run.ms.model += a.modelMs;
   const names = a.programs.length ? a.programs.map((p) => p.name) : ['(object)'];
   const t = performance.now();

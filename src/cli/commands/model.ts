@@ -10,10 +10,12 @@ import { readObject } from '../../object/read.js';
 import { modelObject, type ModelProgramResult } from '../../model/index.js';
 import { DEFAULT_PROFILE, PROFILES, getProfile } from '../../model/profiles.js';
 import type { BpfObject } from '../../object/types.js';
+import type { Btf } from '../../btf/types.js';
+import { parseBtf } from '../../btf/parse.js';
 
 const HELP = `bpf-verdict model: predict the 6.12 verifier's verdicts with the reference model (no kernel)
 
-Usage: bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile ${DEFAULT_PROFILE}] [--json]
+Usage: bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile ${DEFAULT_PROFILE}] [--btf FILE] [--json]
 
 For each program of each object: accept, reject (rule id, instruction index and the kernel's
 message), unsupported (the construct the model does not model), or error (unreadable object).
@@ -21,6 +23,10 @@ message), unsupported (the construct the model does not model), or error (unread
 Options:
   --program NAME   only this program (entry function name)
   --profile P      semantics profile: ${Object.keys(PROFILES).join(', ')} (default ${DEFAULT_PROFILE})
+  --btf FILE       the target kernel's raw BTF (/sys/kernel/btf/vmlinux, or the vmlinux.btf that
+                   \`bpf-verdict btf\` caches): CO-RE relocations (ctx->field through vmlinux.h,
+                   bpf_core_field_offset...) get the values libbpf would patch in; without it they
+                   are unsupported (TYPE_ID_LOCAL, as bpf_obj_new uses, needs no target)
   --json           one JSON object per program per line:
                    {"object","program","section","verdict","rule","insn","message","ms"}
   -h, --help       this text
@@ -31,7 +37,19 @@ Examples:
   bpf-verdict model programs/build/list.o
   bpf-verdict model prog.bpf.o --program list_push_missing_lock --json
   bpf-verdict model --profile bpf-next a.o b.o
+  bpf-verdict model --btf /sys/kernel/btf/vmlinux prog.bpf.o
 `;
+
+/** The target BTF named by --btf, or an InputError naming the file and the fix. */
+async function loadTargetBtf(path: string): Promise<Btf> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new InputError(path, `cannot read the target BTF: ${(err as Error).message}`, 'give a raw BTF file: /sys/kernel/btf/vmlinux, or the vmlinux.btf under ~/.cache/bpf-verdict/btf/', { cause: err });
+  }
+  return parseBtf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
+}
 
 /** The object, or an InputError naming the file and the fix. */
 export async function loadObject(path: string): Promise<BpfObject> {
@@ -63,7 +81,7 @@ export const command: Command = {
     let parsed;
     try {
       parsed = parseArgs({ args: argv, allowPositionals: true, options: {
-        program: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' },
+        program: { type: 'string' }, profile: { type: 'string' }, btf: { type: 'string' }, json: { type: 'boolean' },
       } });
     } catch (err) {
       throw new UsageError((err as Error).message);
@@ -71,13 +89,23 @@ export const command: Command = {
     const { values, positionals } = parsed;
     if (!positionals.length) throw new UsageError('no object file given');
     getProfile(values.profile ?? DEFAULT_PROFILE); // unknown profile -> usage error before any work
+    let targetBtf: Btf | null = null;
+    if (values.btf) {
+      try {
+        targetBtf = await loadTargetBtf(values.btf);
+      } catch (err) {
+        if (!(err instanceof BpfVerdictError)) throw err;
+        process.stderr.write(`bpf-verdict model: ${err.describe()}\n`);
+        return 3;
+      }
+    }
     let failed = false;
     const all: ModelProgramResult[] = [];
     for (const path of positionals) {
       let rows: ModelProgramResult[];
       try {
         const obj = await loadObject(path);
-        rows = modelObject(obj, { profile: values.profile, program: values.program });
+        rows = modelObject(obj, { profile: values.profile, program: values.program, targetBtf });
         if (values.program && !rows.length) {
           process.stderr.write(`bpf-verdict model: ${path}: no program named '${values.program}' (has: ${obj.programs.map((p) => p.name).join(', ')})\n`);
         }

@@ -19,7 +19,12 @@ const MEM_TYPES = [T.PTR_TO_STACK, T.PTR_TO_PACKET, T.PTR_TO_PACKET_META, T.PTR_
 const MEM_EXPECTED = MEM_TYPES.map(regTypeStr).join(', ');
 export function helperCall(env: Env, path: Path, id: number, idx: number): Step {
   const name = helperName(id);
-  if (!name) return stop(reject(CORE.invalidFunc, idx, 'unknown', id));
+  if (!name) {
+    // a call libbpf put in place of an unresolvable CO-RE access: libbpf rewrites the kernel's line in the log
+    const rel = env.prog.relocs.get(idx);
+    if (rel?.kind === 'core' && rel.poisoned) return stop(reject(CORE.coreReloFailed, idx, rel.poisoned));
+    return stop(reject(CORE.invalidFunc, idx, 'unknown', id));
+  }
   const ctx = hookCtxAt(env, path, idx);
   const bc = env.hooks.beforeCall(ctx, { kind: 'helper', id, name });
   if (bc) return stop(bc);

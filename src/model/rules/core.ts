@@ -65,6 +65,7 @@ export const CORE = {
   insnPtrMismatch: r('insn.ptr_type_mismatch', 'same insn cannot be used with different pointers', 'save_aux_ptr_type', 'one load/store reached with two pointer types of which one is ctx, a socket or PTR_TO_BTF_ID (flags count: owning vs non-owning); loads of two PTR_TO_BTF_IDs fall back to untrusted instead', 22),
   reservedFields: r('insn.reserved_fields', '%s uses reserved fields', 'do_check / check_alu_op / check_cond_jmp_op', 'an instruction with a non-zero unused field (src/off/imm/dst as the class defines), refused when a path reaches it', 22),
   atomicOpcode: r('insn.atomic_opcode', 'BPF_ATOMIC uses invalid atomic opcode %02x', 'check_atomic', 'a BPF_ATOMIC instruction whose imm is no atomic operation', 22),
+  coreReloFailed: r('core.relo_unresolved', 'failed to resolve CO-RE relocation %s', 'libbpf fixup_log_failed_core_relo (tools/lib/bpf/libbpf.c)', 'a path reaches an instruction libbpf poisoned because its CO-RE relocation has no target (field missing, signed field of another width); the kernel says "invalid func unknown#195896080" and libbpf rewrites that line', 22),
   jumpIntoLdImm64: r('cfg.jump_into_ldimm64', 'jump into the middle of ldimm64 insn %d', 'check_cfg', 'a jump lands on the second half of ld_imm64', 22),
 } satisfies Record<string, RuleSpec>;
 
