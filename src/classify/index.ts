@@ -1,10 +1,11 @@
 // The kernel-message classifier: a real verifier log -> the model's rule id, the message and the
 // instruction it was reported at. Shared by the harness comparison and the model tests, so kernel
 // and model are compared rule to rule. It matches the log's last meaningful line (two lines for
-// the kernel's two-line messages) against the exact 6.12 format strings of both rule tables.
+// the kernel's two-line messages) against the exact format strings the kernel's line prints for
+// every rule (the profile's RuleBook: src/profiles/linux-*/formats.ts).
 import type { KernelResult } from '../verdict.js';
-import { allRules } from '../model/rules/index.js';
-import type { RuleSpec } from '../model/rules/types.js';
+import type { RuleBook, RuleSpec } from '../rules/index.js';
+import { getProfile, type Profile } from '../profiles/index.js';
 import { FORMAT_CONVERSION } from '../model/finding.js';
 
 export interface Classification {
@@ -44,7 +45,7 @@ function formatToRegex(format: string): RegExp {
   return new RegExp(`^${out + literal(format.slice(last))}$`);
 }
 
-function compile(rules: RuleSpec[]): Compiled[] {
+function compile(rules: readonly RuleSpec[]): Compiled[] {
   return rules
     .filter((r): r is RuleSpec & { format: string } => r.format !== null)
     .map((rule) => ({
@@ -54,8 +55,12 @@ function compile(rules: RuleSpec[]): Compiled[] {
     }));
 }
 
-let compiled: Compiled[] | null = null;
-const table = (): Compiled[] => (compiled ??= compile(allRules));
+const compiled = new WeakMap<RuleBook, Compiled[]>();
+function table(book: RuleBook): Compiled[] {
+  let c = compiled.get(book);
+  if (!c) compiled.set(book, c = compile(book.all()));
+  return c;
+}
 
 /** Lines of the log that mean something (no blank lines, no statistics trailer). */
 function meaningful(log: string): string[] {
@@ -77,8 +82,9 @@ function matchAt(lines: string[], end: number, rules: Compiled[]): { c: Compiled
   return best;
 }
 
-/** Classify a verifier log. `rules` defaults to every rule the model knows (core + graph). */
-export function classifyLog(log: string, rules: Compiled[] = table()): Classification {
+/** Classify a verifier log against a line's rules (default: the default profile's). */
+export function classifyLog(log: string, rules: Compiled[] | Profile = getProfile()): Classification {
+  if (!Array.isArray(rules)) rules = table(rules.rules);
   const lines = meaningful(log);
   if (lines.length === 0) return { rule: null, message: null, insn: null };
   const end = lines.length - 1;
@@ -99,16 +105,16 @@ export function classifyLog(log: string, rules: Compiled[] = table()): Classific
  * is classified from its log. A loader error has no verifier message: rule null (the comparison
  * reports it as a loader error), message = libbpf's.
  */
-export function classify(r: Pick<KernelResult, 'verdict' | 'log' | 'message' | 'errno'>): Classification {
+export function classify(r: Pick<KernelResult, 'verdict' | 'log' | 'message' | 'errno'>, profile: Profile = getProfile()): Classification {
   switch (r.verdict) {
     case 'accept': return { rule: null, message: null, insn: null };
-    case 'reject': return classifyLog(r.log);
+    case 'reject': return classifyLog(r.log, profile);
     case 'loader-error': return { rule: null, message: r.message, insn: null };
   }
 }
 
 /** For tests and tools: classify against an explicit rule list. */
-export function classifierFor(rules: RuleSpec[]): (log: string) => Classification {
+export function classifierFor(rules: readonly RuleSpec[]): (log: string) => Classification {
   const c = compile(rules);
   return (log) => classifyLog(log, c);
 }

@@ -17,7 +17,7 @@
 import type { BpfObject, BpfProgram } from '../object/types.js';
 import type { Btf } from '../btf/types.js';
 import type { Finding } from './finding.js';
-import type { Profile } from './profiles.js';
+import type { Profile } from '../profiles/index.js';
 import type { FuncState, IdGen, RegState, VerifierState } from './state.js';
 
 /** What a hook did. */

@@ -86,7 +86,7 @@ t.test('every EXACT entry names a real program', async (t) => {
   for (const k of Object.keys(EXACT)) t.ok(names.has(k), k);
 });
 
-t.test('profiles: bpf-next ends a leak with the check_resource_leak trailer, 6.12 does not', async (t) => {
+t.test('profiles: 7.3 (bpf-next) ends a leak naming the exit (check_resource_leak), 6.12 does not', async (t) => {
   const obj = await basicsObject('ringbuf');
   const [a] = modelObject(obj, { program: 'reserve_leak' });
   const [b] = modelObject(obj, { program: 'reserve_leak', profile: 'bpf-next' });

@@ -8,7 +8,7 @@ import type { Command } from '../command.js';
 import { BpfVerdictError, InputError, UsageError } from '../../errors.js';
 import { readObject } from '../../object/read.js';
 import { modelObject, type ModelProgramResult } from '../../model/index.js';
-import { DEFAULT_PROFILE, PROFILES, getProfile } from '../../model/profiles.js';
+import { DEFAULT_PROFILE, PROFILE_NAMES, getProfile } from '../../profiles/index.js';
 import type { BpfObject } from '../../object/types.js';
 import type { Btf } from '../../btf/types.js';
 import { parseBtf } from '../../btf/parse.js';
@@ -22,7 +22,7 @@ message), unsupported (the construct the model does not model), or error (unread
 
 Options:
   --program NAME   only this program (entry function name)
-  --profile P      semantics profile: ${Object.keys(PROFILES).join(', ')} (default ${DEFAULT_PROFILE})
+  --profile P      semantics profile: ${PROFILE_NAMES.join(', ')} (default ${DEFAULT_PROFILE})
   --btf FILE       the target kernel's raw BTF (/sys/kernel/btf/vmlinux, or the vmlinux.btf that
                    \`bpf-verdict btf\` caches): CO-RE relocations (ctx->field through vmlinux.h,
                    bpf_core_field_offset...) get the values libbpf would patch in; without it they

@@ -11,10 +11,10 @@ import {
 } from '../state.js';
 import { tnumIsConst } from '../tnum.js';
 import { checkPtrOffReg } from './kfunc-args.js';
-import { kfuncSpec } from './kfuncs.js';
 import { loadContext, lockPtr, regRecord } from './context.js';
-import { CORE, fail, failCore, inRbtreeCb, releaseRef } from './util.js';
+import { CORE, fail, inRbtreeCb, releaseRef } from './util.js';
 import type { BtfField } from './records.js';
+import { UNSUPPORTED } from '../../rules/index.js';
 
 export const BPF_FUNC_spin_lock = 93, BPF_FUNC_spin_unlock = 94, BPF_FUNC_kptr_xchg = 194;
 
@@ -27,12 +27,11 @@ export function beforeCall(ctx: HookCtx, call: Call): Finding | null {
     case 'helper':
       return call.id === BPF_FUNC_spin_unlock ? null : fail(ctx, 'graph.lock.call_while_locked');
     case 'kfunc': {
-      const spec = kfuncSpec(ctx.profile.name, call.name);
-      if (!spec && ctx.profile.name !== '6.12') return null; // the kfunc hook answers unsupported
+      const spec = ctx.profile.kfuncs.get(call.name);
       return call.moduleOff !== 0 || !spec?.lockAllowed ? fail(ctx, 'graph.lock.call_while_locked') : null;
     }
     case 'subprog':
-      if (!ctx.profile.staticCallsUnderLock) return fail(ctx, 'graph.lock.call_while_locked');
+      if (!ctx.profile.switches.staticCallsUnderLock) return fail(ctx, 'graph.lock.call_while_locked');
       return call.global ? fail(ctx, 'graph.lock.global_call_while_locked') : null;
   }
 }
@@ -58,8 +57,8 @@ const expectedStr = (types: number[]): string => types.map(regTypeStr).join(', '
 /** check_reg_arg + check_reg_type + check_func_arg_reg_off for a map-value-or-local-object argument. */
 function checkObjArg(ctx: HookCtx, regno: number): Finding | null {
   const reg = ctx.reg(regno);
-  if (reg.type === T.NOT_INIT) return failCore(ctx, CORE.regNotInit, regno);
-  if (!SPIN_LOCK_TYPES.includes(reg.type)) return failCore(ctx, CORE.argType, regno, regTypeStr(reg.type), expectedStr(SPIN_LOCK_TYPES));
+  if (reg.type === T.NOT_INIT) return fail(ctx, CORE.regNotInit, regno);
+  if (!SPIN_LOCK_TYPES.includes(reg.type)) return fail(ctx, CORE.argType, regno, regTypeStr(reg.type), expectedStr(SPIN_LOCK_TYPES));
   if (reg.type === T.PTR_TO_MAP_VALUE) return null;
   return checkPtrOffReg(ctx, reg, regno, true);
 }
@@ -83,7 +82,7 @@ function spinLock(ctx: HookCtx, isLock: boolean): HookResult {
   if (argErr) return found(argErr);
   if (inRbtreeCb(ctx)) return found(fail(ctx, 'graph.rbtree_cb.spin_lock'));
   const reg = ctx.reg(1);
-  const lc = loadContext(ctx.obj);
+  const lc = loadContext(ctx.obj, ctx.profile);
   if (!tnumIsConst(reg.varOff)) return found(fail(ctx, 'graph.lock.var_off', 1));
   const map = reg.type === T.PTR_TO_MAP_VALUE ? reg.map : null;
   if (map && !lc.map(map).hasBtf) return found(fail(ctx, 'graph.lock.map_no_btf', map.name));
@@ -109,7 +108,7 @@ function spinLock(ctx: HookCtx, isLock: boolean): HookResult {
 
 /** bpf_kptr_xchg(dst, src): stash / take a local kptr. */
 function kptrXchg(ctx: HookCtx, name: string): HookResult {
-  const lc = loadContext(ctx.obj);
+  const lc = loadContext(ctx.obj, ctx.profile);
   // R1: ARG_KPTR_XCHG_DEST
   const dErr = checkObjArg(ctx, 1);
   if (dErr) return found(dErr);
@@ -123,19 +122,19 @@ function kptrXchg(ctx: HookCtx, name: string): HookResult {
   const field = rec.find(kptrOff, 'kptr');
   if (!field) return found(fail(ctx, 'graph.kptr.not_kptr_off', kptrOff));
   if (field.type !== 'kptr_ref' && field.type !== 'kptr_percpu') return found(fail(ctx, 'graph.kptr.not_referenced', kptrOff));
-  if (field.kptr?.kernel) return found(unsupported(`${name} on a kernel-object kptr (struct ${field.kptr.name})`, ctx.insnIdx, 'model.unsupported.kptr'));
+  if (field.kptr?.kernel) return found(unsupported(`${name} on a kernel-object kptr (struct ${field.kptr.name})`, ctx.insnIdx, UNSUPPORTED.kptr));
 
   // R2: ARG_PTR_TO_BTF_ID_OR_NULL | OBJ_RELEASE
   const src = ctx.reg(2);
-  if (src.type === T.NOT_INIT) return found(failCore(ctx, CORE.regNotInit, 2));
+  if (src.type === T.NOT_INIT) return found(fail(ctx, CORE.regNotInit, 2));
   const isNull = isNullReg(src);
   if (!isNull) {
     let t = src.type & ~F.PTR_MAYBE_NULL;
     if (t & F.MEM_ALLOC) t &= ~(F.MEM_ALLOC | F.MEM_PERCPU); // local kptrs are accepted as the source
-    if (!BTF_PTR_TYPES.includes(t)) return found(failCore(ctx, CORE.argType, 2, regTypeStr(src.type), expectedStr(BTF_PTR_TYPES)));
+    if (!BTF_PTR_TYPES.includes(t)) return found(fail(ctx, CORE.argType, 2, regTypeStr(src.type), expectedStr(BTF_PTR_TYPES)));
     // check_reg_type then switches on the unmasked type: a maybe-NULL or RCU local object has no case
     if (!TYPE_MATCH_CASES.includes(src.type)) return found(fail(ctx, 'graph.kptr.type_match_internal'));
-    if (src.btf?.btf !== 'prog') return found(unsupported(`${name} of a kernel object`, ctx.insnIdx, 'model.unsupported.kptr'));
+    if (src.btf?.btf !== 'prog') return found(unsupported(`${name} of a kernel object`, ctx.insnIdx, UNSUPPORTED.kptr));
     const mismatch = kptrMatch(ctx, field, src, 2);
     if (mismatch) return found(mismatch);
     if (src.off) return found(fail(ctx, 'kfunc.arg.release_off', 2));
@@ -146,8 +145,8 @@ function kptrXchg(ctx: HookCtx, name: string): HookResult {
 
   if (src.refObjId) {
     // Percpu sources stay usable as MEM_RCU inside an RCU section; not modelled.
-    if (src.type & F.MEM_PERCPU) return found(unsupported(`${name} of a percpu object`, ctx.insnIdx, 'model.unsupported.kptr'));
-    if (!releaseRef(ctx.state, src.refObjId)) return found(unsupported(`${name}: release of a reference not held here`, ctx.insnIdx, 'model.unsupported.kptr'));
+    if (src.type & F.MEM_PERCPU) return found(unsupported(`${name} of a percpu object`, ctx.insnIdx, UNSUPPORTED.kptr));
+    if (!releaseRef(ctx.state, src.refObjId)) return found(unsupported(`${name}: release of a reference not held here`, ctx.insnIdx, UNSUPPORTED.kptr));
   }
   clobberCallerSaved(ctx);
   const kid = field.kptr?.typeId ?? 0;

@@ -10,6 +10,7 @@ import { hasFlag, isTrustedArgs, type KfuncSpec } from './kfuncs.js';
 import { isRcuReg, isTrustedReg, loadContext, lockPtr, regRecord } from './context.js';
 import { fieldTypeName, type BtfField } from './records.js';
 import { fail, inRbtreeCb } from './util.js';
+import { UNSUPPORTED } from '../../rules/index.js';
 
 export interface ArgMeta {
   refObjId: number;               // meta->ref_obj_id: the last referenced pointer argument
@@ -63,7 +64,7 @@ function allocationLocked(ctx: HookCtx, reg: RegState): 'ok' | 'none' | 'other' 
 }
 
 export function checkKfuncArgs(ctx: HookCtx, spec: KfuncSpec): Res {
-  const lc = loadContext(ctx.obj);
+  const lc = loadContext(ctx.obj, ctx.profile);
   const meta: ArgMeta = { refObjId: 0, releaseRegno: 0, constValue: null, rootField: null, argBtfId: null, argOwningRef: false, callbackSubprog: null };
   const release = hasFlag(spec, 'KF_RELEASE');
   const trustedOrRcu = isTrustedArgs(spec) || hasFlag(spec, 'KF_RCU');
@@ -92,7 +93,7 @@ export function checkKfuncArgs(ctx: HookCtx, spec: KfuncSpec): Res {
     }
     if (arg.kind === 'callback' && (baseType(reg.type) === T.PTR_TO_BTF_ID || baseType(reg.type) === T.PTR_TO_SOCKET ||
         baseType(reg.type) === T.PTR_TO_SOCK_COMMON || baseType(reg.type) === T.PTR_TO_TCP_SOCK || baseType(reg.type) === T.CONST_PTR_TO_MAP))
-      return bad(unsupported(`${spec.name} with a BTF object as its callback argument`, ctx.insnIdx, 'model.unsupported.kfunc_arg'));
+      return bad(unsupported(`${spec.name} with a BTF object as its callback argument`, ctx.insnIdx, UNSUPPORTED.kfuncArg));
     if (arg.kind === 'alloc' && trustedOrRcu && !isTrustedReg(reg)) {
       if (!hasFlag(spec, 'KF_RCU')) return bad(fail(ctx, 'kfunc.arg.not_trusted', regno));
       if (!isRcuReg(reg)) return bad(fail(ctx, 'kfunc.arg.not_rcu', regno));
@@ -133,8 +134,8 @@ export function checkKfuncArgs(ctx: HookCtx, spec: KfuncSpec): Res {
       }
       case 'list_node': case 'rb_node': {
         const isRemove = spec.ret === 'graph_pop' && arg.kind === 'rb_node';
-        const nodeArgOfLeftRight = spec.ret === 'graph_first' && arg.kind === 'rb_node';
-        if (nodeArgOfLeftRight) return bad(unsupported(`${spec.name} node argument (bpf-next rule)`, ctx.insnIdx, 'model.unsupported.kfunc_arg'));
+        const nodeArgOfLeftRight = spec.ret === 'graph_peek' && arg.kind === 'rb_node';
+        if (nodeArgOfLeftRight) return bad(unsupported(`${spec.name} node argument (bpf-next rule)`, ctx.insnIdx, UNSUPPORTED.kfuncArg));
         if (isRemove) {
           if (!typeIsNonOwningRef(reg.type) || reg.refObjId) return bad(fail(ctx, 'graph.rbtree_remove.not_non_owning'));
           if (inRbtreeCb(ctx)) return bad(fail(ctx, 'graph.rbtree_cb.remove'));
@@ -149,7 +150,7 @@ export function checkKfuncArgs(ctx: HookCtx, spec: KfuncSpec): Res {
         const own = regRecord(lc, reg)?.find(nodeOff, arg.kind) ?? null;
         if (!own) return bad(fail(ctx, 'graph.field.not_found', nodeName, nodeOff >>> 0));
         const root = meta.rootField?.graphRoot;
-        if (!root) return bad(unsupported(`${spec.name} node argument without a root argument`, ctx.insnIdx, 'model.unsupported.kfunc_arg'));
+        if (!root) return bad(unsupported(`${spec.name} node argument without a root argument`, ctx.insnIdx, UNSUPPORTED.kfuncArg));
         const regId = reg.btf?.id ?? -1;
         const sameType = ctx.btf !== null && regId >= 0 && ctx.btf.resolveId(regId) === root.valueTypeId;
         if (!sameType) {

@@ -1,20 +1,13 @@
-// Small shared pieces of the graph rules: rule lookup, findings, the kernel's reference release
+// Small shared pieces of the graph rules: findings, the kernel's reference release
 // (release_reference_state's swap-with-last order), the rbtree-callback test, non-owning marking.
-import { ruleOf } from '../rules/index.js';
-import { CORE } from '../rules/core.js';
-import type { RuleSpec } from '../rules/types.js';
-import { reject, type Finding } from '../finding.js';
+import { CORE, type RuleRef } from '../../rules/index.js';
+import { reject, type Finding, type FormatArg } from '../finding.js';
 import { F, curFrame, forEachReg, markUnknown, type RegState, type VerifierState } from '../state.js';
 import type { HookCtx } from '../hooks.js';
-import { kfuncSpec } from './kfuncs.js';
 import type { BtfRecord } from './records.js';
 
-/** A graph rule by id. */
-export const rule = ruleOf;
-
-/** A rejection by graph rule `id` at the current instruction. */
-export const fail = (ctx: HookCtx, id: string, ...args: (string | number | bigint)[]): Finding => reject(rule(id), ctx.insnIdx, ...args);
-export const failCore = (ctx: HookCtx, r: RuleSpec, ...args: (string | number | bigint)[]): Finding => reject(r, ctx.insnIdx, ...args);
+/** A rejection by `rule` at the current instruction, as the profile's line prints it. */
+export const fail = (ctx: HookCtx, rule: RuleRef, ...args: FormatArg[]): Finding => reject(ctx.profile.rules, rule, ctx.insnIdx, ...args);
 export { CORE };
 
 /**
@@ -41,7 +34,7 @@ export function inRbtreeCb(ctx: HookCtx): boolean {
   for (let i = frames.length - 1; i > 0; i--) {
     const f = frames[i]!;
     if (!f.inCallbackFn || !f.callbackOf) continue;
-    if (kfuncSpec(ctx.profile.name, f.callbackOf)?.rbtreeApi) return true;
+    if (ctx.profile.kfuncs.get(f.callbackOf)?.rbtreeApi) return true;
   }
   return false;
 }

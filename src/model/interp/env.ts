@@ -5,7 +5,7 @@ import type { Insn } from '../../bpf/insn.js';
 import type { BpfObject, BpfProgram } from '../../object/types.js';
 import type { Finding } from '../finding.js';
 import type { CallbackSpec, GraphHooks, HookCtx } from '../hooks.js';
-import type { Profile } from '../profiles.js';
+import type { Profile } from '../../profiles/index.js';
 import { regTypeStr, progBtfNamer, type TypeNamer } from '../print.js';
 import { T, baseType, curFrame, type IdGen, type RegState, type VerifierState } from '../state.js';
 

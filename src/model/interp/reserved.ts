@@ -4,12 +4,12 @@
 // check_cond_jmp_op and do_check (kernel/bpf/verifier.c).
 import type { Insn } from '../../bpf/insn.js';
 import { CLASS, MODE, SRC, insnClass, insnMode, insnSrc } from '../../bpf/opcode.js';
-import { CORE } from '../rules/core.js';
+import { CORE, type RuleBook } from '../../rules/index.js';
 import { reject, type Finding } from '../finding.js';
 
 /** The "BPF_xxx uses reserved fields" finding for `insn`, or null when its fields are clean. */
-export function reservedFields(insn: Insn, idx: number): Finding | null {
-  const bad = (what: string): Finding => reject(CORE.reservedFields, idx, what);
+export function reservedFields(book: RuleBook, insn: Insn, idx: number): Finding | null {
+  const bad = (what: string): Finding => reject(book, CORE.reservedFields, idx, what);
   const k = insnSrc(insn.code) === SRC.K;
   switch (insn.kind) {
     case 'neg':
@@ -47,13 +47,13 @@ export function reservedFields(insn: Insn, idx: number): Finding | null {
  * resolve_pseudo_ldimm64's scan of every instruction, reached or not, before the walk: LDX with a
  * non-MEM mode or an imm, and opcodes outside the instruction table. Returns the first finding.
  */
-export function insnTableCheck(insns: Insn[]): Finding | null {
+export function insnTableCheck(book: RuleBook, insns: Insn[]): Finding | null {
   for (let idx = 0; idx < insns.length; idx++) {
     const insn = insns[idx]!;
-    if (insn.kind === 'ldx' && insn.imm !== 0) return reject(CORE.reservedFields, idx, 'BPF_LDX');
-    if (insn.kind === 'unknown' && insnClass(insn.code) === CLASS.LDX && insnMode(insn.code) !== MODE.MEM && insnMode(insn.code) !== MODE.MEMSX) return reject(CORE.reservedFields, idx, 'BPF_LDX');
+    if (insn.kind === 'ldx' && insn.imm !== 0) return reject(book, CORE.reservedFields, idx, 'BPF_LDX');
+    if (insn.kind === 'unknown' && insnClass(insn.code) === CLASS.LDX && insnMode(insn.code) !== MODE.MEM && insnMode(insn.code) !== MODE.MEMSX) return reject(book, CORE.reservedFields, idx, 'BPF_LDX');
     if (insn.kind === 'unknown' && insn.reason.startsWith('unknown opcode')) {
-      return reject(CORE.unknownOpcode, idx, insn.code.toString(16).padStart(2, '0'));
+      return reject(book, CORE.unknownOpcode, idx, insn.code.toString(16).padStart(2, '0'));
     }
   }
   return null;
