@@ -3,7 +3,7 @@
 // allow_ptr_leaks and allow_uninit_stack are true, so uninitialised stack reads yield unknown
 // scalars. PTR_TO_BTF_ID goes to the graph hooks; map values go to them after the bounds check.
 import type { Insn } from '../../bpf/insn.js';
-import { reject, unsupported, type Finding } from '../finding.js';
+import { reg as regArg, reject, unsupported, type Finding } from '../finding.js';
 import type { MemAccess } from '../hooks.js';
 import { ctxAccess } from '../ctx.js';
 import { regTypeStr } from '../print.js';
@@ -53,7 +53,7 @@ export function memInsn(env: Env, path: Path, insn: MemInsn, idx: number): Step 
       const base = baseType(regs[insn.dst]!.type);
       if (base !== T.PTR_TO_STACK && base !== T.PTR_TO_MAP_VALUE && base !== T.PTR_TO_BTF_ID) {
         if (regs[insn.dst]!.type === T.SCALAR_VALUE || regs[insn.dst]!.type & F.PTR_MAYBE_NULL) {
-          return stop(reject(env.profile.rules, CORE.invalidMemAccess, idx, insn.dst, regTypeStr(regs[insn.dst]!.type)));
+          return stop(reject(env.profile.rules, CORE.invalidMemAccess, idx, regArg(insn.dst), regTypeStr(regs[insn.dst]!.type)));
         }
         return stop(unsupported(`atomic on ${regTypeStr(regs[insn.dst]!.type)}`, idx, UNSUPPORTED.atomic));
       }
@@ -184,7 +184,7 @@ function access(env: Env, path: Path, idx: number, regno: number, insnOff: numbe
   }
   if (type === T.SCALAR_VALUE || type & F.PTR_MAYBE_NULL || type === T.CONST_PTR_TO_MAP || type === T.PTR_TO_FUNC) {
     if (type === T.CONST_PTR_TO_MAP && !write) return unsupported('load from a struct bpf_map', idx);
-    return reject(env.profile.rules, CORE.invalidMemAccess, idx, regno, regTypeStr(type));
+    return reject(env.profile.rules, CORE.invalidMemAccess, idx, regArg(regno), regTypeStr(type));
   }
   return unsupported(`${write ? 'store to' : 'load from'} ${regTypeStr(type)}`, idx, UNSUPPORTED.mem);
 }
