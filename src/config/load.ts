@@ -4,6 +4,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
 import { InputError } from '../errors.js';
 import { DEFAULT_CONFIG, type RunConfig } from './types.js';
+import { PROFILE_NAMES } from '../profiles/index.js';
 
 export const CONFIG_NAME = 'bpf-verdict.yaml';
 
@@ -93,6 +94,7 @@ export function parseConfig(text: string, file: string): RunConfig {
     if (typeof v !== 'string' && typeof v !== 'number') fail(profile, 'profile must be a string such as "6.12"');
     // A bare 6.10 is the number 6.1 to YAML: keep the text as written.
     cfg.profile = (isScalar(profile) && typeof profile.source === 'string' ? profile.source : String(v));
+    if (!PROFILE_NAMES.includes(cfg.profile)) fail(profile, `unknown profile '${cfg.profile}': use one of ${PROFILE_NAMES.join(', ')}, or leave it out to follow each kernel`);
   }
   return cfg;
 }

@@ -11,8 +11,8 @@ export interface RunConfig {
   timeouts: { bootSec: number; loadSec: number };
   memoryMb: number;
   cpus: number;
-  /** Model semantics profile (src/model/profiles.ts). */
-  profile: string;
+  /** Model semantics for every kernel (src/profiles); null: each kernel's own line, from its release. */
+  profile: string | null;
   /** Where the YAML came from (null: defaults only); relative paths in it are resolved against its directory. */
   source: string | null;
 }
@@ -26,6 +26,6 @@ export const DEFAULT_CONFIG: RunConfig = {
   timeouts: { bootSec: 180, loadSec: 120 },
   memoryMb: 1024,
   cpus: 1,
-  profile: '6.12',
+  profile: null,
   source: null,
 };

@@ -16,7 +16,7 @@ export interface RecordJson {
   declared_difference: string | null;
   reasons: string[];
   kernel: SideJson & { errno: number | null; log: string; console_tail?: string };
-  model: SideJson & { state_at: string | null; ms: number | null };
+  model: SideJson & { profile: string | null; state_at: string | null; ms: number | null };
   messages: { pattern: string; regex: boolean; negative: boolean; status: string; line: number | null }[] | null;
   insns: ProgramRecord['insns'];
 }
@@ -34,8 +34,8 @@ export function recordJson(r: ProgramRecord): RecordJson {
     kernel_spec: r.kernel, kernel_id: r.kernelId, object: r.object, program: r.program, section: r.section,
     outcome: r.outcome, expected: r.expectation.result, description: r.expectation.description,
     declared_difference: r.expectation.modelDiffers, reasons: r.comparison.reasons, kernel,
-    model: m ? { verdict: m.verdict, rule: m.rule, message: m.message, insn: m.insn, state_at: m.stateAt ?? null, ms: m.ms }
-      : { verdict: 'not-run', rule: null, message: null, insn: null, state_at: null, ms: null },
+    model: m ? { verdict: m.verdict, rule: m.rule, message: m.message, insn: m.insn, profile: r.profile, state_at: m.stateAt ?? null, ms: m.ms }
+      : { verdict: 'not-run', rule: null, message: null, insn: null, profile: r.profile, state_at: null, ms: null },
     messages: r.comparison.messages?.map((x) => ({ pattern: x.pattern.text, regex: !!x.pattern.regex, negative: x.pattern.negative, status: x.status, line: x.line })) ?? null,
     insns: r.insns,
   };

@@ -5,6 +5,7 @@ import type { KernelClass, ModelSide } from '../compare/types.js';
 import type { BpfObject } from '../object/types.js';
 import type { Btf } from '../btf/types.js';
 import type { KernelResult } from '../verdict.js';
+import type { Profile } from '../profiles/index.js';
 
 export interface KernelHandle { spec: string; id: string; version?: string }
 
@@ -35,7 +36,7 @@ export interface KernelBackend {
 export interface AnalysisBackend {
   /** Throws InputError for a malformed object. */
   readObject(bytes: Uint8Array, file: string): BpfObject;
-  model(obj: BpfObject, opts: { profile: string; trace: boolean; targetBtf: Btf | null }): ModelSide[];
-  /** The kernel's answer in the model's rule vocabulary (src/classify). */
-  classify(result: KernelResult): KernelClass;
+  model(obj: BpfObject, opts: { profile: Profile; trace: boolean; targetBtf: Btf | null }): ModelSide[];
+  /** The kernel's answer in the model's rule vocabulary, read with its line's formats (src/classify). */
+  classify(result: KernelResult, profile: Profile): KernelClass;
 }

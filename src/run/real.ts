@@ -35,5 +35,5 @@ export const realKernelBackend: KernelBackend = {
 export const realAnalysisBackend: AnalysisBackend = {
   readObject,
   model: (obj, opts) => modelObject(obj, { profile: opts.profile, trace: opts.trace, targetBtf: opts.targetBtf }),
-  classify: (r) => classify(r),
+  classify: (r, profile) => classify(r, profile),
 };

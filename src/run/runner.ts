@@ -10,6 +10,7 @@ import { OUTCOMES, isGreen, type KernelSide, type Outcome } from '../compare/typ
 import { parseExpectation } from '../expect/tags.js';
 import type { KernelResult } from '../verdict.js';
 import type { Btf } from '../btf/types.js';
+import { getProfile, profileForRelease, type Profile } from '../profiles/index.js';
 import { displayPath as display, errText } from './describe.js';
 import { analyzeObject, type ObjectAnalysis } from './analyze.js';
 import type { AnalysisBackend, KernelBackend, KernelHandle } from './backend.js';
@@ -22,13 +23,14 @@ export interface RunDeps { kernel: KernelBackend; analysis: AnalysisBackend }
 export async function runCorpusWith(deps: RunDeps, opts: RunOptions): Promise<RunResult> {
   const t0 = Date.now();
   const emit = opts.onProgress ?? (() => undefined);
+  if (opts.profile) getProfile(opts.profile); // an unknown name is a usage error before any work
   const corpus = discoverCorpus(opts.paths, opts.include ?? ['*.c', '*.o'], opts.exclude ?? []);
   if (!corpus.sources.length && !corpus.objects.length) emit({ kind: 'note', message: `no programs found under ${opts.paths.join(', ')}` });
   const records: ProgramRecord[] = [];
   const kernels: KernelRun[] = [];
   for (const spec of opts.kernels) {
     const run: KernelRun = {
-      spec, id: null, release: null, error: null, boots: 0,
+      spec, id: null, release: null, profile: null, profileNote: null, error: null, boots: 0,
       ms: { resolve: 0, build: 0, boot: 0, load: 0, model: 0 }, built: { compiled: 0, cached: 0, failed: 0 }, verificationUs: 0,
     };
     kernels.push(run);
@@ -52,6 +54,11 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
   let t = performance.now();
   const kernel = await deps.kernel.resolve(spec, progress('resolve'));
   run.id = kernel.id;
+  // the model follows the kernel: each kernel's own line unless the run names one for all
+  const choice = opts.profile ? { profile: getProfile(opts.profile), note: null } : profileForRelease(kernel.version);
+  run.profile = choice.profile.name;
+  run.profileNote = choice.note;
+  if (choice.note) emit({ kind: 'note', message: `${spec}: ${choice.note}` });
 
   const pool = new GuestPool(deps.kernel, kernel, (n) => ({
     memoryMb: opts.memoryMb ?? 1024, cpus: opts.cpus ?? 1,
@@ -100,7 +107,7 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
 
     let done = 0;
     for (const o of objects) {
-      const mine = await runObject(deps, opts, spec, kernel, o, pool, run, targetBtf);
+      const mine = await runObject(deps, opts, spec, kernel, choice.profile, o, pool, run, targetBtf);
       records.push(...mine);
       emit({ kind: 'object', spec, done: ++done, total: objects.length, object: o.object, records: mine });
     }
@@ -113,7 +120,7 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
   emit({ kind: 'kernel', spec, phase: 'done' });
 }
 
-async function runObject(deps: RunDeps, opts: RunOptions, spec: string, kernel: KernelHandle,
+async function runObject(deps: RunDeps, opts: RunOptions, spec: string, kernel: KernelHandle, profile: Profile,
                          o: { object: string; source: string | null; file: string }, pool: GuestPool, run: KernelRun, targetBtf: Btf | null): Promise<ProgramRecord[]> {
   let bytes: Uint8Array;
   try {
@@ -121,18 +128,18 @@ async function runObject(deps: RunDeps, opts: RunOptions, spec: string, kernel: 
   } catch (err) {
     return [notLoaded(spec, kernel, o.object, o.source, o.file, `cannot read ${o.file}: ${(err as Error).message}`)];
   }
-  const a = analyzeObject(bytes, o.object, deps.analysis, { profile: opts.profile ?? '6.12', trace: opts.trace ?? false, targetBtf });
+  const a = analyzeObject(bytes, o.object, deps.analysis, { profile, trace: opts.trace ?? false, targetBtf });
   run.ms.model += a.modelMs;
   const names = a.programs.length ? a.programs.map((p) => p.name) : ['(object)'];
   const t = performance.now();
   const answers = await pool.load(bytes, o.object, names, a.logLevel);
   run.ms.load += performance.now() - t;
   for (const ans of answers) if (ans.kind === 'result') run.verificationUs += ans.result.stats?.verificationUs ?? 0;
-  return joinAnswers(deps, spec, kernel, o, a, answers);
+  return joinAnswers(deps, spec, kernel, profile, o, a, answers);
 }
 
 /** Programs known to the host reader and programs the guest answered for, matched by name. */
-function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, o: { object: string; source: string | null; file: string },
+function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, profile: Profile, o: { object: string; source: string | null; file: string },
               a: ObjectAnalysis, answers: LoadAnswer[]): ProgramRecord[] {
   const whole = answers.find((x) => x.program === '(object)');
   const byName = new Map(answers.map((x) => [x.program, x]));
@@ -151,7 +158,7 @@ function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, o: { obj
     else if (ans.kind === 'error') kernelSide = { kind: 'not-loaded', error: ans.error };
     else {
       const result: KernelResult = { ...ans.result, program: name, object: o.object };
-      kernelClass = deps.analysis.classify(result);
+      kernelClass = deps.analysis.classify(result, profile);
       kernelSide = { kind: 'result', result, class: kernelClass };
     }
     const model = info?.model ?? (a.readError
@@ -168,7 +175,7 @@ function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, o: { obj
         if (v) insns.push({ who, ...v });
       }
     }
-    out.push({ kernel: spec, kernelId: kernel.id, object: o.object, source: o.source, objectFile: o.file, program: name, section,
+    out.push({ kernel: spec, kernelId: kernel.id, profile: profile.name, object: o.object, source: o.source, objectFile: o.file, program: name, section,
       outcome: comparison.outcome, expectation, kernelSide, kernelClass, model, comparison, insns });
   }
   return out;
@@ -178,6 +185,6 @@ function notLoaded(spec: string, kernel: KernelHandle, object: string, source: s
   const kernelSide: KernelSide = { kind: 'not-loaded', error };
   const expectation = parseExpectation([]);
   const comparison = compare({ kernel: kernelSide, model: null, expectation });
-  return { kernel: spec, kernelId: kernel.id, object, source, objectFile: file, program: null, section: null,
+  return { kernel: spec, kernelId: kernel.id, profile: null, object, source, objectFile: file, program: null, section: null,
     outcome: comparison.outcome, expectation, kernelSide, kernelClass: null, model: null, comparison, insns: [] };
 }

@@ -9,7 +9,8 @@ export interface RunOptions {
   exclude?: string[];
   includeDirs?: string[];            // -I for the corpus headers
   cflags?: string[];
-  profile?: string;                  // model semantics profile; default '6.12'
+  /** Model semantics for every kernel (a profile name); default: each kernel's own line, from its release. */
+  profile?: string | null;
   memoryMb?: number;
   cpus?: number;
   bootTimeoutSec?: number;
@@ -34,6 +35,8 @@ export type RunEvent =
 export interface ProgramRecord {
   kernel: string;               // the spec as given, e.g. debian:6.12
   kernelId: string | null;      // KernelImage.id, e.g. debian-6.12.117
+  /** The model's semantics profile on this kernel (KernelRun.profile). */
+  profile: string | null;
   object: string;               // what the user named: the C source, or the .o given
   source: string | null;        // the C source (for reports), when there is one
   objectFile: string | null;    // the object actually loaded (cache path for built sources)
@@ -53,6 +56,10 @@ export interface KernelRun {
   spec: string;
   id: string | null;
   release: string | null;       // uname -r in the guest
+  /** The model's semantics profile for this kernel (src/profiles), null until the kernel is resolved. */
+  profile: string | null;
+  /** Why this profile when it is not the kernel's own line (newer than every modelled line...). */
+  profileNote: string | null;
   error: string | null;         // resolve / header / boot failed: no results for this kernel
   boots: number;                // 1 + fresh VMs after crashes/timeouts
   ms: { resolve: number; build: number; boot: number; load: number; model: number };

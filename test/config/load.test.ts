@@ -20,7 +20,7 @@ t.test('a full file: values, relative paths resolved against the file', async (t
     'timeouts: { boot: 90, load: 30 }',
     'memory: 2048',
     'cpus: 2',
-    'profile: 6.10',
+    'profile: 7.3',
   ].join('\n'), '/etc/bv/bpf-verdict.yaml');
   t.same(cfg.kernels, ['debian:6.12', 'file:/boot/vmlinuz']);
   t.same(cfg.corpus, ['/etc/bv/programs', '/abs/progs']);
@@ -29,7 +29,9 @@ t.test('a full file: values, relative paths resolved against the file', async (t
   t.same(cfg.timeouts, { bootSec: 90, loadSec: 30 });
   t.equal(cfg.memoryMb, 2048);
   t.equal(cfg.cpus, 2);
-  t.equal(cfg.profile, '6.10', 'kept as written, not the number 6.1');
+  t.equal(cfg.profile, '7.3');
+  t.equal(parseConfig('profile: "6.1"\n', '/x/bpf-verdict.yaml').profile, '6.1');
+  t.equal(parseConfig('# nothing\n', '/x/bpf-verdict.yaml').profile, null, 'absent: each kernel gets its own line');
 });
 
 t.test('empty file and missing keys: defaults, with paths relative to the file', async (t) => {
@@ -48,6 +50,8 @@ t.test('errors point to the line', async (t) => {
     ['kernels: [debian:6.12\ncorpus: x\n', /line \d+: YAML syntax error/],
     ['kernels: []\n', /line 1: kernels is empty/],
     ['- a\n- b\n', /line 1: the configuration must be a mapping/],
+    // YAML reads 6.10 as the number 6.1: the text as written is checked, so it is not taken for 6.1
+    ['profile: 6.10\n', /line 1: unknown profile '6\.10': use one of 6\.1, 6\.12, 7\.3, bpf-next/],
   ];
   for (const [text, re] of cases) {
     const err = t.throws(() => parseConfig(text, '/c/bpf-verdict.yaml')) as unknown;

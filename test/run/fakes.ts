@@ -19,7 +19,9 @@ export function fakeDeps(log: string[]): RunDeps {
     kernel: {
       async resolve(spec) {
         if (spec === 'debian:0.0') throw new Error('kernel debian:0.0: no such Debian kernel');
-        return { spec, id: spec.replace(':', '-') };
+        // a fake release from the spec's version (debian:7.3 -> 7.3.0); none for other specs
+        const v = /^debian:(\d+\.\d+)/.exec(spec)?.[1];
+        return { spec, id: spec.replace(':', '-'), ...(v ? { version: `${v}.0` } : {}) };
       },
       async vmlinuxHeader() {
         const d = mkdtempSync(join(tmpdir(), 'bv-fakeh-'));
@@ -61,6 +63,7 @@ export function fakeDeps(log: string[]): RunDeps {
           relocs: new Map(), lines: new Map(), declTags: p.tags.map((x) => `comment:${x}`) })) };
       },
       model(obj, opts) {
+        log.push(`model ${opts.profile.name}`);
         const ps = (obj as BpfObject).programs;
         return ps.map((p) => {
           const want = JSON.parse(Buffer.from(objBytes.get(obj.file)!).toString()).find((x: FakeProg) => x.name === p.name) as FakeProg;
@@ -68,8 +71,9 @@ export function fakeDeps(log: string[]): RunDeps {
             insn: want.model === 'reject' ? 9 : null, message: null, ms: 0, stateAt: opts.trace ? 'R0=scalar()' : null };
         });
       },
-      classify({ log }) {
-        return log.includes('Unreleased') ? { rule: 'ref.unreleased', message: 'Unreleased reference id=2 alloc_insn=5', insn: 9 } : { rule: null, message: null, insn: null };
+      classify({ log: text }, profile) {
+        log.push(`classify ${profile.name}`);
+        return text.includes('Unreleased') ? { rule: 'ref.unreleased', message: 'Unreleased reference id=2 alloc_insn=5', insn: 9 } : { rule: null, message: null, insn: null };
       },
     },
   };

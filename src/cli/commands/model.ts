@@ -8,14 +8,15 @@ import type { Command } from '../command.js';
 import { BpfVerdictError, InputError, UsageError } from '../../errors.js';
 import { readObject } from '../../object/read.js';
 import { modelObject, type ModelProgramResult } from '../../model/index.js';
-import { DEFAULT_PROFILE, PROFILE_NAMES, getProfile } from '../../profiles/index.js';
+import { DEFAULT_PROFILE, PROFILE_NAMES, getProfile, profileForRelease, type Profile } from '../../profiles/index.js';
+import { specRelease } from '../../../vm/kernel.js';
 import type { BpfObject } from '../../object/types.js';
 import type { Btf } from '../../btf/types.js';
 import { parseBtf } from '../../btf/parse.js';
 
-const HELP = `bpf-verdict model: predict the 6.12 verifier's verdicts with the reference model (no kernel)
+const HELP = `bpf-verdict model: predict a kernel line's verifier verdicts with the reference model (no kernel runs)
 
-Usage: bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile ${DEFAULT_PROFILE}] [--btf FILE] [--json]
+Usage: bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile ${DEFAULT_PROFILE} | --kernel SPEC] [--btf FILE] [--json]
 
 For each program of each object: accept, reject (rule id, instruction index and the kernel's
 message), unsupported (the construct the model does not model), or error (unreadable object).
@@ -23,6 +24,8 @@ message), unsupported (the construct the model does not model), or error (unread
 Options:
   --program NAME   only this program (entry function name)
   --profile P      semantics profile: ${PROFILE_NAMES.join(', ')} (default ${DEFAULT_PROFILE})
+  --kernel SPEC    the profile that kernel gets in a run (debian:7.3, file:bzImage, src:TREE),
+                   from its release; nothing is downloaded, built or booted
   --btf FILE       the target kernel's raw BTF (/sys/kernel/btf/vmlinux, or the vmlinux.btf that
                    \`bpf-verdict btf\` caches): CO-RE relocations (ctx->field through vmlinux.h,
                    bpf_core_field_offset...) get the values libbpf would patch in; without it they
@@ -36,7 +39,8 @@ Exit codes: 0 ran (whatever the verdicts), 2 usage error, 3 an object could not 
 Examples:
   bpf-verdict model programs/build/list.o
   bpf-verdict model prog.bpf.o --program list_push_missing_lock --json
-  bpf-verdict model --profile bpf-next a.o b.o
+  bpf-verdict model --profile 7.3 a.o b.o
+  bpf-verdict model --kernel src:~/bpf-next a.o
   bpf-verdict model --btf /sys/kernel/btf/vmlinux prog.bpf.o
 `;
 
@@ -75,20 +79,29 @@ function tableRows(rows: ModelProgramResult[]): string {
   return [line(head), ...cells.map(line)].join('\n') + '\n';
 }
 
+/** --profile names a line; --kernel picks the line a run would give that kernel (and says why when it is not its own). */
+async function chooseProfile(name: string | undefined, kernel: string | undefined): Promise<Profile> {
+  if (name && kernel) throw new UsageError('--profile and --kernel both choose the semantics; give one');
+  if (!kernel) return getProfile(name ?? DEFAULT_PROFILE);
+  const choice = profileForRelease(await specRelease(kernel));
+  process.stderr.write(`bpf-verdict model: ${kernel}: Linux ${choice.profile.name} semantics${choice.note ? ` (${choice.note})` : ''}\n`);
+  return choice.profile;
+}
+
 export const command: Command = {
   help: HELP,
   async run(argv) {
     let parsed;
     try {
       parsed = parseArgs({ args: argv, allowPositionals: true, options: {
-        program: { type: 'string' }, profile: { type: 'string' }, btf: { type: 'string' }, json: { type: 'boolean' },
+        program: { type: 'string' }, profile: { type: 'string' }, kernel: { type: 'string' }, btf: { type: 'string' }, json: { type: 'boolean' },
       } });
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
     const { values, positionals } = parsed;
     if (!positionals.length) throw new UsageError('no object file given');
-    getProfile(values.profile ?? DEFAULT_PROFILE); // unknown profile -> usage error before any work
+    const profile = await chooseProfile(values.profile, values.kernel); // before any work: usage errors first
     let targetBtf: Btf | null = null;
     if (values.btf) {
       try {
@@ -105,7 +118,7 @@ export const command: Command = {
       let rows: ModelProgramResult[];
       try {
         const obj = await loadObject(path);
-        rows = modelObject(obj, { profile: values.profile, program: values.program, targetBtf });
+        rows = modelObject(obj, { profile, program: values.program, targetBtf });
         if (values.program && !rows.length) {
           process.stderr.write(`bpf-verdict model: ${path}: no program named '${values.program}' (has: ${obj.programs.map((p) => p.name).join(', ')})\n`);
         }

@@ -30,7 +30,8 @@ Options:
   --include GLOB      files to take from corpus directories (repeatable; replaces the config's)
   --exclude GLOB      files to skip (repeatable; replaces the config's)
   -I DIR              extra include directory for compiling (repeatable)
-  --profile NAME      model semantics profile (default from the config, else 6.12)
+  --profile NAME      model semantics for every kernel (default: each kernel's own line,
+                      from its release; a newer kernel gets the newest line, and the report says so)
   --memory MB         guest memory          --cpus N     guest vCPUs
   --boot-timeout S    seconds to boot       --load-timeout S   seconds per object load
   --json              one JSON object per program per line on stdout
