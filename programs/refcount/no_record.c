@@ -2,6 +2,8 @@
 /* bpf_refcount_acquire needs the object's btf_record to find its bpf_refcount. A type with no
  * special field at all has no record: the kernel stops with an internal error instead of the
  * "doesn't point to a type with bpf_refcount field" a type with other special fields gets.
+ * (6.12 prints "verifier internal error: ...", 7.x "verifier bug: ...": the declarations match the
+ * text both lines share.)
  * Neighbours: an RCU-loaded local kptr (MEM_RCU | MEM_ALLOC) handed to bpf_kptr_xchg reaches
  * check_reg_type's internal-error default, and a refcount-only type is fine. */
 #include "vmlinux.h"
@@ -56,7 +58,7 @@ struct {
 
 SEC("tc")
 __description("refcount_acquire: a type with no special field at all")
-__failure __msg("verifier internal error: Couldn't find btf_record")
+__failure __msg("Couldn't find btf_record")
 int acquire_bare(struct __sk_buff *ctx)
 {
 	struct bare *o = bpf_obj_new(struct bare);
@@ -108,7 +110,7 @@ int xchg_new(struct __sk_buff *ctx)
 
 SEC("tc")
 __description("kptr_xchg: stash a new object before its NULL check")
-__failure __msg("verifier internal error: invalid PTR_TO_BTF_ID register for type match")
+__failure __msg("invalid PTR_TO_BTF_ID register for type match")
 int xchg_new_unchecked(struct __sk_buff *ctx)
 {
 	__u32 k0 = 0;
@@ -126,7 +128,7 @@ int xchg_new_unchecked(struct __sk_buff *ctx)
 
 SEC("tc")
 __description("kptr_xchg: an RCU-loaded local kptr as the new value")
-__failure __msg("verifier internal error: invalid PTR_TO_BTF_ID register for type match")
+__failure __msg("invalid PTR_TO_BTF_ID register for type match")
 int xchg_rcu_loaded(struct __sk_buff *ctx)
 {
 	__u32 k0 = 0, k1 = 1;
