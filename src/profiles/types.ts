@@ -107,8 +107,12 @@ export interface Switches {
    * Decides the order of several "Unreleased reference" lines.
    */
   releaseOrder: 'swap-last' | 'keep-order';
-  /** check_reference_leak(): whether a callback's exit checks the refs it acquired (6.12: callback_ref). */
-  callbackLeakCheck: boolean;
+  /**
+   * References remember the callback frame that acquired them (6.12 refs[].callback_ref): a
+   * callback may not release its caller's references, and its exit checks the ones it acquired.
+   * 7.x keeps one refs[] per state with no owner: callbacks release any, their exits check none.
+   */
+  callbackRefs: boolean;
   /**
    * Whether the model's graph rules (src/model/graph) are written for this line. When false every
    * graph construct is `unsupported` under this profile (never a 6.12 guess).

@@ -6,13 +6,13 @@ import { unsupported, type Finding } from '../finding.js';
 import { DONE, PASS, found, type HookCtx, type HookResult } from '../hooks.js';
 import { regTypeStr } from '../print.js';
 import {
-  F, T, acquireReference, baseType, curFrame, forEachReg, isNullReg, markNotInit, markUnknown, regPtr, typeIsNonOwningRef,
+  F, T, acquireReference, baseType, curFrame, forEachReg, isNullReg, markNotInit, markUnknown, regPtr, releaseReference, typeIsNonOwningRef,
   type FuncState, type RegState,
 } from '../state.js';
 import { tnumIsConst } from '../tnum.js';
 import { checkPtrOffReg } from './kfunc-args.js';
 import { loadContext, lockPtr, regRecord } from './context.js';
-import { CORE, fail, inRbtreeCb, releaseRef } from './util.js';
+import { CORE, fail, inRbtreeCb } from './util.js';
 import type { BtfField } from './records.js';
 import { UNSUPPORTED } from '../../rules/index.js';
 
@@ -146,7 +146,7 @@ function kptrXchg(ctx: HookCtx, name: string): HookResult {
   if (src.refObjId) {
     // Percpu sources stay usable as MEM_RCU inside an RCU section; not modelled.
     if (src.type & F.MEM_PERCPU) return found(unsupported(`${name} of a percpu object`, ctx.insnIdx, UNSUPPORTED.kptr));
-    if (!releaseRef(ctx.state, src.refObjId)) return found(unsupported(`${name}: release of a reference not held here`, ctx.insnIdx, UNSUPPORTED.kptr));
+    if (!releaseReference(ctx.state, src.refObjId, ctx.profile.switches)) return found(unsupported(`${name}: release of a reference not held here`, ctx.insnIdx, UNSUPPORTED.kptr));
   }
   clobberCallerSaved(ctx);
   const kid = field.kptr?.typeId ?? 0;

@@ -5,13 +5,13 @@
 import { unsupported } from '../finding.js';
 import { DONE, found, type HookCtx, type HookResult } from '../hooks.js';
 import {
-  F, T, acquireReference, curFrame, forEachReg, markNotInit, markUnknown, regNotInit, regPtr,
+  F, T, acquireReference, curFrame, forEachReg, markNotInit, markUnknown, regNotInit, regPtr, releaseReference,
   type FuncState, type RegState,
 } from '../state.js';
 import { hasFlag, kfuncAllowedFor, type KfuncSpec } from './kfuncs.js';
 import { checkKfuncArgs, type ArgMeta } from './kfunc-args.js';
 import { loadContext, metaOf, regRecord } from './context.js';
-import { fail, inRbtreeCb, releaseRef, setNonOwning } from './util.js';
+import { fail, inRbtreeCb, setNonOwning } from './util.js';
 import { UNSUPPORTED } from '../../rules/index.js';
 
 const BPF_GLOBAL_PERCPU_MA_MAX_SIZE = 512;
@@ -50,7 +50,7 @@ export function graphKfunc(ctx: HookCtx, name: string): HookResult {
   if (rcu) return rcu;
 
   if (meta.releaseRegno) {
-    if (!releaseRef(ctx.state, ctx.reg(meta.releaseRegno).refObjId))
+    if (!releaseReference(ctx.state, ctx.reg(meta.releaseRegno).refObjId, ctx.profile.switches))
       return found(fail(ctx, 'graph.release.not_acquired', name, '?'));
   }
   if (spec.effect === 'insert') {
@@ -62,7 +62,7 @@ export function graphKfunc(ctx: HookCtx, name: string): HookResult {
       reg.refObjId = 0;
       setNonOwning(reg, regRecord(lc, reg));
     });
-    if (!releaseRef(ctx.state, refId)) return found(fail(ctx, 'graph.release.not_acquired', name, '?'));
+    if (!releaseReference(ctx.state, refId, ctx.profile.switches)) return found(fail(ctx, 'graph.release.not_acquired', name, '?'));
   }
 
   const regs = curFrame(ctx.state).regs;

@@ -1,5 +1,4 @@
-// Small shared pieces of the graph rules: findings, the kernel's reference release
-// (release_reference_state's swap-with-last order), the rbtree-callback test, non-owning marking.
+// Small shared pieces of the graph rules: findings, the rbtree-callback test, non-owning marking.
 import { CORE, type RuleRef } from '../../rules/index.js';
 import { reject, type Finding, type FormatArg } from '../finding.js';
 import { F, curFrame, forEachReg, markUnknown, type RegState, type VerifierState } from '../state.js';
@@ -9,24 +8,6 @@ import type { BtfRecord } from './records.js';
 /** A rejection by `rule` at the current instruction, as the profile's line prints it. */
 export const fail = (ctx: HookCtx, rule: RuleRef, ...args: FormatArg[]): Finding => reject(ctx.profile.rules, rule, ctx.insnIdx, ...args);
 export { CORE };
-
-/**
- * release_reference(): drop reference `id` from refs[] the way release_reference_state does it
- * (the last entry moves into the freed slot, which decides the order of later "Unreleased
- * reference" lines), then invalidate every register holding it. False if it is not releasable
- * here (not held, or a caller's reference inside a callback).
- */
-export function releaseRef(state: VerifierState, id: number): boolean {
-  const cur = curFrame(state);
-  const i = state.refs.findIndex((r) => r.id === id);
-  if (i < 0) return false;
-  if (cur.inCallbackFn && state.refs[i]!.callbackRef !== cur.frameno) return false;
-  const last = state.refs.length - 1;
-  if (i !== last) state.refs[i] = state.refs[last]!;
-  state.refs.pop();
-  forEachReg(state, (reg) => { if (reg.refObjId === id) markUnknown(reg); });
-  return true;
-}
 
 /** in_rbtree_lock_required_cb(): any frame above the entry is a callback of an rbtree kfunc (6.12.y walks all frames). */
 export function inRbtreeCb(ctx: HookCtx): boolean {

@@ -185,7 +185,8 @@ export function pushCallbackFrame(env: Env, path: Path, idx: number, spec: Callb
 function leakCheck(env: Env, path: Path, idx: number): Finding | null {
   const st = path.state;
   const f = curFrame(st);
-  if (st.frames.length > 1 && !f.inCallbackFn) return null;
+  // subprogram exits are not checked; callback exits only on lines whose refs know their callback
+  if (st.frames.length > 1 && !(f.inCallbackFn && env.profile.switches.callbackRefs)) return null;
   const refs = st.refs.filter((r) => !(f.inCallbackFn && r.callbackRef !== f.frameno));
   if (!refs.length) return null;
   // one "Unreleased reference" line per ref; lines that name the leaking exit print that once,

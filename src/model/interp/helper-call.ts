@@ -46,7 +46,9 @@ export function helperCall(env: Env, path: Path, id: number, idx: number): Step 
   }
   if (spec.callback === 'loop') loopCallback(env, path, idx);
   const releaseIdx = spec.args.indexOf('ringbuf_mem_release');
-  if (releaseIdx >= 0) releaseReference(path.state, regs[releaseIdx + 1]!.refObjId);
+  if (releaseIdx >= 0 && !releaseReference(path.state, regs[releaseIdx + 1]!.refObjId, env.profile.switches)) {
+    return stop(unsupported(`helper ${name}#${id}: release of a reference not held here`, idx, UNSUPPORTED.helper));
+  }
   const allocSize = spec.args.indexOf('alloc_size_const');
   const memSize = allocSize >= 0 ? Number(regs[allocSize + 1]!.varOff.value) : 0;
   const lookupNotNull = id === BPF_FUNC_map_lookup_elem && env.profile.switches.constKeyArrayLookup && constKeyInBounds(env, path, regs[2]!, map);
