@@ -16,7 +16,8 @@ export interface Classification {
   insn: number | null;     // the instruction the verifier was at (last "N: (xx) ..." line before the message)
 }
 
-const INSN_LINE = /^(\d+): \([0-9a-f]{2}\)/;
+// an instruction line; libbpf writes "N: <invalid CO-RE relocation>" over a poisoned one
+const INSN_LINE = /^(\d+): (?:\([0-9a-f]{2}\)|<invalid CO-RE relocation>)/;
 
 interface Compiled { rule: RuleSpec; lines: RegExp[]; literal: number }
 

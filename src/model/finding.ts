@@ -15,7 +15,7 @@ export type Finding =
   | { kind: 'unsupported'; rule: string; insn: number; message: string; before?: string[] };
 
 /** One printf conversion of a kernel format: groups (1) '#' flag, (2) zero-padded width ("02"), (3) conversion letter. */
-export const FORMAT_CONVERSION = /%(#?)(0\d+)?(?:ll|l|h|hh|z)?([dusxcp%])/g;
+export const FORMAT_CONVERSION = /%(#?)(0\d+)?(?:ll|l|hh|h|z)?([dusxcp%])/g;
 
 /**
  * A register named in a message. Lines print registers differently (6.12 "R%d", 7.x "%s" from
@@ -37,7 +37,7 @@ function scalarOf(a: FormatArg): string | number | bigint {
   return 'arg' in a ? (a as { arg: number }).arg : a.reg;
 }
 
-/** Render a kernel printf-style format (%d %u %s %lld %llu %x %#llx %%) with args. */
+/** Render a kernel printf-style format (%d %u %s %lld %llu %x %02x %#llx %%) with args. */
 export function renderFormat(format: string, args: readonly FormatArg[]): string {
   let i = 0;
   return format.replace(FORMAT_CONVERSION, (_m, hash: string, width: string | undefined, conv: string) => {
@@ -47,7 +47,11 @@ export function renderFormat(format: string, args: readonly FormatArg[]): string
     if (typeof raw === 'object' && conv === 's') return `R${raw.reg}`;
     const a = scalarOf(raw);
     const pad = (s: string): string => (width ? s.padStart(Number(width), '0') : s);
-    if (conv === 'x') return (hash ? '0x' : '') + pad(typeof a === 'string' ? a : BigInt(a).toString(16));
+    if (conv === 'x') {
+      // a negative 32-bit field (an atomic imm, an opcode) prints as the kernel's unsigned hex
+      const hex = typeof a === 'string' ? a : (BigInt(a) < 0n ? BigInt.asUintN(32, BigInt(a)) : BigInt(a)).toString(16);
+      return (hash ? '0x' : '') + pad(hex);
+    }
     if (conv === 'u' && typeof a !== 'string') return pad(BigInt.asUintN(64, BigInt(a)).toString());
     return pad(String(a));
   });

@@ -2,6 +2,8 @@
 // for each program of a BpfObject. Pure: no I/O; findings are data. Malformed programs (what the readers let through
 // but the model cannot walk) become `error` results naming the problem, never a crash.
 import type { BpfObject, BpfProgram } from '../object/types.js';
+import type { Btf } from '../btf/types.js';
+import { relocateCore } from '../object/core-patch.js';
 import type { ModelResult } from '../shared/verdict.js';
 import { MODELLED_PROG_TYPES } from './ctx.js';
 import { graphHooks, graphPrecheck } from './graph/index.js';
@@ -31,12 +33,15 @@ export interface ModelOptions {
   profile?: string | Profile; program?: string; trace?: boolean; hooks?: GraphHooks;
   /** A smaller processed-instruction budget than the profile's (fuzzing, quick checks); same message. */
   insnLimit?: number;
+  /** The target kernel's BTF (vmlinux): CO-RE relocations other than local type ids need it. */
+  targetBtf?: Btf | null;
 }
 
-export function modelProgram(obj: BpfObject, prog: BpfProgram, opts: ModelOptions = {}): ModelProgramResult {
+export function modelProgram(obj: BpfObject, original: BpfProgram, opts: ModelOptions = {}): ModelProgramResult {
   const t0 = performance.now();
   const chosen = typeof opts.profile === 'object' ? opts.profile : getProfile(opts.profile);
   const profile = opts.insnLimit ? { ...chosen, switches: { ...chosen.switches, insnLimit: opts.insnLimit } } : chosen;
+  let prog = original;
   const base = { object: obj.file, program: prog.name, section: prog.section };
   const finish = (r: Omit<ModelProgramResult, 'object' | 'program' | 'section' | 'ms'>): ModelProgramResult =>
     ({ ...base, ...r, ms: Math.round((performance.now() - t0) * 1000) / 1000 });
@@ -45,6 +50,8 @@ export function modelProgram(obj: BpfObject, prog: BpfProgram, opts: ModelOption
     return finish({ verdict: 'unsupported', rule: UNSUPPORTED.progType.id, insn: null, message, messageLines: [message], stateAt: null, insnProcessed: 0 });
   }
   try {
+    // libbpf applies CO-RE relocations before the kernel sees the program
+    prog = relocateCore(obj, original, opts.targetBtf ?? null);
     // before the walk, in bpf_check's order: add_subprog_and_kfunc (kfunc licence),
     // check_subprogs, resolve_pseudo_ldimm64 (one pass in insn order: the raw-field checks and
     // check_map_prog_compatibility, the graph precheck; the first by index wins), check_cfg

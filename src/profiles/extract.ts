@@ -9,8 +9,10 @@ import type { TreeKfunc } from './types.js';
 const LOG_FNS = new Set([
   'verbose', 'bpf_log', 'btf_verifier_log', 'btf_verifier_log_type', 'btf_verifier_log_member',
   '__btf_verifier_log', '__btf_verifier_log_type', 'btf_verifier_log_basic', 'btf_verifier_log_vsi',
-  'bpf_verifier_log_write', 'verbose_linfo',
+  'bpf_verifier_log_write', 'verbose_linfo', 'verifier_bug',
 ]);
+/** verifier_bug(env, fmt, ...) prints "verifier bug: " fmt (include/linux/bpf_verifier.h, 6.17+). */
+const PREFIX: Record<string, string> = { verifier_bug: 'verifier bug: ' };
 
 type Tok = { kind: 'id' | 'str' | 'punct'; text: string };
 
@@ -66,7 +68,7 @@ export function messageFormats(src: string): string[] {
         let s = '';
         while (j < toks.length && toks[j]!.kind === 'str') s += toks[j++]!.text;
         j--;
-        groups.push(s.replace(/\n$/, ''));
+        groups.push((PREFIX[t.text] ?? '') + s.replace(/\n$/, ''));
       }
     }
     out.push(...groups);

@@ -118,6 +118,12 @@ export interface Switches {
    * graph construct is `unsupported` under this profile (never a 6.12 guess).
    */
   graphModelled: boolean;
+  /**
+   * bpf_map_lookup_elem on an ARRAY / PERCPU_ARRAY (not an inner map) with a key the verifier
+   * knows (zeroed stack bytes, or a spilled constant scalar of the key's size) below max_entries
+   * returns a non-NULL map value (can_elide_value_nullness + get_constant_map_key, 6.14+).
+   */
+  constKeyArrayLookup: boolean;
 }
 
 export interface Profile {

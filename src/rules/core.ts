@@ -54,7 +54,7 @@ export const CORE = {
   unknownOpcode: r('insn.unknown_opcode', 'resolve_pseudo_ldimm64', 'opcode not in bpf_opcode_in_insntable (checked for every insn before the walk)', 22),
   invalidLdImm64: r('insn.invalid_ld_imm64', 'resolve_pseudo_ldimm64', 'ld_imm64 as the last insn, or its second half with a non-zero code/dst/src/off (before the walk)', 22),
   reservedFields: r('insn.reserved_fields', 'check_alu_op / do_check / check_cond_jmp_op / check_ld_imm / resolve_pseudo_ldimm64',
-    'a field the opcode does not use is set (BPF_MOV, BPF_ALU, BPF_NEG, BPF_END, BPF_LDX, BPF_STX, BPF_ST, BPF_CALL, BPF_JA, BPF_EXIT, BPF_JMP/JMP32, BPF_LD_IMM64); 6.12 refuses it when a path reaches it (BPF_LDX: before the walk)', 22),
+    'a field the opcode does not use is set (BPF_MOV, BPF_ALU, BPF_NEG, BPF_END, BPF_LDX, BPF_STX, BPF_ST, BPF_CALL, BPF_JA, BPF_EXIT, BPF_JMP/JMP32, BPF_LD_IMM64); 6.12 refuses it when a path reaches it (BPF_LDX: before the walk), 7.x in check_insn_fields for every instruction before the walk (the model keeps 6.12\'s placement)', 22),
   regInvalid: r('insn.reg_invalid', 'check_reg_arg', 'register number >= MAX_BPF_REG (r11..r15 exist only in the 4-bit encoding)', 22),
   invalidShift: r('alu.invalid_shift', 'check_alu_op', 'constant shift amount < 0 or >= the operand width', 22),
   atomicOpcode: r('insn.atomic_opcode', 'check_atomic', 'atomic imm is not add/and/or/xor (with or without fetch), xchg or cmpxchg', 22),
@@ -71,6 +71,8 @@ export const CORE = {
   globalInvalidArgs: r('call.global_invalid_args', 'check_func_call / btf_check_func_arg_match', 'a global subprog argument does not match its BTF prototype (printed after "R%d is not a scalar", "arg#%d expects pointer to ctx"...)', 22),
   retStackPointer: r('ret.stack_pointer', 'prepare_func_exit', 'a subprog returns a pointer to its own stack', 22),
   notKnownConstant: r('call.not_known_constant', 'check_func_arg', 'ARG_CONST_ALLOC_SIZE_OR_ZERO argument is not a constant (the quote is in the kernel text)', 13),
+  insnPtrMismatch: r('insn.ptr_type_mismatch', 'save_aux_ptr_type', 'one load/store reached with two pointer types of which one is ctx, a socket or PTR_TO_BTF_ID (flags count: owning vs non-owning); loads of two PTR_TO_BTF_IDs fall back to untrusted instead', 22),
+  coreReloFailed: r('core.relo_unresolved', 'libbpf fixup_log_failed_core_relo (tools/lib/bpf/libbpf.c)', 'a path reaches an instruction libbpf poisoned because its CO-RE relocation has no target (field missing, signed field of another width); the kernel says "invalid func unknown#195896080" and libbpf rewrites that line', 22),
   jumpIntoLdImm64: r('cfg.jump_into_ldimm64', 'check_cfg', 'a jump lands on the second half of ld_imm64', 22),
 } as const;
 

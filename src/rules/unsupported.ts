@@ -28,6 +28,7 @@ export const UNSUPPORTED = {
   kconfigLoad: u('model.unsupported.kconfig_load', 'loads from .kconfig (values of the running kernel)'),
   rodataLoad: u('model.unsupported.rodata_load', 'loads from read-only data whose bytes the object does not carry'),
   ctx: u('model.unsupported.ctx', 'ctx fields the model has no layout for'),
+  coreRelo: u('model.unsupported.core_relo', 'CO-RE relocations whose value needs the target kernel\'s BTF when the model was not given it, TYPE_MATCHES, and objects libbpf refuses to relocate'),
   mem: u('model.unsupported.mem', 'memory accesses through pointer types the model does not model (packet, sockets...)'),
 } as const;
 

@@ -4,12 +4,18 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { InputError } from '../shared/errors.js';
 import { matchesAny } from './glob.js';
+import { inKernelRange, parseKernelRange, releaseVersion } from '../expect/kernels.js';
 
-export interface Corpus { sources: string[]; objects: string[] }
+export interface Corpus {
+  sources: string[]; objects: string[];
+  /** Each file found in a directory, relative to that directory (what the patterns matched). */
+  rel: Map<string, string>;
+}
 
 export function discoverCorpus(paths: string[], include: string[], exclude: string[]): Corpus {
   const sources = new Set<string>();
   const objects = new Set<string>();
+  const rels = new Map<string, string>();
   const add = (file: string) => {
     if (file.endsWith('.c')) sources.add(file);
     else if (file.endsWith('.o')) objects.add(file);
@@ -28,11 +34,35 @@ export function discoverCorpus(paths: string[], include: string[], exclude: stri
     }
     for (const file of walk(abs)) {
       const rel = relative(abs, file);
-      if (matchesAny(rel, include) && !matchesAny(rel, exclude)) add(file);
+      if (matchesAny(rel, include) && !matchesAny(rel, exclude)) {
+        add(file);
+        rels.set(file, rel);
+      }
     }
   }
-  return { sources: [...sources].sort(), objects: [...objects].sort() };
+  return { sources: [...sources].sort(), objects: [...objects].sort(), rel: rels };
 }
+
+/**
+ * The corpus one kernel runs: files matched by a kernelOnly glob stay only when the kernel's
+ * version is inside its range (an unknown version is inside none). Files named explicitly (not
+ * found by a directory search) are always kept, as with exclude.
+ */
+export function corpusForKernel(c: Corpus, only: readonly { glob: string; range: string }[], release: string | null | undefined): { corpus: Corpus; left: string[] } {
+  if (!only.length) return { corpus: c, left: [] };
+  const version = release ? releaseVersion(release) : null;
+  const left: string[] = [];
+  const keep = (f: string): boolean => {
+    const rel = c.rel.get(f);
+    if (rel === undefined) return true;
+    const miss = only.find((o) => matchesAny(rel, [o.glob]) && !(version && inKernelRange(parseKernelRange(o.range), version)));
+    if (miss) left.push(`${rel} (kernelOnly ${o2s(miss)})`);
+    return !miss;
+  };
+  return { corpus: { sources: c.sources.filter(keep), objects: c.objects.filter(keep), rel: c.rel }, left };
+}
+
+const o2s = (o: { glob: string; range: string }): string => `"${o.glob}": "${o.range}"`;
 
 function* walk(dir: string): Generator<string> {
   const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));

@@ -9,11 +9,12 @@ import { compare } from '../compare/compare.js';
 import { OUTCOMES, isGreen, type KernelSide, type Outcome } from '../compare/types.js';
 import { parseExpectation } from '../expect/tags.js';
 import type { KernelResult } from '../shared/verdict.js';
+import type { Btf } from '../btf/types.js';
 import { getProfile, profileForRelease, type Profile } from '../profiles/index.js';
 import { displayPath as display, errText } from './describe.js';
 import { analyzeObject, type ObjectAnalysis } from './analyze.js';
 import type { AnalysisBackend, KernelBackend, KernelHandle } from './backend.js';
-import { discoverCorpus } from './corpus.js';
+import { corpusForKernel, discoverCorpus, type Corpus } from './corpus.js';
 import { GuestPool, RunInterrupted, type LoadAnswer } from './session.js';
 import type { KernelRun, ProgramRecord, RunOptions, RunResult } from './types.js';
 
@@ -53,7 +54,7 @@ function interruptionName(reason: unknown): string {
   return typeof reason === 'string' ? reason : reason instanceof Error ? reason.message : 'interrupted';
 }
 
-async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: { sources: string[]; objects: string[] },
+async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, whole: Corpus,
                          run: KernelRun, records: ProgramRecord[]): Promise<void> {
   const emit = opts.onProgress ?? (() => undefined);
   const progress = (phase: 'resolve' | 'header' | 'build' | 'boot' | 'load') => (message: string) => emit({ kind: 'kernel', spec, phase, message });
@@ -69,6 +70,11 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
   run.profile = choice.profile.name;
   run.profileNote = choice.note;
   if (choice.note) emit({ kind: 'note', message: `${spec}: ${choice.note}` });
+  // files for other kernel lines (config kernelOnly) are not built or loaded here
+  const { corpus, left } = corpusForKernel(whole, opts.kernelOnly ?? [], kernel.version);
+  if (left.length) {
+    emit({ kind: 'note', message: `${spec} (${kernel.version ? `Linux ${kernel.version}` : 'version unknown'}): ${left.length} files for other kernel lines left out: ${left.join(', ')}` });
+  }
 
   const pool = new GuestPool(deps.kernel, kernel, (n) => ({
     memoryMb: opts.memoryMb ?? 1024, cpus: opts.cpus ?? 1,
@@ -108,11 +114,21 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
       }
     }
     for (const o of corpus.objects) objects.push({ object: display(o), source: null, file: o });
+    // the kernel's BTF, for the model's CO-RE relocations (without it they are `unsupported`)
+    let targetBtf: Btf | null = null;
+    if (objects.length) {
+      try {
+        targetBtf = await deps.kernel.kernelBtf(kernel, progress('header'), opts.signal);
+      } catch (err) {
+        emit({ kind: 'note', message: `${spec}: the kernel's BTF could not be read (${errText(err).split('\n')[0]}); the model answers unsupported for CO-RE relocations` });
+      }
+    }
+    if (opts.signal?.aborted) throw new RunInterrupted('interrupted while reading the kernel BTF');
 
     let done = 0;
     for (const o of objects) {
       if (opts.signal?.aborted) throw new RunInterrupted('interrupted between objects');
-      const mine = await runObject(deps, opts, spec, kernel, choice.profile, o, pool, run);
+      const mine = await runObject(deps, opts, spec, kernel, choice.profile, o, pool, run, targetBtf);
       records.push(...mine);
       emit({ kind: 'object', spec, done: ++done, total: objects.length, object: o.object, records: mine });
     }
@@ -126,14 +142,14 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
 }
 
 async function runObject(deps: RunDeps, opts: RunOptions, spec: string, kernel: KernelHandle, profile: Profile,
-                         o: { object: string; source: string | null; file: string }, pool: GuestPool, run: KernelRun): Promise<ProgramRecord[]> {
+                         o: { object: string; source: string | null; file: string }, pool: GuestPool, run: KernelRun, targetBtf: Btf | null): Promise<ProgramRecord[]> {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(o.file);
   } catch (err) {
     return [notLoaded(spec, kernel, o.object, o.source, o.file, `cannot read ${o.file}: ${(err as Error).message}`)];
   }
-  const a = analyzeObject(bytes, o.object, deps.analysis, { profile, trace: opts.trace ?? false });
+  const a = analyzeObject(bytes, o.object, deps.analysis, { profile, trace: opts.trace ?? false, targetBtf });
   run.ms.model += a.modelMs;
   const names = a.programs.length ? a.programs.map((p) => p.name) : ['(object)'];
   const t = performance.now();

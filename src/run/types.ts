@@ -9,6 +9,8 @@ export interface RunOptions {
   paths: string[];                   // corpus paths: directories, .c, .o
   include?: string[];
   exclude?: string[];
+  /** Files for some kernel lines only (config kernelOnly): left out of the run on other kernels. */
+  kernelOnly?: { glob: string; range: string }[];
   includeDirs?: string[];            // -I for the corpus headers
   cflags?: string[];
   /** Model semantics for every kernel (a profile name); default: each kernel's own line, from its release. */

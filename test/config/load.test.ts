@@ -43,6 +43,14 @@ t.test('empty file and missing keys: defaults, with paths relative to the file',
   t.same(cfg.build.includeDirs, ['/x/programs/include']);
 });
 
+t.test('kernelOnly: a glob per kernel range, checked with the file', async (t) => {
+  t.same(parseConfig('kernelOnly:\n  "linux-7.3/**": "7.3-"\n', '/x/bpf-verdict.yaml').kernelOnly, [{ glob: 'linux-7.3/**', range: '7.3-' }]);
+  t.same(parseConfig('kernelOnly: { "old/**": 6.10 }\n', '/x/bpf-verdict.yaml').kernelOnly, [{ glob: 'old/**', range: '6.10' }], 'the range as written, not YAML\'s number');
+  t.same(parseConfig('# none\n', '/x/bpf-verdict.yaml').kernelOnly, []);
+  t.throws(() => parseConfig('kernelOnly:\n  "x/**": "seven"\n', '/c/bpf-verdict.yaml'), /line 2: kernelOnly: 'x\/\*\*': 'seven' is not a kernel version/);
+  t.throws(() => parseConfig('kernelOnly: [a]\n', '/c/bpf-verdict.yaml'), /line 1: kernelOnly must be a mapping/);
+});
+
 t.test('errors point to the line', async (t) => {
   const cases: [string, RegExp][] = [
     ['kernels: [debian:6.12]\nmemory: lots\n', /line 2: memory must be an integer from 256 to 65536/],

@@ -41,7 +41,7 @@ t.test('an exception escaping the model in a run: model-error per program, with 
     model: () => { throw new RangeError('model exploded'); },
     classify: () => ({ rule: null, message: null, insn: null }),
   } as unknown as AnalysisBackend;
-  const a = analyzeObject(new Uint8Array(), 'hand-made.o', backend, { profile: getProfile('6.12'), trace: false });
+  const a = analyzeObject(new Uint8Array(), 'hand-made.o', backend, { profile: getProfile('6.12'), trace: false, targetBtf: null });
   t.equal(a.programs[0]!.model.verdict, 'model-error');
   t.match(a.programs[0]!.model.stack, /RangeError: model exploded/);
 });

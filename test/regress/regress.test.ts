@@ -16,6 +16,7 @@ function fakes(unusable: { resolve?: string; run?: string }) {
       return { spec, id: spec };
     },
     vmlinuxHeader: async () => '/nonexistent/vmlinux.h',
+    kernelBtf: async () => null,
     boot: async () => { throw new Error('no boot in this test'); },
     vmFailure: () => null,
   };

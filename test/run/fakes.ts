@@ -30,6 +30,7 @@ export function fakeDeps(log: string[]): RunDeps {
         writeFileSync(join(d, 'vmlinux.h'), 'struct x { int a; };\n');
         return join(d, 'vmlinux.h');
       },
+      async kernelBtf() { return null; },
       async boot(k) {
         if (k.spec === 'debian:bootfail') { log.push('boot-failed'); throw new Error('guest never reached the agent (fake)'); }
         log.push('boot');

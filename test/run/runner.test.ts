@@ -109,3 +109,19 @@ t.test('the model follows each kernel: its own line, the newest for a newer kern
   t.same(forced.kernels.map((k) => [k.profile, k.profileNote]), [['6.12', null]]);
   await t.rejects(runCorpusWith(fakeDeps([]), { kernels: ['debian:7.3'], paths: [join(dir, 'corpus')], profile: '5.4' }), { name: 'UsageError', message: /unknown semantics profile '5\.4'/ });
 });
+
+t.test('kernelOnly: files for other kernel lines are left out of that kernel\'s run, and the run says so', async (t) => {
+  const notes: string[] = [];
+  const r = await runCorpusWith(fakeDeps([]), {
+    kernels: ['debian:6.12', 'debian:7.3'], paths: [join(dir, 'corpus')], include: ['a.o', 'd.o'], kernelOnly: [{ glob: 'd.o', range: '7.3-' }],
+    onProgress: (e) => { if (e.kind === 'note') notes.push(e.message); },
+  });
+  const objects = (spec: string) => [...new Set(r.records.filter((x) => x.kernel === spec).map((x) => x.object.split('/').pop()))];
+  t.same(objects('debian:6.12'), ['a.o'], '6.12: d.o is not loaded');
+  t.same(objects('debian:7.3'), ['a.o', 'd.o'], '7.3: d.o runs');
+  t.match(notes.join('\n'), /debian:6\.12 \(Linux 6\.12\.0\): 1 files for other kernel lines left out: d\.o \(kernelOnly "d\.o": "7\.3-"\)/);
+  t.notMatch(notes.join('\n'), /debian:7\.3 .*left out/);
+  // a file named explicitly is always taken, as with exclude
+  const named = await runCorpusWith(fakeDeps([]), { kernels: ['debian:6.12'], paths: [join(dir, 'corpus', 'd.o')], kernelOnly: [{ glob: 'd.o', range: '7.3-' }] });
+  t.ok(named.records.some((x) => x.object.endsWith('d.o')));
+});

@@ -2,6 +2,7 @@
 // Data on stdout (a table, or one JSON object per program with the fixed field list), errors on
 // stderr. An unreadable object is reported as an `error` row for that object and the other
 // objects still run; the exit code is then 3.
+import { readFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
 import type { Schema } from '../options.js';
 import { PROFILE_OPTIONS } from '../shared-options.js';
@@ -12,10 +13,12 @@ import { modelObject, type ModelProgramResult } from '../../model/index.js';
 import { DEFAULT_PROFILE, PROFILE_NAMES, getProfile, profileForRelease, type Profile } from '../../profiles/index.js';
 import { specRelease } from '../../../vm/kernel.js';
 import type { BpfObject } from '../../object/types.js';
+import type { Btf } from '../../btf/types.js';
+import { parseBtf } from '../../btf/parse.js';
 
 const HELP = `bpf-verdict model: predict a kernel line's verifier verdicts with the reference model (no kernel runs)
 
-Usage: bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile ${DEFAULT_PROFILE} | --kernel SPEC] [--json]
+Usage: bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile ${DEFAULT_PROFILE} | --kernel SPEC] [--btf FILE] [--json]
 
 For each program of each object: accept, reject (rule id, instruction index and the kernel's
 message), unsupported (the construct the model does not model), error (an object it cannot use),
@@ -26,6 +29,10 @@ Options:
   --profile P      semantics profile: ${PROFILE_NAMES.join(', ')} (default ${DEFAULT_PROFILE})
   --kernel SPEC    the profile that kernel gets in a run (debian:7.3, file:bzImage, src:TREE),
                    from its release; nothing is downloaded, built or booted
+  --btf FILE       the target kernel's raw BTF (/sys/kernel/btf/vmlinux, or the vmlinux.btf that
+                   \`bpf-verdict btf\` caches): CO-RE relocations (ctx->field through vmlinux.h,
+                   bpf_core_field_offset...) get the values libbpf would patch in; without it they
+                   are unsupported (TYPE_ID_LOCAL, as bpf_obj_new uses, needs no target)
   --json           one JSON object per program per line:
                    {"object","program","section","verdict","rule","insn","message","ms"}
   -h, --help       this text
@@ -38,7 +45,19 @@ Examples:
   bpf-verdict model prog.bpf.o --program list_push_missing_lock --json
   bpf-verdict model --profile 7.3 a.o b.o
   bpf-verdict model --kernel src:~/bpf-next a.o
+  bpf-verdict model --btf /sys/kernel/btf/vmlinux prog.bpf.o
 `;
+
+/** The target BTF named by --btf, or an InputError naming the file and the fix. */
+async function loadTargetBtf(path: string): Promise<Btf> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new InputError(path, `cannot read the target BTF: ${(err as Error).message}`, 'give a raw BTF file: /sys/kernel/btf/vmlinux, or the vmlinux.btf under ~/.cache/bpf-verdict/btf/', { cause: err });
+  }
+  return parseBtf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
+}
 
 /** The object, or an InputError naming the file and the fix. An object without programs is refused too. */
 export async function loadObject(path: string): Promise<BpfObject> {
@@ -72,16 +91,26 @@ async function chooseProfile(name: string | undefined, kernel: string | undefine
   return choice.profile;
 }
 
-const OPTIONS = { program: { type: 'string' }, ...PROFILE_OPTIONS, kernel: { type: 'string' }, json: { type: 'boolean' } } as const satisfies Schema;
+const OPTIONS = { program: { type: 'string' }, ...PROFILE_OPTIONS, kernel: { type: 'string' }, btf: { type: 'string' }, json: { type: 'boolean' } } as const satisfies Schema;
 
 export const command: Command<typeof OPTIONS> = {
-  usage: 'bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile P | --kernel SPEC] [--json]',
+  usage: 'bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile P | --kernel SPEC] [--btf FILE] [--json]',
   help: HELP,
   options: OPTIONS,
   async run(parsed) {
     const { values, positionals } = parsed;
     if (!positionals.length) throw new UsageError('no object file given');
     const profile = await chooseProfile(values.profile, values.kernel); // before any work: usage errors first
+    let targetBtf: Btf | null = null;
+    if (values.btf) {
+      try {
+        targetBtf = await loadTargetBtf(values.btf);
+      } catch (err) {
+        if (!(err instanceof BpfVerdictError)) throw err;
+        process.stderr.write(`bpf-verdict model: ${err.describe()}\n`);
+        return 3;
+      }
+    }
     let failed = false;    // an object could not be read or used: exit 3
     let internal = false;  // the model failed on a program: exit 1
     const all: ModelProgramResult[] = [];
@@ -90,7 +119,7 @@ export const command: Command<typeof OPTIONS> = {
       let rows: ModelProgramResult[];
       try {
         const obj = await loadObject(path);
-        rows = modelObject(obj, { profile, program: values.program });
+        rows = modelObject(obj, { profile, program: values.program, targetBtf });
         if (values.program && !rows.length) missing.push(`${path} (has: ${obj.programs.map((p) => p.name).join(', ')})`);
       } catch (err) {
         if (!(err instanceof BpfVerdictError)) throw err;

@@ -46,6 +46,12 @@ export function exitChecks(ctx: HookCtx, exit: { mainProg: boolean; frame: FuncS
 
 const SPIN_LOCK_TYPES = [T.PTR_TO_MAP_VALUE, T.PTR_TO_BTF_ID | F.MEM_ALLOC] as number[];
 const BTF_PTR_TYPES = [T.PTR_TO_BTF_ID, T.PTR_TO_BTF_ID | F.PTR_TRUSTED, T.PTR_TO_BTF_ID | F.MEM_RCU] as number[];
+const BTF = T.PTR_TO_BTF_ID;
+/** The cases of check_reg_type's `switch ((int)reg->type)` for BTF pointers (the rest is an internal error). */
+const TYPE_MATCH_CASES = [
+  BTF, BTF | F.PTR_TRUSTED, BTF | F.PTR_TRUSTED | F.PTR_MAYBE_NULL, BTF | F.MEM_RCU, BTF | F.PTR_MAYBE_NULL, BTF | F.PTR_MAYBE_NULL | F.MEM_RCU,
+  BTF | F.MEM_ALLOC, BTF | F.MEM_PERCPU | F.MEM_ALLOC, BTF | F.MEM_PERCPU, BTF | F.MEM_PERCPU | F.MEM_RCU, BTF | F.MEM_PERCPU | F.PTR_TRUSTED,
+] as number[];
 const expectedStr = (types: number[]): string => types.map(regTypeStr).join(', ');
 
 /** check_reg_arg + check_reg_type + check_func_arg_reg_off for a map-value-or-local-object argument. */
@@ -126,9 +132,9 @@ function kptrXchg(ctx: HookCtx, name: string): HookResult {
     let t = src.type & ~F.PTR_MAYBE_NULL;
     if (t & F.MEM_ALLOC) t &= ~(F.MEM_ALLOC | F.MEM_PERCPU); // local kptrs are accepted as the source
     if (!BTF_PTR_TYPES.includes(t)) return found(fail(ctx, CORE.argType, 2, regTypeStr(src.type), expectedStr(BTF_PTR_TYPES)));
+    // check_reg_type then switches on the unmasked type: a maybe-NULL or RCU local object has no case
+    if (!TYPE_MATCH_CASES.includes(src.type)) return found(fail(ctx, 'graph.kptr.type_match_internal'));
     if (src.btf?.btf !== 'prog') return found(unsupported(`${name} of a kernel object`, ctx.insnIdx, UNSUPPORTED.kptr));
-    if ((src.type & F.MEM_ALLOC) && (src.type & F.PTR_MAYBE_NULL))
-      return found(unsupported(`${name} of a maybe-NULL local object (kernel: internal error)`, ctx.insnIdx, UNSUPPORTED.kptr));
     const mismatch = kptrMatch(ctx, field, src, 2);
     if (mismatch) return found(mismatch);
     if (src.off) return found(fail(ctx, 'kfunc.arg.release_off', regArg(2)));

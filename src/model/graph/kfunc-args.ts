@@ -168,7 +168,7 @@ export function checkKfuncArgs(ctx: HookCtx, spec: KfuncSpec): Res {
         if (!typeIsPtrAllocObj(reg.type)) return bad(fail(ctx, 'graph.refcount.not_alloc', argReg(i)));
         if (!typeIsNonOwningRef(reg.type) && reg.refObjId) meta.argOwningRef = true;
         const rec = regRecord(lc, reg);
-        if (!rec) return bad(unsupported(`${spec.name} on an object without btf_record (kernel: internal error)`, ctx.insnIdx, UNSUPPORTED.kfuncArg));
+        if (!rec) return bad(fail(ctx, 'graph.refcount.no_record'));
         if (rec.refcountOff < 0) return bad(fail(ctx, 'graph.refcount.no_field', argReg(i)));
         meta.argBtfId = reg.btf?.id ?? null;
         break;

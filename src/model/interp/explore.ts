@@ -33,7 +33,7 @@ export function makeEnv(obj: BpfObject, prog: BpfProgram, profile: Profile, hook
   return {
     obj, prog, insns: prog.insns, btf: obj.btf, profile, hooks, ids: new IdGen(), names: makeNamer(obj.btf),
     prunePoints: prunePoints(prog.insns), visited: new Map(), pending: [], insnProcessed: 0,
-    calledGlobals: new Set(), callbackSites: new Set(), trace: trace ? [] : null, lastState: null,
+    insnPtrType: new Map(), calledGlobals: new Set(), callbackSites: new Set(), trace: trace ? [] : null, lastState: null,
   };
 }
 

@@ -18,7 +18,12 @@ const MEM_TYPES = [T.PTR_TO_STACK, T.PTR_TO_PACKET, T.PTR_TO_PACKET_META, T.PTR_
 const MEM_EXPECTED = MEM_TYPES.map(regTypeStr).join(', ');
 export function helperCall(env: Env, path: Path, id: number, idx: number): Step {
   const name = helperName(id);
-  if (!name) return stop(reject(env.profile.rules, CORE.invalidFunc, idx, 'unknown', id));
+  if (!name) {
+    // a call libbpf put in place of an unresolvable CO-RE access: libbpf rewrites the kernel's line in the log
+    const rel = env.prog.relocs.get(idx);
+    if (rel?.kind === 'core' && rel.poisoned) return stop(reject(env.profile.rules, CORE.coreReloFailed, idx, rel.poisoned));
+    return stop(reject(env.profile.rules, CORE.invalidFunc, idx, 'unknown', id));
+  }
   const ctx = hookCtxAt(env, path, idx);
   const bc = env.hooks.beforeCall(ctx, { kind: 'helper', id, name });
   if (bc) return stop(bc);
@@ -46,13 +51,15 @@ export function helperCall(env: Env, path: Path, id: number, idx: number): Step 
   }
   const allocSize = spec.args.indexOf('alloc_size_const');
   const memSize = allocSize >= 0 ? Number(regs[allocSize + 1]!.varOff.value) : 0;
+  const lookupNotNull = id === BPF_FUNC_map_lookup_elem && env.profile.switches.constKeyArrayLookup && constKeyInBounds(env, path, regs[2]!, map);
   for (let r = 1; r <= 5; r++) markNotInit(regs[r]!);
   switch (spec.ret) {
     case 'integer': regs[0] = regUnknown(); break;
     case 'void': regs[0] = regNotInit(); break;
     case 'map_value_or_null': {
-      const r = regPtr(T.PTR_TO_MAP_VALUE | F.PTR_MAYBE_NULL, { map });
-      r.id = env.ids.next();
+      const r = regPtr(T.PTR_TO_MAP_VALUE | (lookupNotNull ? 0 : F.PTR_MAYBE_NULL), { map });
+      // a non-NULL value still gets an id when it holds a lock (the lock is identified by it)
+      if (!lookupNotNull || env.hooks.mayPointToSpinLock?.(r, hookCtxAt(env, path, idx))) r.id = env.ids.next();
       regs[0] = r;
       break;
     }
@@ -69,6 +76,31 @@ export function helperCall(env: Env, path: Path, id: number, idx: number): Step 
     regs[0]!.refObjId = id;
   }
   return next(idx + 1);
+}
+
+/** can_elide_value_nullness + get_constant_map_key: an in-bounds constant key of a plain array. */
+function constKeyInBounds(env: Env, path: Path, key: RegState, map: BpfMapLike | null): boolean {
+  if (!map || map.mapType === null || map.keySize === null || map.maxEntries === null) return false;
+  if (map.mapType !== BPF_MAP_TYPE.ARRAY && map.mapType !== BPF_MAP_TYPE.PERCPU_ARRAY) return false;
+  if (env.obj.maps.some((m) => m.innerMap === map)) return false; // BPF_F_INNER_MAP
+  if (key.type !== T.PTR_TO_STACK || !tnumIsConst(key.varOff)) return false;
+  const frame = path.state.frames.find((f) => f.frameno === key.frameno);
+  const stackOff = key.off + Number(BigInt.asIntN(64, key.varOff.value));
+  const slot = frame?.stack[slotIndex(stackOff)];
+  if (!slot) return false;
+  const at = (-stackOff - 1) % 8;
+  let zero = 0;
+  for (let i = at; i >= 0 && slot.bytes[i] === 'zero'; i--) zero++;
+  let value: bigint;
+  if (zero >= map.keySize) value = 0n;
+  else {
+    if (slot.bytes[7] !== 'spill' || slot.spilled?.type !== T.SCALAR_VALUE) return false;
+    let spill = 0;
+    for (let i = at; i >= 0 && slot.bytes[i] === 'spill'; i--) spill++;
+    if (spill !== map.keySize || !tnumIsConst(slot.spilled.varOff)) return false;
+    value = slot.spilled.varOff.value;
+  }
+  return value < BigInt(map.maxEntries);
 }
 
 /** BPF_FUNC_loop: queue the callback while callback_depth < nr_loops (set_loop_callback_state). */

@@ -26,7 +26,8 @@ export function memInsn(env: Env, path: Path, insn: MemInsn, idx: number): Step 
   switch (insn.kind) {
     case 'ldx': {
       const e = checkRead(env, st, insn.src, idx) ?? checkWrite(env.profile.rules, insn.dst, idx); if (e) return e;
-      const r = access(env, path, idx, insn.src, insn.off, insn.size, false, insn.dst, false);
+      const srcType = regs[insn.src]!.type;
+      const r = access(env, path, idx, insn.src, insn.off, insn.size, false, insn.dst, false) ?? saveAuxPtrType(env, idx, srcType, true);
       if (r) return stop(r);
       const d = regs[insn.dst]!;
       if (d.type === T.SCALAR_VALUE && insn.size < 8) {
@@ -36,12 +37,14 @@ export function memInsn(env: Env, path: Path, insn: MemInsn, idx: number): Step 
     }
     case 'stx': {
       const e = checkRead(env, st, insn.src, idx) ?? checkRead(env, st, insn.dst, idx); if (e) return e;
-      const r = access(env, path, idx, insn.dst, insn.off, insn.size, true, insn.src, false);
+      const dstType = regs[insn.dst]!.type;
+      const r = access(env, path, idx, insn.dst, insn.off, insn.size, true, insn.src, false) ?? saveAuxPtrType(env, idx, dstType, false);
       return r ? stop(r) : next(idx + 1);
     }
     case 'st': {
       const e = checkRead(env, st, insn.dst, idx); if (e) return e;
-      const r = access(env, path, idx, insn.dst, insn.off, insn.size, true, null, false, BigInt(insn.imm));
+      const dstType = regs[insn.dst]!.type;
+      const r = access(env, path, idx, insn.dst, insn.off, insn.size, true, null, false, BigInt(insn.imm)) ?? saveAuxPtrType(env, idx, dstType, false);
       return r ? stop(r) : next(idx + 1);
     }
     case 'atomic': {
@@ -54,7 +57,9 @@ export function memInsn(env: Env, path: Path, insn: MemInsn, idx: number): Step 
         }
         return stop(unsupported(`atomic on ${regTypeStr(regs[insn.dst]!.type)}`, idx, UNSUPPORTED.atomic));
       }
-      const rr = access(env, path, idx, insn.dst, insn.off, insn.size, false, null, true);
+      // check_atomic_rmw: the reads, then save_aux_ptr_type, then the write
+      const rr = access(env, path, idx, insn.dst, insn.off, insn.size, false, null, true)
+        ?? saveAuxPtrType(env, idx, regs[insn.dst]!.type, false);
       if (rr) return stop(rr);
       const rw = access(env, path, idx, insn.dst, insn.off, insn.size, true, insn.op === 'cmpxchg' ? insn.src : null, true);
       if (rw) return stop(rw);
@@ -67,6 +72,33 @@ export function memInsn(env: Env, path: Path, insn: MemInsn, idx: number): Step 
       return next(idx + 1);
     }
   }
+}
+
+/** reg_type_mismatch_ok: types one instruction may see beside others (the rest are rewritten per type by convert_ctx_accesses). */
+function typeMismatchOk(type: number): boolean {
+  switch (baseType(type)) {
+    case T.PTR_TO_CTX: case T.PTR_TO_SOCKET: case T.PTR_TO_SOCK_COMMON: case T.PTR_TO_TCP_SOCK:
+    case T.PTR_TO_XDP_SOCK: case T.PTR_TO_BTF_ID: case T.PTR_TO_ARENA:
+      return false;
+    default:
+      return true;
+  }
+}
+
+/**
+ * save_aux_ptr_type: the first path through load/store `idx` records the pointer type; a later path
+ * with another type (flags included) is rejected when either is ctx/socket/BTF. A load
+ * (allowTrustMismatch) of two PTR_TO_BTF_IDs degrades to untrusted instead (BPF_PROBE_MEM).
+ */
+function saveAuxPtrType(env: Env, idx: number, type: number, allowTrustMismatch: boolean): Finding | null {
+  const prev = env.insnPtrType.get(idx);
+  if (prev === undefined) { env.insnPtrType.set(idx, type); return null; }
+  if (type === prev || (typeMismatchOk(type) && typeMismatchOk(prev))) return null;
+  if (allowTrustMismatch && baseType(type) === T.PTR_TO_BTF_ID && baseType(prev) === T.PTR_TO_BTF_ID) {
+    env.insnPtrType.set(idx, T.PTR_TO_BTF_ID | F.PTR_UNTRUSTED);
+    return null;
+  }
+  return reject(env.profile.rules, CORE.insnPtrMismatch, idx);
 }
 
 /**

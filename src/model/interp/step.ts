@@ -25,6 +25,8 @@ export function step(env: Env, path: Path): Step {
   const idx = path.insn;
   const insn = env.insns[idx];
   if (!insn) return stop(unsupported(`insn index ${idx} outside the program`, idx, UNSUPPORTED.insn));
+  const rel = env.prog.relocs.get(idx);
+  if (rel?.kind === 'core' && rel.unresolved) return stop(unsupported(rel.unresolved, idx, UNSUPPORTED.coreRelo));
   // the kernel's raw-field and register-number checks come first in every handler
   const bad = insn.kind === 'ld_imm64_hi' ? null : checkInsnFields(env.profile.rules, path.state, insn, idx);
   if (bad) return stop(bad);
@@ -38,9 +40,8 @@ export function step(env: Env, path: Path): Step {
     case 'call': return callInsn(env, path, insn, idx);
     case 'exit': return exitInsn(env, path, idx);
     case 'unknown':
-      return insn.reason.startsWith('unknown opcode')
-        ? stop(reject(env.profile.rules, CORE.unknownOpcode, idx, insn.code.toString(16).padStart(2, '0')))
-        : stop(unsupported(insn.reason, idx, UNSUPPORTED.insn));
+      if (insn.reason.startsWith('BPF_ATOMIC uses')) return stop(reject(env.profile.rules, CORE.atomicOpcode, idx, (insn.imm >>> 0).toString(16).padStart(2, '0')));
+      return stop(unsupported(insn.reason, idx, UNSUPPORTED.insn));
     case 'ld_imm64_hi':
       return stop(unsupported('jump into the middle of ld_imm64', idx, UNSUPPORTED.insn));
     case 'addr_space_cast': case 'ld_abs': case 'ld_ind': case 'may_goto': case 'callx':
@@ -48,12 +49,8 @@ export function step(env: Env, path: Path): Step {
   }
 }
 
-/** Constant operand of a K-form ALU insn (CO-RE type-id relocations patch it). */
-function immOf(env: Env, insn: Insn, idx: number): bigint {
-  const rel = env.prog.relocs.get(idx);
-  if (rel && rel.kind === 'core') return BigInt(rel.localTypeId);
-  return BigInt(insn.imm);
-}
+/** Constant operand of a K-form ALU insn (CO-RE relocations are already patched in: object/core-patch.ts). */
+const immOf = (insn: Insn): bigint => BigInt(insn.imm);
 
 function alu(env: Env, path: Path, insn: Extract<Insn, { kind: 'alu' }>, idx: number): Step {
   const st = path.state;
@@ -62,7 +59,7 @@ function alu(env: Env, path: Path, insn: Extract<Insn, { kind: 'alu' }>, idx: nu
   if (insn.op === 'mov') {
     const e = checkWrite(env.profile.rules, insn.dst, idx); if (e) return e;
     if (!insn.useReg) {
-      const v = immOf(env, insn, idx);
+      const v = immOf(insn);
       regs[insn.dst] = regConst(insn.alu64 ? BigInt.asUintN(64, v) : u32(v));
       return next(idx + 1);
     }
@@ -96,7 +93,7 @@ function alu(env: Env, path: Path, insn: Extract<Insn, { kind: 'alu' }>, idx: nu
   if ((insn.op === 'div' || insn.op === 'mod') && !insn.useReg && insn.imm === 0) return stop(reject(env.profile.rules, CORE.divByZero, idx));
   const e2 = checkWrite(env.profile.rules, insn.dst, idx); if (e2) return e2;
   const dst = regs[insn.dst]!;
-  const src = insn.useReg ? regs[insn.src]! : regConst(insn.alu64 ? BigInt.asUintN(64, immOf(env, insn, idx)) : u32(immOf(env, insn, idx)));
+  const src = insn.useReg ? regs[insn.src]! : regConst(insn.alu64 ? BigInt.asUintN(64, immOf(insn)) : u32(immOf(insn)));
   const dstPtr = dst.type !== T.SCALAR_VALUE;
   const srcPtr = src.type !== T.SCALAR_VALUE;
   if (dstPtr && srcPtr) {
@@ -198,7 +195,7 @@ function ldImm64(env: Env, path: Path, insn: Extract<Insn, { kind: 'ld_imm64' }>
   const rel = env.prog.relocs.get(idx);
   switch (insn.pseudo) {
     case 0:
-      regs[insn.dst] = regConst(rel && rel.kind === 'core' ? BigInt(rel.localTypeId) : BigInt.asUintN(64, insn.value));
+      regs[insn.dst] = regConst(BigInt.asUintN(64, insn.value));
       return next(idx + 2);
     case PSEUDO.MAP_FD: case PSEUDO.MAP_IDX:
       if (rel?.kind !== 'map') return stop(unsupported('ld_imm64 of a map the object does not resolve', idx));

@@ -13,7 +13,7 @@ export const LINUX_6_1: Profile = {
   tree: null,
   switches: {
     insnLimit: 1_000_000, jmpSeqLimit: 8192, maxCallFrames: 8, staticCallsUnderLock: false,
-    releaseOrder: 'swap-last', callbackRefs: true, graphModelled: false,
+    releaseOrder: 'swap-last', callbackRefs: true, graphModelled: false, constKeyArrayLookup: false,
   },
   rules: new RuleBook('6.1', FORMATS_612),
   kfuncs: new Map(),

@@ -67,6 +67,9 @@ export const FORMATS_612 = {
   'call.global_invalid_args': "Caller passes invalid args into func#%d ('%s')",
   'ret.stack_pointer': 'cannot return stack pointer to the caller',
   'call.not_known_constant': "R%d is not a known constant'",
+  'insn.ptr_type_mismatch': 'same insn cannot be used with different pointers',
+  // libbpf's text over the kernel's "invalid func unknown#195896080" (fixup_log_failed_core_relo)
+  'core.relo_unresolved': 'failed to resolve CO-RE relocation %s',
   'cfg.jump_into_ldimm64': 'jump into the middle of ldimm64 insn %d',
   'graph.prog.tracing_graph_root': 'tracing progs cannot use bpf_{list_head,rb_root} yet',
   'graph.prog.tracing_spin_lock': 'tracing progs cannot use bpf_spin_lock yet',
@@ -111,6 +114,8 @@ export const FORMATS_612 = {
   'graph.rbtree_cb.remove': 'rbtree_remove not allowed in rbtree cb',
   'kfunc.arg.callback': 'arg%d expected pointer to func',
   'graph.refcount.not_alloc': 'arg#%d is neither owning or non-owning ref',
+  'graph.refcount.no_record': "verifier internal error: Couldn't find btf_record",
+  'graph.kptr.type_match_internal': 'verifier internal error: invalid PTR_TO_BTF_ID register for type match',
   'graph.refcount.no_field': "arg#%d doesn't point to a type with bpf_refcount field",
   'kfunc.release.no_ref': 'release kernel function %s expects refcounted PTR_TO_BTF_ID',
   'graph.rbtree_add.cb_failed': 'kfunc %s#%d failed callback verification',

@@ -56,7 +56,7 @@ export const LINUX_6_12: Profile = {
   tree: TREE,
   switches: {
     insnLimit: 1_000_000, jmpSeqLimit: 8192, maxCallFrames: 8, staticCallsUnderLock: true,
-    releaseOrder: 'swap-last', callbackRefs: true, graphModelled: true,
+    releaseOrder: 'swap-last', callbackRefs: true, graphModelled: true, constKeyArrayLookup: false,
   },
   rules: new RuleBook('6.12', FORMATS_612),
   kfuncs: kfuncTable({

@@ -58,6 +58,9 @@ export const FORMATS_73 = {
   'graph.rbtree_remove.not_non_owning': '%s can only take non-owning or refcounted bpf_rb_node pointer',
   'graph.rbtree_cb.remove': '%s not allowed in rbtree cb',
   'graph.refcount.not_alloc': '%s is neither owning or non-owning ref',
+  // verifier_bug(): "verifier bug: " + the text (include/linux/bpf_verifier.h)
+  'graph.refcount.no_record': "verifier bug: Couldn't find btf_record",
+  'graph.kptr.type_match_internal': 'verifier bug: invalid PTR_TO_BTF_ID register for type match',
   'graph.refcount.no_field': "%s doesn't point to a type with bpf_refcount field",
   'graph.kptr.src_not_referenced': { format: 'release helper %s expects referenced PTR_TO_BTF_ID passed to %s', args: [1, 0] },
   // local-object accesses

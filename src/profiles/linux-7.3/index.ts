@@ -48,7 +48,7 @@ export const LINUX_7_3: Profile = {
   tree: TREE,
   switches: {
     insnLimit: 1_000_000, jmpSeqLimit: 8192, maxCallFrames: 8, staticCallsUnderLock: true,
-    releaseOrder: 'keep-order', callbackRefs: false, graphModelled: false,
+    releaseOrder: 'keep-order', callbackRefs: false, graphModelled: false, constKeyArrayLookup: true,
   },
   rules: new RuleBook('7.3', FORMATS_73),
   kfuncs: kfuncTable({
