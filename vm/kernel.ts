@@ -62,7 +62,8 @@ export function bzImageVersion(head: Uint8Array): string | null | undefined {
 
 const FILE_HINT = 'give the path of a bzImage, e.g. file:~/linux/arch/x86/boot/bzImage';
 
-async function fileKernel(spec: string, path: string): Promise<KernelImage> {
+/** A file: spec's bzImage version (null: not a bzImage; undefined: a bzImage naming none). */
+async function fileVersion(spec: string, path: string): Promise<string | null | undefined> {
   let st;
   try {
     st = await stat(path);
@@ -83,7 +84,33 @@ async function fileKernel(spec: string, path: string): Promise<KernelImage> {
   } finally {
     await fh.close();
   }
-  const version = bzImageVersion(head);
+  return bzImageVersion(head);
+}
+
+/**
+ * The release a kernel spec names, read without downloading or building anything: debian:X's
+ * version, a bzImage's boot header, a tree's top Makefile. null when it says none.
+ */
+export async function specRelease(spec: string): Promise<string | null> {
+  const parsed = parseKernelSpec(spec);
+  switch (parsed.kind) {
+    case 'debian': return parsed.version;
+    case 'file': return (await fileVersion(spec, parsed.path)) ?? null;
+    case 'src': {
+      let mk: string;
+      try {
+        mk = await readFile(join(parsed.tree, 'Makefile'), 'utf8');
+      } catch {
+        throw new KernelError(spec, `${parsed.tree} is not a kernel source tree (no Makefile)`, 'give src:PATH a Linux checkout');
+      }
+      const v = (k: string) => new RegExp(`^${k}[ \\t]*=[ \\t]*(\\S*)`, 'm').exec(mk)?.[1] ?? '';
+      return v('VERSION') ? `${v('VERSION')}.${v('PATCHLEVEL')}.${v('SUBLEVEL') || '0'}` : null;
+    }
+  }
+}
+
+async function fileKernel(spec: string, path: string): Promise<KernelImage> {
+  const version = await fileVersion(spec, path);
   if (version === null) {
     throw new KernelError(spec, `${path} is not a bzImage (no "HdrS" boot header)`,
       'QEMU boots arch/x86/boot/bzImage, not vmlinux; build it with: make bzImage');

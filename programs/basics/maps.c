@@ -23,7 +23,6 @@ SEC("tc")
 __description("maps: lookup result used without a NULL check")
 __failure __msg("R0 invalid mem access 'map_value_or_null'")
 __kernel("7.3-") __success
-__kernel("7.3-") __model_differs("no 7.3 profile yet, the model runs 6.12 semantics on 7.3: 7.3 proves a constant-key array lookup non-NULL")
 int lookup_no_check(struct __sk_buff *ctx)
 {
 	__u32 key = 0;

@@ -142,7 +142,8 @@ export function decodeOne(raw: RawInsn): Insn {
       const fetch = (imm & ATOMIC.FETCH) !== 0;
       const base = imm & ~ATOMIC.FETCH;
       const aop = base === ATOMIC.ADD ? 'add' : base === ATOMIC.AND ? 'and' : base === ATOMIC.OR ? 'or' : base === ATOMIC.XOR ? 'xor' : null;
-      return aop ? { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'atomic', size, op: aop, fetch } : unknown();
+      // a valid opcode (bpf_opcode_in_insntable) with an imm that names no operation: check_atomic refuses it
+      return aop ? { code: raw.code, dst: raw.dst, src: raw.src, off: raw.off, imm: raw.imm, kind: 'atomic', size, op: aop, fetch } : unknown(`BPF_ATOMIC uses invalid atomic opcode ${(imm >>> 0).toString(16).padStart(2, '0')}`);
     }
     case CLASS.JMP: case CLASS.JMP32: {
       const jmp32 = insnClass(code) === CLASS.JMP32;

@@ -4,7 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { BpfVerdictError } from '../shared/errors.js';
 
 export const CLANG = process.env.BPF_VERDICT_CLANG ?? 'clang-19';
-/** The flags issue 5 fixes for every object: BPF target, BTF (-g), -O2, ISA v3. */
+/** The flags every object is built with: BPF target, BTF (-g), -O2, ISA v3. */
 export const BASE_FLAGS = ['-target', 'bpf', '-g', '-O2', '-mcpu=v3'];
 
 let identity: Promise<string> | null = null;

@@ -1,12 +1,13 @@
 // The kernel-message classifier: a real verifier log -> the model's rule id, the message and the
 // instruction it was reported at. Shared by the harness comparison and the model tests, so kernel
 // and model are compared rule to rule. It matches the log's error line (two lines for the kernel's
-// two-line messages) against the exact 6.12 format strings of both rule tables. The log is read by
-// harness/verifier-log.ts, which knows every kernel line's statistics and 7.x's failure reports.
+// two-line messages) against the exact format strings the kernel's line prints for every rule (the
+// profile's RuleBook: src/profiles/linux-*/formats.ts). The log is read by src/shared/verifier-log.ts,
+// which knows every kernel line's statistics and 7.x's failure reports.
 import { readVerifierLog } from '../shared/verifier-log.js';
 import type { KernelResult } from '../shared/verdict.js';
-import { allRules } from '../model/rules/index.js';
-import type { RuleSpec } from '../model/rules/types.js';
+import type { RuleBook, RuleSpec } from '../rules/index.js';
+import { getProfile, type Profile } from '../profiles/index.js';
 import { FORMAT_CONVERSION } from '../model/finding.js';
 
 export interface Classification {
@@ -15,7 +16,8 @@ export interface Classification {
   insn: number | null;     // the instruction the verifier was at (last "N: (xx) ..." line before the message)
 }
 
-const INSN_LINE = /^(\d+): \([0-9a-f]{2}\)/;
+// an instruction line; libbpf writes "N: <invalid CO-RE relocation>" over a poisoned one
+const INSN_LINE = /^(\d+): (?:\([0-9a-f]{2}\)|<invalid CO-RE relocation>)/;
 
 interface Compiled { rule: RuleSpec; lines: RegExp[]; literal: number }
 
@@ -38,7 +40,7 @@ function formatToRegex(format: string): RegExp {
   return new RegExp(`^${out + literal(format.slice(last))}$`);
 }
 
-function compile(rules: RuleSpec[]): Compiled[] {
+function compile(rules: readonly RuleSpec[]): Compiled[] {
   return rules
     .filter((r): r is RuleSpec & { format: string } => r.format !== null)
     .map((rule) => ({
@@ -48,8 +50,12 @@ function compile(rules: RuleSpec[]): Compiled[] {
     }));
 }
 
-let compiled: Compiled[] | null = null;
-const table = (): Compiled[] => (compiled ??= compile(allRules));
+const compiled = new WeakMap<RuleBook, Compiled[]>();
+function table(book: RuleBook): Compiled[] {
+  let c = compiled.get(book);
+  if (!c) compiled.set(book, c = compile(book.all()));
+  return c;
+}
 
 /**
  * The rule whose format matches the message ending at line `end` (most specific first: the one with
@@ -66,8 +72,9 @@ function matchAt(lines: string[], end: number, rules: Compiled[]): { c: Compiled
   return best;
 }
 
-/** Classify a verifier log. `rules` defaults to every rule the model knows (core + graph). */
-export function classifyLog(log: string, rules: Compiled[] = table()): Classification {
+/** Classify a verifier log against a line's rules (default: the default profile's). */
+export function classifyLog(log: string, rules: Compiled[] | Profile = getProfile()): Classification {
+  if (!Array.isArray(rules)) rules = table(rules.rules);
   const lines = readVerifierLog(log).lines;
   if (lines.length === 0) return { rule: null, message: null, insn: null };
   const end = lines.length - 1;
@@ -88,16 +95,16 @@ export function classifyLog(log: string, rules: Compiled[] = table()): Classific
  * is classified from its log. A loader error has no verifier message: rule null (the comparison
  * reports it as a loader error), message = libbpf's.
  */
-export function classify(r: Pick<KernelResult, 'verdict' | 'log' | 'message' | 'errno'>): Classification {
+export function classify(r: Pick<KernelResult, 'verdict' | 'log' | 'message' | 'errno'>, profile: Profile = getProfile()): Classification {
   switch (r.verdict) {
     case 'accept': return { rule: null, message: null, insn: null };
-    case 'reject': return classifyLog(r.log);
+    case 'reject': return classifyLog(r.log, profile);
     case 'loader-error': return { rule: null, message: r.message, insn: null };
   }
 }
 
 /** For tests and tools: classify against an explicit rule list. */
-export function classifierFor(rules: RuleSpec[]): (log: string) => Classification {
+export function classifierFor(rules: readonly RuleSpec[]): (log: string) => Classification {
   const c = compile(rules);
   return (log) => classifyLog(log, c);
 }

@@ -3,7 +3,7 @@
 // DEFAULT_CONFIG without one); limits from VM_LIMITS, which the YAML reader checks too.
 import { resolve } from 'node:path';
 import { DEFAULT_CONFIG, VM_LIMITS, findConfig, loadConfig, type RunConfig } from '../config/index.js';
-import { DEFAULT_PROFILE, PROFILES } from '../model/profiles.js';
+import { PROFILE_NAMES } from '../profiles/index.js';
 import type { Values } from './options.js';
 
 export const CONFIG_OPTIONS = { config: { type: 'string' } } as const;
@@ -28,7 +28,7 @@ export const VM_OPTIONS = {
 /** Which libbpf and bpftool serve a kernel (vm/tools.ts parseToolsChoice reads the value). */
 export const TOOLS_OPTIONS = { tools: { type: 'string' } } as const;
 
-export const PROFILE_OPTIONS = { profile: { type: 'string', choices: Object.keys(PROFILES) } } as const;
+export const PROFILE_OPTIONS = { profile: { type: 'string', choices: [...PROFILE_NAMES] } } as const;
 
 const D = DEFAULT_CONFIG;
 const L = VM_LIMITS;
@@ -58,7 +58,9 @@ export const TOOLS_HELP = `\
                        bpftool 7.1), or a kernel tree PATH`;
 
 export const PROFILE_HELP = `\
-  --profile P          model semantics profile: ${Object.keys(PROFILES).join(', ')} (config: profile; default ${DEFAULT_PROFILE})`;
+  --profile P          model semantics for every kernel: ${PROFILE_NAMES.join(', ')} (config: profile; default:
+                       each kernel's own line, from its release; a newer kernel gets the newest line,
+                       and the report says so)`;
 
 /** The configuration the command line names (or ./bpf-verdict.yaml, or the defaults). */
 export function configFrom(values: Values<typeof CONFIG_OPTIONS>): RunConfig {

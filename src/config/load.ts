@@ -4,7 +4,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, type Document, type Node } from 'yaml';
 import { BpfVerdictError, InputError } from '../shared/errors.js';
 import { parseKernelSpec } from '../../vm/kernel-spec.js';
-import { PROFILES } from '../model/profiles.js';
+import { PROFILE_NAMES } from '../profiles/index.js';
+import { parseKernelRange } from '../expect/kernels.js';
 import { DEFAULT_CONFIG, VM_LIMITS, type RunConfig } from './types.js';
 
 export const CONFIG_NAME = 'bpf-verdict.yaml';
@@ -27,7 +28,7 @@ export function loadConfig(file: string | null): RunConfig {
   return parseConfig(text, file);
 }
 
-const KEYS = ['kernels', 'corpus', 'include', 'exclude', 'build', 'timeouts', 'memory', 'cpus', 'profile'];
+const KEYS = ['kernels', 'corpus', 'include', 'exclude', 'kernelOnly', 'build', 'timeouts', 'memory', 'cpus', 'profile'];
 
 /** Parse and validate; relative paths resolve against the file's directory. */
 export function parseConfig(text: string, file: string): RunConfig {
@@ -84,6 +85,23 @@ export function parseConfig(text: string, file: string): RunConfig {
   cfg.corpus = (strings(['corpus']) ?? cfg.corpus).map(path);
   cfg.include = strings(['include']) ?? cfg.include;
   cfg.exclude = strings(['exclude']) ?? cfg.exclude;
+  const only = doc.get('kernelOnly', true) as Node | undefined;
+  if (only !== undefined) {
+    const hint = 'kernelOnly maps a glob to a kernel range: kernelOnly: { "linux-7.3/**": "7.3-" }';
+    if (!isMap(only)) fail(only, 'kernelOnly must be a mapping from a glob to a kernel range', hint);
+    cfg.kernelOnly = (only as { items: { key: unknown; value: unknown }[] }).items.map((p) => {
+      const glob = isScalar(p.key) ? String(p.key.value) : '';
+      const rangeNode = p.value as Node | null;
+      const range = isScalar(rangeNode) ? String(isScalar(rangeNode) && typeof rangeNode.source === 'string' ? rangeNode.source : rangeNode.value) : '';
+      if (!glob) fail(p.key as Node, 'kernelOnly: a key must be a glob', hint);
+      try {
+        parseKernelRange(range);
+      } catch (err) {
+        fail(rangeNode, `kernelOnly: '${glob}': ${(err as Error).message.replace(/^__kernel\("[^"]*"\): /, '')}`, hint);
+      }
+      return { glob, range };
+    });
+  }
   const build = doc.get('build', true) as Node | undefined;
   if (build !== undefined && !isMap(build)) fail(build, 'build must be a mapping with includeDirs and cflags');
   if (isMap(build)) for (const p of build.items) {
@@ -109,9 +127,9 @@ export function parseConfig(text: string, file: string): RunConfig {
     // A bare 6.10 is the number 6.1 to YAML: judge the text as written, not the number.
     const name = isScalar(profile) && typeof profile.source === 'string' ? profile.source : String(v);
     // Checked here, so a typo stops the run before any kernel is resolved or guest booted.
-    if (!Object.hasOwn(PROFILES, name)) {
+    if (!PROFILE_NAMES.includes(name)) {
       const asNumber = typeof v === 'number' && String(v) !== name ? `; unquoted, YAML reads ${name} as the number ${v}` : '';
-      fail(profile, `unknown profile '${name}'`, `use one of: ${Object.keys(PROFILES).join(', ')}, quoted (profile: "6.12")${asNumber}`);
+      fail(profile, `unknown profile '${name}'`, `use one of: ${PROFILE_NAMES.join(', ')}, quoted (profile: "6.12"), or leave it out to follow each kernel${asNumber}`);
     }
     cfg.profile = name;
   }

@@ -1,4 +1,6 @@
 // The run configuration: bpf-verdict.yaml merged with command-line flags (flags win).
+export interface KernelOnly { glob: string; range: string }
+
 export interface RunConfig {
   /** Kernel specs (vm/kernel.ts syntax): debian:6.12, file:/path/bzImage, src:/tree+fix.patch */
   kernels: string[];
@@ -7,12 +9,18 @@ export interface RunConfig {
   /** Glob patterns (relative to each corpus directory; a pattern without '/' matches the file name). */
   include: string[];
   exclude: string[];
+  /**
+   * Files that exist for some kernel lines only (kfuncs an older line lacks): a glob like
+   * include/exclude's and a kernel range as __kernel() writes it ("7.3-"). On a kernel outside the
+   * range the file is left out of that kernel's run (and the run says so).
+   */
+  kernelOnly: KernelOnly[];
   build: { includeDirs: string[]; cflags: string[] };
   timeouts: { bootSec: number; loadSec: number };
   memoryMb: number;
   cpus: number;
-  /** Model semantics profile (src/model/profiles.ts). */
-  profile: string;
+  /** Model semantics for every kernel (src/profiles); null: each kernel's own line, from its release. */
+  profile: string | null;
   /** Where the YAML came from (null: defaults only); relative paths in it are resolved against its directory. */
   source: string | null;
 }
@@ -22,11 +30,12 @@ export const DEFAULT_CONFIG: RunConfig = {
   corpus: ['programs'],
   include: ['*.c', '*.o'],
   exclude: ['include/**', 'build/**'],
+  kernelOnly: [],
   build: { includeDirs: ['programs/include'], cflags: [] },
   timeouts: { bootSec: 180, loadSec: 120 },
   memoryMb: 1024,
   cpus: 1,
-  profile: '6.12',
+  profile: null,
   source: null,
 };
 

@@ -1,5 +1,5 @@
 // The seam between the core interpreter (src/model/interp) and the graph-ownership rules
-// (src/model/graph, engineer M-graph). The core owns registers, stack, ALU, branches, calls,
+// (src/model/graph). The core owns registers, stack, ALU, branches, calls,
 // helpers, ctx, pruning; it calls these hooks at the points where the kernel's verifier runs
 // graph-specific code. A hook either leaves the construct to the core ('pass'), performs the
 // effect on ctx.state ('done'), or stops the path with a Finding (reject / unsupported).
@@ -17,7 +17,7 @@
 import type { BpfObject, BpfProgram } from '../object/types.js';
 import type { Btf } from '../btf/types.js';
 import type { Finding } from './finding.js';
-import type { Profile } from './profiles.js';
+import type { Profile } from '../profiles/index.js';
 import type { FuncState, IdGen, RegState, VerifierState } from './state.js';
 
 /** What a hook did. */

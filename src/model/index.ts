@@ -1,7 +1,9 @@
-// The reference model's entry point: predict the 6.12 verifier's verdict for each program of a
-// BpfObject. Pure: no I/O; findings are data. Malformed programs (what the readers let through
+// The reference model's entry point: predict a kernel line's verifier verdict (the profile's)
+// for each program of a BpfObject. Pure: no I/O; findings are data. Malformed programs (what the readers let through
 // but the model cannot walk) become `error` results naming the problem, never a crash.
 import type { BpfObject, BpfProgram } from '../object/types.js';
+import type { Btf } from '../btf/types.js';
+import { relocateCore } from '../object/core-patch.js';
 import type { ModelResult } from '../shared/verdict.js';
 import { MODELLED_PROG_TYPES } from './ctx.js';
 import { graphHooks, graphPrecheck } from './graph/index.js';
@@ -11,7 +13,8 @@ import { checkCfg } from './interp/cfg.js';
 import { checkSubprogs, scanInsns } from './interp/insn-checks.js';
 import type { Finding } from './finding.js';
 import { kfuncLicenceCheck } from './licence.js';
-import { getProfile } from './profiles.js';
+import { getProfile, type Profile } from '../profiles/index.js';
+import { UNSUPPORTED } from '../rules/index.js';
 import { InputError } from '../shared/errors.js';
 
 export interface ModelProgramResult extends ModelResult {
@@ -25,28 +28,35 @@ export interface ModelProgramResult extends ModelResult {
   insnProcessed: number;
 }
 
+/** `profile`: a profile or its name (default DEFAULT_PROFILE). */
 export interface ModelOptions {
-  profile?: string; program?: string; trace?: boolean; hooks?: GraphHooks;
+  profile?: string | Profile; program?: string; trace?: boolean; hooks?: GraphHooks;
   /** A smaller processed-instruction budget than the profile's (fuzzing, quick checks); same message. */
   insnLimit?: number;
+  /** The target kernel's BTF (vmlinux): CO-RE relocations other than local type ids need it. */
+  targetBtf?: Btf | null;
 }
 
-export function modelProgram(obj: BpfObject, prog: BpfProgram, opts: ModelOptions = {}): ModelProgramResult {
+export function modelProgram(obj: BpfObject, original: BpfProgram, opts: ModelOptions = {}): ModelProgramResult {
   const t0 = performance.now();
-  const profile = opts.insnLimit ? { ...getProfile(opts.profile), insnLimit: opts.insnLimit } : getProfile(opts.profile);
+  const chosen = typeof opts.profile === 'object' ? opts.profile : getProfile(opts.profile);
+  const profile = opts.insnLimit ? { ...chosen, switches: { ...chosen.switches, insnLimit: opts.insnLimit } } : chosen;
+  let prog = original;
   const base = { object: obj.file, program: prog.name, section: prog.section };
   const finish = (r: Omit<ModelProgramResult, 'object' | 'program' | 'section' | 'ms'>): ModelProgramResult =>
     ({ ...base, ...r, ms: Math.round((performance.now() - t0) * 1000) / 1000 });
   if (!MODELLED_PROG_TYPES.has(prog.progType)) {
     const message = `unsupported: program type ${prog.progType} (section ${prog.section})`;
-    return finish({ verdict: 'unsupported', rule: 'model.unsupported.prog_type', insn: null, message, messageLines: [message], stateAt: null, insnProcessed: 0 });
+    return finish({ verdict: 'unsupported', rule: UNSUPPORTED.progType.id, insn: null, message, messageLines: [message], stateAt: null, insnProcessed: 0 });
   }
   try {
+    // libbpf applies CO-RE relocations before the kernel sees the program
+    prog = relocateCore(obj, original, opts.targetBtf ?? null);
     // before the walk, in bpf_check's order: add_subprog_and_kfunc (kfunc licence),
     // check_subprogs, resolve_pseudo_ldimm64 (one pass in insn order: the raw-field checks and
     // check_map_prog_compatibility, the graph precheck; the first by index wins), check_cfg
-    const resolve = first(scanInsns(prog.insns), opts.hooks ? null : graphPrecheck(obj, prog));
-    const pre = kfuncLicenceCheck(obj, prog) ?? checkSubprogs(prog) ?? resolve ?? checkCfg(prog);
+    const resolve = first(scanInsns(prog.insns, profile.rules), opts.hooks ? null : graphPrecheck(obj, prog, profile));
+    const pre = kfuncLicenceCheck(obj, prog, profile.rules) ?? checkSubprogs(prog, profile.rules) ?? resolve ?? checkCfg(prog, profile.rules);
     if (pre) return finish({ verdict: pre.kind, rule: pre.rule, insn: pre.insn, message: pre.message, messageLines: [...(pre.before ?? []), pre.message], stateAt: null, insnProcessed: 0 });
     const env = makeEnv(obj, prog, profile, opts.hooks ?? graphHooks, !!opts.trace);
     const w = verifyProgram(env);

@@ -11,6 +11,7 @@
 //  - references live in VerifierState.refs (one list; the kernel copies refs[] between frames at
 //    call/return, so one list is equivalent for 6.12 and matches 6.14+ literally).
 import type { BpfMap } from '../object/types.js';
+import type { Switches } from '../profiles/index.js';
 import { S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32, U64, s32, s64, tnumConst, tnumUnknown, u32, type Tnum } from './tnum.js';
 
 /** enum bpf_reg_type base types, same numbering as include/linux/bpf.h. */
@@ -198,13 +199,20 @@ export function acquireReference(s: VerifierState, ids: IdGen, insnIdx: number):
 }
 
 /**
- * release_reference: drop reference `refObjId` and invalidate every register holding it
- * (privileged: they become unknown scalars). Returns false if it was not held.
+ * release_reference(): drop reference `refObjId` from refs[] as the line's
+ * release_reference_state() does, then invalidate every register holding it (privileged: they
+ * become unknown scalars). The order of refs[] decides the order of later "Unreleased reference"
+ * lines: 'swap-last' moves the last entry into the hole (6.12), 'keep-order' closes it (7.x).
+ * False when it is not releasable here: not held, or (lines with callback_ref) a caller's
+ * reference inside a callback.
  */
-export function releaseReference(s: VerifierState, refObjId: number): boolean {
+export function releaseReference(s: VerifierState, refObjId: number, sw: Pick<Switches, 'releaseOrder' | 'callbackRefs'>): boolean {
   const i = s.refs.findIndex((r) => r.id === refObjId);
   if (i < 0) return false;
-  s.refs.splice(i, 1);
+  const cur = curFrame(s);
+  if (sw.callbackRefs && cur.inCallbackFn && s.refs[i]!.callbackRef !== cur.frameno) return false;
+  if (sw.releaseOrder === 'swap-last') { s.refs[i] = s.refs[s.refs.length - 1]!; s.refs.pop(); }
+  else s.refs.splice(i, 1);
   forEachReg(s, (reg) => { if (reg.refObjId === refObjId) markUnknown(reg); });
   return true;
 }

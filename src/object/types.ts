@@ -62,7 +62,11 @@ export type InsnReloc =
   | { kind: 'subprog'; target: number; name: string }          // call (BPF_PSEUDO_CALL) or ld_imm64 BPF_PSEUDO_FUNC; target insn index
   | { kind: 'kfunc'; name: string; btfTypeId: number | null }  // call to a __ksym extern function (program BTF FUNC/FUNC_PROTO id of the extern)
   | { kind: 'ksym'; name: string }                             // ld_imm64 of a __ksym variable
-  | { kind: 'core'; accessStr: string; relo: number; localTypeId: number }; // CO-RE (e.g. bpf_core_type_id_local for bpf_obj_new)
+  /**
+   * CO-RE (e.g. bpf_core_type_id_local for bpf_obj_new). `unresolved`: why the value libbpf patches
+   * in is unknown to the model; `poisoned`: libbpf replaced the insn (its name for the relocation).
+   */
+  | { kind: 'core'; accessStr: string; relo: number; localTypeId: number; unresolved?: string; poisoned?: string };
 
 export type ProgType =
   | 'sched_cls' | 'sched_act' | 'xdp' | 'syscall' | 'tracepoint' | 'raw_tracepoint' | 'kprobe'

@@ -1,4 +1,4 @@
-// 7.x failure reports (kernel/bpf/diagnostics.c, read by harness/verifier-log.ts) as text: whole for
+// 7.x failure reports (kernel/bpf/diagnostics.c, read by src/shared/verifier-log.ts) as text: whole for
 // the HTML page, short for the terminal (headline, reason, where, the causal events, suggestion).
 import type { DiagnosticReport } from '../shared/verdict.js';
 

@@ -65,7 +65,7 @@ export const PAGE_SCRIPT = `
   var counts = data.outcomes.filter(function (o) { return data.counts[o]; })
     .map(function (o) { return data.counts[o] + ' ' + o; }).join(', ');
   document.getElementById('summary').textContent = data.records.length + ' results on ' +
-    data.kernels.map(function (k) { return k.spec + (k.release ? ' (' + k.release + ')' : '') + (k.libbpf ? ', ' + k.libbpf : '') + (k.toolsNote ? ' [' + k.toolsNote + ']' : '') + (k.error ? ' [not run: ' + k.error.split('\\n')[0] + ']' : ''); }).join(', ') +
+    data.kernels.map(function (k) { return k.spec + (k.release ? ' (' + k.release + ')' : '') + (k.libbpf ? ', ' + k.libbpf : '') + (k.toolsNote ? ' [' + k.toolsNote + ']' : '') + (k.profile ? ' [model: Linux ' + k.profile + (k.profileNote ? '; ' + k.profileNote : '') + ']' : '') + (k.error ? ' [not run: ' + k.error.split('\\n')[0] + ']' : ''); }).join(', ') +
     ' in ' + (data.durationMs / 1000).toFixed(1) + ' s: ' + (counts || 'nothing') + (data.exitCode === 0 ? '. Everything agrees or is declared.' : '.');
 
   var filters = document.getElementById('filters');

@@ -25,7 +25,7 @@ export function formatHtml({ result, sources, title }: HtmlInput): string {
     exitCode: result.exitCode,
     outcomes: OUTCOMES,
     counts: result.counts,
-    kernels: result.kernels.map((k) => ({ spec: k.spec, id: k.id, release: k.release, libbpf: k.libbpf, toolsNote: k.toolsNote, error: k.error, boots: k.boots })),
+    kernels: result.kernels.map((k) => ({ spec: k.spec, id: k.id, release: k.release, libbpf: k.libbpf, toolsNote: k.toolsNote, profile: k.profile, profileNote: k.profileNote, error: k.error, boots: k.boots })),
     records: result.records.map((r) => ({
       ...recordJson(r),
       source: r.source,

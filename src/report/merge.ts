@@ -30,7 +30,7 @@ export function mergeRuns(inputs: MergeInput[]): Merged {
           'merge each shard once: the same results twice would be counted twice (were two shards run with the same --shard?)');
       }
       seen.set(key, input.name);
-      addKernel({ spec: r.kernel, id: r.kernelId, release: null, error: null, boots: 0,
+      addKernel({ spec: r.kernel, id: r.kernelId, release: null, error: null, boots: 0, profile: r.profile, profileNote: null,
         ms: { resolve: 0, build: 0, boot: 0, load: 0, model: 0 }, built: { compiled: 0, cached: 0, failed: 0 }, verificationUs: 0 }, true);
       records.push(r);
     }

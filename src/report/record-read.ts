@@ -42,7 +42,7 @@ export function recordFromJson(j: RecordJson): ProgramRecord {
   };
   return {
     kernel: j.kernel_spec, kernelId: j.kernel_id ?? null, object: j.object, source: j.object.endsWith('.c') ? j.object : null,
-    objectFile: null, program: j.program ?? null, section: j.section ?? null, outcome: j.outcome as Outcome, expectation,
+    objectFile: null, profile: m.profile ?? null, program: j.program ?? null, section: j.section ?? null, outcome: j.outcome as Outcome, expectation,
     kernelSide, kernelClass: kernelSide.kind === 'result' ? kernelClass : null, model,
     comparison: {
       outcome: j.outcome as Outcome, reasons: j.reasons, expectationOk: null, modelAgrees: null, difference: null,

@@ -20,7 +20,7 @@ export interface RecordJson {
   reasons: string[];
   /** reports: 7.x failure reports (empty before 7.x and for accepted programs); stats: print_verification_stats(). */
   kernel: SideJson & { errno: number | null; log: string; reports: DiagnosticReport[]; stats: VerifierStats | null; libbpf?: string; console_tail?: string };
-  model: SideJson & { state_at: string | null; ms: number | null; stack?: string };
+  model: SideJson & { profile: string | null; state_at: string | null; ms: number | null; stack?: string };
   messages: { pattern: string; regex: boolean; negative: boolean; status: string; line: number | null }[] | null;
   insns: ProgramRecord['insns'];
 }
@@ -38,8 +38,8 @@ export function recordJson(r: ProgramRecord): RecordJson {
     kernel_spec: r.kernel, kernel_id: r.kernelId, object: r.object, program: r.program, section: r.section,
     outcome: r.outcome, expected: r.expectation.result, expected_for: r.expectation.scope, description: r.expectation.description,
     declared_difference: r.expectation.modelDiffers, reasons: r.comparison.reasons, kernel,
-    model: m ? { verdict: m.verdict, rule: m.rule, message: m.message, insn: m.insn, state_at: m.stateAt ?? null, ms: m.ms, ...(m.stack ? { stack: m.stack } : {}) }
-      : { verdict: 'not-run', rule: null, message: null, insn: null, state_at: null, ms: null },
+    model: m ? { verdict: m.verdict, rule: m.rule, message: m.message, insn: m.insn, profile: r.profile, state_at: m.stateAt ?? null, ms: m.ms, ...(m.stack ? { stack: m.stack } : {}) }
+      : { verdict: 'not-run', rule: null, message: null, insn: null, profile: r.profile, state_at: null, ms: null },
     messages: r.comparison.messages?.map((x) => ({ pattern: x.pattern.text, regex: !!x.pattern.regex, negative: x.pattern.negative, status: x.status, line: x.line })) ?? null,
     insns: r.insns,
   };

@@ -23,7 +23,9 @@ export function formatSummary(r: RunResult, opts: SummaryOptions = {}): string {
     const n = r.records.filter((x) => x.kernel === k.spec && x.program !== null).length;
     const release = k.release ? ` (${k.release})` : '';
     out.push(k.error ? `kernel ${k.spec}: NOT RUN: ${k.error}` : `kernel ${k.spec}${release}: ${n} programs, ${k.boots} guest boot${k.boots === 1 ? '' : 's'}`
-      + `, objects ${k.built.compiled} compiled / ${k.built.cached} cached${k.built.failed ? ` / ${k.built.failed} failed to compile` : ''}`);
+      + `, objects ${k.built.compiled} compiled / ${k.built.cached} cached${k.built.failed ? ` / ${k.built.failed} failed to compile` : ''}`
+      + (k.profile ? `, model: Linux ${k.profile} semantics` : ''));
+    if (k.profileNote) out.push(`  note: ${k.profileNote}`);
     if (!k.error && k.libbpf) out.push(`  loaded by ${k.libbpf}${k.toolsNote ? `\n  note: ${k.toolsNote}` : ''}`);
   }
   const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;

@@ -6,6 +6,8 @@ import type { ModelSide } from '../compare/types.js';
 import type { BpfObject, BpfProgram } from '../object/types.js';
 import { formatInsn } from '../bpf/format.js';
 import type { AnalysisBackend } from './backend.js';
+import type { Btf } from '../btf/types.js';
+import type { Profile } from '../profiles/index.js';
 import { displayPath, errText as describe } from './describe.js';
 import { internalError } from '../model/index.js';
 
@@ -30,7 +32,7 @@ export interface ObjectAnalysis {
   modelMs: number;
 }
 
-export function analyzeObject(bytes: Uint8Array, file: string, a: AnalysisBackend, opts: { profile: string; trace: boolean }): ObjectAnalysis {
+export function analyzeObject(bytes: Uint8Array, file: string, a: AnalysisBackend, opts: { profile: Profile; trace: boolean; targetBtf: Btf | null }): ObjectAnalysis {
   let obj: BpfObject;
   try {
     obj = a.readObject(bytes, file);

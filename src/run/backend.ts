@@ -3,8 +3,10 @@
 // ones (vm/, harness/, src/object, src/model, src/classify); unit tests pass recorded fakes.
 import type { KernelClass, ModelSide } from '../compare/types.js';
 import type { BpfObject } from '../object/types.js';
+import type { Btf } from '../btf/types.js';
 import type { KernelResult } from '../shared/verdict.js';
 import type { KernelBuildOptions } from './types.js';
+import type { Profile } from '../profiles/index.js';
 
 export interface KernelHandle {
   spec: string; id: string; version?: string;
@@ -34,6 +36,8 @@ export interface KernelBackend {
   resolve(spec: string, onProgress?: (msg: string) => void, opts?: { kernelBuild?: KernelBuildOptions; tools?: string }): Promise<KernelHandle>;
   /** `signal`: an interrupted run abandons the boot that reads the kernel's BTF. */
   vmlinuxHeader(kernel: KernelHandle, onProgress?: (msg: string) => void, signal?: AbortSignal): Promise<string>;
+  /** The kernel's own BTF, parsed: libbpf relocates CO-RE accesses against it, so the model needs it too. */
+  kernelBtf(kernel: KernelHandle, onProgress?: (msg: string) => void, signal?: AbortSignal): Promise<Btf | null>;
   boot(kernel: KernelHandle, opts: BootOptions): Promise<KernelSession>;
   /** Classify an error thrown by `load`: a panic/oops or a timeout, or null for anything else. */
   vmFailure(err: unknown): VmFailure | null;
@@ -42,7 +46,7 @@ export interface KernelBackend {
 export interface AnalysisBackend {
   /** Throws InputError for a malformed object. */
   readObject(bytes: Uint8Array, file: string): BpfObject;
-  model(obj: BpfObject, opts: { profile: string; trace: boolean }): ModelSide[];
-  /** The kernel's answer in the model's rule vocabulary (src/classify). */
-  classify(result: KernelResult): KernelClass;
+  model(obj: BpfObject, opts: { profile: Profile; trace: boolean; targetBtf: Btf | null }): ModelSide[];
+  /** The kernel's answer in the model's rule vocabulary, read with its line's formats (src/classify). */
+  classify(result: KernelResult, profile: Profile): KernelClass;
 }

@@ -6,7 +6,9 @@ import type { KernelImage } from '../../vm/kernel.js';
 import { parseToolsChoice, resolveKernelWithTools } from '../../vm/tools.js';
 import { GuestVm } from '../../vm/vm.js';
 import { VmPanicError, VmTimeoutError } from '../../vm/errors.js';
-import { vmlinuxHeaderFor } from '../../vm/btf.js';
+import { kernelBtfFor, vmlinuxHeaderFor } from '../../vm/btf.js';
+import { readFile } from 'node:fs/promises';
+import { parseBtf } from '../btf/parse.js';
 import { modelObject } from '../model/index.js';
 import type { AnalysisBackend, KernelBackend, KernelSession } from './backend.js';
 
@@ -15,6 +17,10 @@ export const realKernelBackend: KernelBackend = {
   resolve: (spec, onProgress, opts) => resolveKernelWithTools(spec, parseToolsChoice(opts?.tools), onProgress, opts?.kernelBuild),
   // Cached per kernel; the first time, this boots the kernel once to read its BTF.
   vmlinuxHeader: (kernel, onProgress, signal) => vmlinuxHeaderFor(kernel as KernelImage, { onProgress, signal }),
+  async kernelBtf(kernel, onProgress, signal) {
+    const path = await kernelBtfFor(kernel as KernelImage, { onProgress, signal });
+    return parseBtf(new Uint8Array(await readFile(path)), path);
+  },
   async boot(kernel, o): Promise<KernelSession> {
     const vm = await GuestVm.boot({ kernel: kernel as KernelImage, memoryMb: o.memoryMb, cpus: o.cpus, bootTimeoutMs: o.bootTimeoutMs,
       requestTimeoutMs: o.requestTimeoutMs, consoleLog: o.consoleLog, onProgress: o.onProgress, signal: o.signal });
@@ -29,6 +35,6 @@ export const realKernelBackend: KernelBackend = {
 
 export const realAnalysisBackend: AnalysisBackend = {
   readObject,
-  model: (obj, opts) => modelObject(obj, { profile: opts.profile, trace: opts.trace }),
-  classify: (r) => classify(r),
+  model: (obj, opts) => modelObject(obj, { profile: opts.profile, trace: opts.trace, targetBtf: opts.targetBtf }),
+  classify: (r, profile) => classify(r, profile),
 };

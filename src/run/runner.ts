@@ -9,12 +9,13 @@ import { ObjectCache } from '../build/cache.js';
 import { compare } from '../compare/compare.js';
 import { OUTCOMES, isGreen, type KernelSide, type Outcome } from '../compare/types.js';
 import { parseExpectation } from '../expect/tags.js';
-import { getProfile } from '../model/profiles.js';
 import type { KernelResult } from '../shared/verdict.js';
+import type { Btf } from '../btf/types.js';
+import { getProfile, profileForRelease, type Profile } from '../profiles/index.js';
 import { displayPath as display, errText } from './describe.js';
 import { analyzeObject, type ObjectAnalysis } from './analyze.js';
 import type { AnalysisBackend, KernelBackend, KernelHandle } from './backend.js';
-import { discoverCorpus } from './corpus.js';
+import { corpusForKernel, discoverCorpus, type Corpus } from './corpus.js';
 import { planGuests, shareOut } from './guests.js';
 import { GuestPool, RunInterrupted, type LoadAnswer } from './session.js';
 import { shardCorpus } from './shard.js';
@@ -25,7 +26,7 @@ export interface RunDeps { kernel: KernelBackend; analysis: AnalysisBackend }
 export async function runCorpusWith(deps: RunDeps, opts: RunOptions): Promise<RunResult> {
   const t0 = Date.now();
   const emit = opts.onProgress ?? (() => undefined);
-  getProfile(opts.profile); // an unknown profile stops the run before any kernel is resolved
+  if (opts.profile) getProfile(opts.profile); // an unknown name is a usage error before any work
   const found = discoverCorpus(opts.paths, opts.include ?? ['*.c', '*.o'], opts.exclude ?? []);
   const corpus = opts.shard ? shardCorpus(found, opts.shard) : found;
   if (!corpus.sources.length && !corpus.objects.length) {
@@ -38,7 +39,7 @@ export async function runCorpusWith(deps: RunDeps, opts: RunOptions): Promise<Ru
   for (const spec of opts.kernels) {
     if (opts.signal?.aborted) break;
     const run: KernelRun = {
-      spec, id: null, release: null, error: null, boots: 0,
+      spec, id: null, release: null, profile: null, profileNote: null, error: null, boots: 0,
       ms: { resolve: 0, build: 0, boot: 0, load: 0, model: 0 }, built: { compiled: 0, cached: 0, failed: 0 }, verificationUs: 0,
     };
     kernels.push(run);
@@ -62,7 +63,7 @@ function interruptionName(reason: unknown): string {
   return typeof reason === 'string' ? reason : reason instanceof Error ? reason.message : 'interrupted';
 }
 
-async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: { sources: string[]; objects: string[] },
+async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, whole: Corpus,
                          run: KernelRun, records: ProgramRecord[]): Promise<void> {
   const emit = opts.onProgress ?? (() => undefined);
   const progress = (phase: 'resolve' | 'header' | 'build' | 'boot' | 'load') => (message: string) => emit({ kind: 'kernel', spec, phase, message });
@@ -72,6 +73,16 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
   if (kernel.tools) {
     run.libbpf = kernel.tools.libbpf;
     if (kernel.tools.note) run.toolsNote = kernel.tools.note;
+  }
+  // the model follows the kernel: each kernel's own line unless the run names one for all
+  const choice = opts.profile ? { profile: getProfile(opts.profile), note: null } : profileForRelease(kernel.version);
+  run.profile = choice.profile.name;
+  run.profileNote = choice.note;
+  if (choice.note) emit({ kind: 'note', message: `${spec}: ${choice.note}` });
+  // files for other kernel lines (config kernelOnly) are not built or loaded here
+  const { corpus, left } = corpusForKernel(whole, opts.kernelOnly ?? [], kernel.version);
+  if (left.length) {
+    emit({ kind: 'note', message: `${spec} (${kernel.version ? `Linux ${kernel.version}` : 'version unknown'}): ${left.length} files for other kernel lines left out: ${left.join(', ')}` });
   }
 
   // Several guests of this kernel at once (--jobs), objects shared out from one queue.
@@ -116,6 +127,16 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
       }
     }
     for (const o of corpus.objects) objects.push({ object: display(o), source: null, file: o });
+    // the kernel's BTF, for the model's CO-RE relocations (without it they are `unsupported`)
+    let targetBtf: Btf | null = null;
+    if (objects.length) {
+      try {
+        targetBtf = await deps.kernel.kernelBtf(kernel, progress('header'), opts.signal);
+      } catch (err) {
+        emit({ kind: 'note', message: `${spec}: the kernel's BTF could not be read (${errText(err).split('\n')[0]}); the model answers unsupported for CO-RE relocations` });
+      }
+    }
+    if (opts.signal?.aborted) throw new RunInterrupted('interrupted while reading the kernel BTF');
 
     // Records go in object order whatever order the guests finish in (as one guest would print them).
     const slots: ProgramRecord[][] = [];
@@ -124,7 +145,7 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
       await shareOut(objects.length, pools, async (i, pool) => {
         if (opts.signal?.aborted) throw new RunInterrupted('interrupted between objects');
         const o = objects[i]!;
-        slots[i] = await runObject(deps, opts, spec, kernel, o, pool, run);
+        slots[i] = await runObject(deps, opts, spec, kernel, choice.profile, o, pool, run, targetBtf);
         emit({ kind: 'object', spec, done: ++done, total: objects.length, object: o.object, records: slots[i]! });
       }, (pool, err, left) => {
         if (left && !opts.signal?.aborted) emit({ kind: 'vm', spec, message: `guest ${pools.indexOf(pool) + 1} is out (${errText(err).split('\n')[0]}); ${left} guest${left > 1 ? 's carry' : ' carries'} on` });
@@ -141,15 +162,15 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, corpus: 
   emit({ kind: 'kernel', spec, phase: 'done' });
 }
 
-async function runObject(deps: RunDeps, opts: RunOptions, spec: string, kernel: KernelHandle,
-                         o: { object: string; source: string | null; file: string }, pool: GuestPool, run: KernelRun): Promise<ProgramRecord[]> {
+async function runObject(deps: RunDeps, opts: RunOptions, spec: string, kernel: KernelHandle, profile: Profile,
+                         o: { object: string; source: string | null; file: string }, pool: GuestPool, run: KernelRun, targetBtf: Btf | null): Promise<ProgramRecord[]> {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(o.file);
   } catch (err) {
     return [notLoaded(spec, kernel, o.object, o.source, o.file, `cannot read ${o.file}: ${(err as Error).message}`)];
   }
-  const a = analyzeObject(bytes, o.object, deps.analysis, { profile: opts.profile ?? '6.12', trace: opts.trace ?? false });
+  const a = analyzeObject(bytes, o.object, deps.analysis, { profile, trace: opts.trace ?? false, targetBtf });
   run.ms.model += a.modelMs;
   const names = a.programs.length ? a.programs.map((p) => p.name) : ['(object)'];
   const t = performance.now();
@@ -159,11 +180,11 @@ async function runObject(deps: RunDeps, opts: RunOptions, spec: string, kernel: 
   // The declarations that hold for this kernel: the version its spec resolved to (Debian's
   // upstream version, a bzImage's own version string), else the guest's uname -r (Debian's 6.1
   // images say 6.1.0-N there, not the patch level).
-  return joinAnswers(deps, spec, kernel, o, a, answers, kernel.version ?? pool.release ?? null);
+  return joinAnswers(deps, spec, kernel, profile, o, a, answers, kernel.version ?? pool.release ?? null);
 }
 
 /** Programs known to the host reader and programs the guest answered for, matched by name. */
-function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, o: { object: string; source: string | null; file: string },
+function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, profile: Profile, o: { object: string; source: string | null; file: string },
               a: ObjectAnalysis, answers: LoadAnswer[], release: string | null): ProgramRecord[] {
   const whole = answers.find((x) => x.program === '(object)');
   const byName = new Map(answers.map((x) => [x.program, x]));
@@ -182,7 +203,7 @@ function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, o: { obj
     else if (ans.kind === 'error') kernelSide = { kind: 'not-loaded', error: ans.error };
     else {
       const result: KernelResult = { ...ans.result, program: name, object: o.object };
-      kernelClass = deps.analysis.classify(result);
+      kernelClass = deps.analysis.classify(result, profile);
       kernelSide = { kind: 'result', result, class: kernelClass };
     }
     const model = info?.model ?? (a.readError
@@ -199,7 +220,7 @@ function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, o: { obj
         if (v) insns.push({ who, ...v });
       }
     }
-    out.push({ kernel: spec, kernelId: kernel.id, object: o.object, source: o.source, objectFile: o.file, program: name, section,
+    out.push({ kernel: spec, kernelId: kernel.id, profile: profile.name, object: o.object, source: o.source, objectFile: o.file, program: name, section,
       outcome: comparison.outcome, expectation, kernelSide, kernelClass, model, comparison, insns });
   }
   return out;
@@ -209,6 +230,6 @@ function notLoaded(spec: string, kernel: KernelHandle, object: string, source: s
   const kernelSide: KernelSide = { kind: 'not-loaded', error };
   const expectation = parseExpectation([]);
   const comparison = compare({ kernel: kernelSide, model: null, expectation });
-  return { kernel: spec, kernelId: kernel.id, object, source, objectFile: file, program: null, section: null,
+  return { kernel: spec, kernelId: kernel.id, profile: null, object, source, objectFile: file, program: null, section: null,
     outcome: comparison.outcome, expectation, kernelSide, kernelClass: null, model: null, comparison, insns: [] };
 }

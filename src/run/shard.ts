@@ -29,5 +29,5 @@ export function shardOf(key: string, count: number): number {
 
 export function shardCorpus(corpus: Corpus, shard: Shard): Corpus {
   const mine = (f: string) => shardOf(corpus.keys.get(f) ?? f, shard.count) === shard.index;
-  return { sources: corpus.sources.filter(mine), objects: corpus.objects.filter(mine), keys: corpus.keys };
+  return { sources: corpus.sources.filter(mine), objects: corpus.objects.filter(mine), keys: corpus.keys, named: corpus.named };
 }

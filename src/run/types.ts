@@ -11,9 +11,12 @@ export interface RunOptions {
   paths: string[];                   // corpus paths: directories, .c, .o
   include?: string[];
   exclude?: string[];
+  /** Files for some kernel lines only (config kernelOnly): left out of the run on other kernels. */
+  kernelOnly?: { glob: string; range: string }[];
   includeDirs?: string[];            // -I for the corpus headers
   cflags?: string[];
-  profile?: string;                  // model semantics profile; default '6.12'
+  /** Model semantics for every kernel (a profile name); default: each kernel's own line, from its release. */
+  profile?: string | null;
   memoryMb?: number;
   cpus?: number;
   bootTimeoutSec?: number;
@@ -52,6 +55,8 @@ export type RunEvent =
 export interface ProgramRecord {
   kernel: string;               // the spec as given, e.g. debian:6.12
   kernelId: string | null;      // KernelImage.id, e.g. debian-6.12.117
+  /** The model's semantics profile on this kernel (KernelRun.profile). */
+  profile: string | null;
   object: string;               // what the user named: the C source, or the .o given
   source: string | null;        // the C source (for reports), when there is one
   objectFile: string | null;    // the object actually loaded (cache path for built sources)
@@ -73,6 +78,10 @@ export interface KernelRun {
   release: string | null;       // uname -r in the guest
   libbpf?: string;              // the libbpf that loaded this kernel's programs (vm/tools.ts)
   toolsNote?: string;           // why the host's libbpf and bpftool stand in for the kernel's own
+  /** The model's semantics profile for this kernel (src/profiles), null until the kernel is resolved. */
+  profile: string | null;
+  /** Why this profile when it is not the kernel's own line (newer than every modelled line...). */
+  profileNote: string | null;
   error: string | null;         // resolve / header / boot failed: no results for this kernel
   boots: number;                // 1 + fresh VMs after crashes/timeouts
   ms: { resolve: number; build: number; boot: number; load: number; model: number };

@@ -69,7 +69,7 @@ export interface ModelResult {
   program: string;
   section: string;
   verdict: ModelVerdict;
-  rule: string | null;     // stable rule id (src/model/rules.ts), or the unsupported construct's id
+  rule: string | null;     // stable rule id (src/rules), or the unsupported reason's id (src/rules/unsupported.ts)
   insn: number | null;     // instruction index, as the kernel log numbers it
   message: string | null;  // the kernel 6.12 message for that rule, rendered with the same numbers
   ms: number;

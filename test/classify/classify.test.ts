@@ -62,3 +62,13 @@ t.test('unknown messages keep the text, accepted programs and loader errors have
   t.same(classify({ verdict: 'loader-error', log: '', message: "sec '.reltc': invalid offset", errno: 4001 }), { rule: null, insn: null, message: "sec '.reltc': invalid offset" });
   t.same(classifyLog(''), { rule: null, insn: null, message: null });
 });
+
+// Tails of logs Debian 6.12.117 printed (bpf-verdict run programs/insn/same_insn_ptr.c, 2026-11-29).
+t.test('instruction-level consistency messages', async (t) => {
+  const tail = '17: (15) if r1 == 0x0 goto pc+1       ; frame1: R1=map_value(map=wslots,ks=4,vs=8)\n18: (61) r0 = *(u32 *)(r1 +0)\nsame insn cannot be used with different pointers\nverification time 2377 usec\nstack depth 8+0\n';
+  t.same(classifyLog(tail), { rule: 'insn.ptr_type_mismatch', insn: 18, message: 'same insn cannot be used with different pointers' });
+  // formats with a zero-padded width (%02x) match what the kernel prints
+  t.equal(classifyLog('3: (ff) (null)\nunknown opcode ff\n').rule, 'insn.unknown_opcode');
+  t.equal(classifyLog('4: (db) lock *(u64 *)(r1 +0) += r2\nBPF_ATOMIC uses invalid atomic opcode 20\n').rule, 'insn.atomic_opcode');
+  t.equal(classifyLog('1: (b7) r0 = 0\nBPF_MOV uses reserved fields\n').rule, 'insn.reserved_fields');
+});

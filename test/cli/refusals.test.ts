@@ -35,9 +35,9 @@ t.test('run: an unknown profile on the command line or in YAML stops it before a
   // debian:6.12 resolves from the cache and boots if the profile is not checked first.
   const flag = await cli(['run', '--kernel', 'debian:6.12', '--profile', 'nonsense', obj]);
   t.equal(flag.exitCode, 2);
-  t.match(flag.stderr, /--profile wants one of 6\.12, 6\.1, bpf-next, got 'nonsense'\nusage: bpf-verdict run /);
+  t.match(flag.stderr, /--profile wants one of 6\.1, 6\.12, 7\.3, bpf-next, got 'nonsense'\nusage: bpf-verdict run /);
   for (const [text, line, hint] of [
-    ['kernels: [debian:6.12]\nprofile: nonsense\n', 2, /use one of: 6\.12, 6\.1, bpf-next/],
+    ['kernels: [debian:6.12]\nprofile: nonsense\n', 2, /use one of: 6\.1, 6\.12, 7\.3, bpf-next/],
     ['kernels: [debian:6.12]\n# the semantics\nprofile: 6.10\n', 3, /unquoted, YAML reads 6\.10 as the number 6\.1/],
   ] as const) {
     writeFileSync(join(work, 'bpf-verdict.yaml'), text);

@@ -31,7 +31,9 @@ t.test('a full file: values, relative paths resolved against the file', async (t
   t.equal(cfg.cpus, 2);
   t.equal(cfg.profile, '6.1', 'an unquoted 6.1 is the profile 6.1');
   t.equal(parseConfig('profile: 6.12\n', '/x/bpf-verdict.yaml').profile, '6.12');
+  t.equal(parseConfig('profile: "7.3"\n', '/x/bpf-verdict.yaml').profile, '7.3');
   t.equal(parseConfig('profile: bpf-next\n', '/x/bpf-verdict.yaml').profile, 'bpf-next');
+  t.equal(parseConfig('# nothing\n', '/x/bpf-verdict.yaml').profile, null, 'absent: each kernel gets its own line');
 });
 
 t.test('empty file and missing keys: defaults, with paths relative to the file', async (t) => {
@@ -39,6 +41,14 @@ t.test('empty file and missing keys: defaults, with paths relative to the file',
   t.same(cfg.kernels, DEFAULT_CONFIG.kernels);
   t.same(cfg.corpus, ['/x/programs']);
   t.same(cfg.build.includeDirs, ['/x/programs/include']);
+});
+
+t.test('kernelOnly: a glob per kernel range, checked with the file', async (t) => {
+  t.same(parseConfig('kernelOnly:\n  "linux-7.3/**": "7.3-"\n', '/x/bpf-verdict.yaml').kernelOnly, [{ glob: 'linux-7.3/**', range: '7.3-' }]);
+  t.same(parseConfig('kernelOnly: { "old/**": 6.10 }\n', '/x/bpf-verdict.yaml').kernelOnly, [{ glob: 'old/**', range: '6.10' }], 'the range as written, not YAML\'s number');
+  t.same(parseConfig('# none\n', '/x/bpf-verdict.yaml').kernelOnly, []);
+  t.throws(() => parseConfig('kernelOnly:\n  "x/**": "seven"\n', '/c/bpf-verdict.yaml'), /line 2: kernelOnly: 'x\/\*\*': 'seven' is not a kernel version/);
+  t.throws(() => parseConfig('kernelOnly: [a]\n', '/c/bpf-verdict.yaml'), /line 1: kernelOnly must be a mapping/);
 });
 
 t.test('errors point to the line', async (t) => {
@@ -51,8 +61,8 @@ t.test('errors point to the line', async (t) => {
     ['kernels: []\n', /line 1: kernels is empty/],
     ['- a\n- b\n', /line 1: the configuration must be a mapping/],
     // The profile is checked with the file, before any kernel is resolved (see test/cli/run-refusals).
-    ['kernels: [debian:6.12]\nprofile: nonsense\n', /line 2: unknown profile 'nonsense'\n\s+hint: use one of: 6\.12, 6\.1, bpf-next/],
-    // Unquoted, 6.10 is the number 6.1 to YAML: judged as written, and the hint says why.
+    ['kernels: [debian:6.12]\nprofile: nonsense\n', /line 2: unknown profile 'nonsense'\n\s+hint: use one of: 6\.1, 6\.12, 7\.3, bpf-next/],
+    // Unquoted, 6.10 is the number 6.1 to YAML: judged as written (so not taken for 6.1), and the hint says why.
     ['cpus: 1\n\nprofile: 6.10\n', /line 3: unknown profile '6\.10'[\s\S]*unquoted, YAML reads 6\.10 as the number 6\.1/],
     ['profile: __proto__\n', /line 1: unknown profile '__proto__'/],
     ['memory: 128\n', /line 1: memory must be an integer from 256 to 65536/],

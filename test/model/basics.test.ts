@@ -86,11 +86,21 @@ t.test('every EXACT entry names a real program', async (t) => {
   for (const k of Object.keys(EXACT)) t.ok(names.has(k), k);
 });
 
-t.test('profiles: bpf-next ends a leak with the check_resource_leak trailer, 6.12 does not', async (t) => {
+t.test('profiles: 7.3 (bpf-next) ends a leak naming the exit (check_resource_leak), 6.12 does not', async (t) => {
   const obj = await basicsObject('ringbuf');
   const [a] = modelObject(obj, { program: 'reserve_leak' });
   const [b] = modelObject(obj, { program: 'reserve_leak', profile: 'bpf-next' });
   t.same(a!.messageLines, ['Unreleased reference id=2 alloc_insn=4']);
   t.same(b!.messageLines, ['Unreleased reference id=2 alloc_insn=4', 'BPF_EXIT instruction in main prog would lead to reference leak']);
   t.equal(b!.rule, a!.rule, 'same rule id across profiles');
+});
+
+t.test('profiles: one finding renders each line\'s text (6.12 "R%d", 7.3 reg_arg_name "%s"); 6.1 has no kfunc table', async (t) => {
+  const regs = await basicsObject('regs');
+  for (const profile of ['6.12', '7.3']) {
+    const [r] = modelObject(regs, { program: 'deref_scalar', profile });
+    t.same([r!.rule, r!.message], ['mem.invalid_access_type', "R1 invalid mem access 'scalar'"], profile);
+  }
+  const [old] = modelObject(await basicsObject('ringbuf'), { program: 'reserve_leak', profile: '6.1' });
+  t.equal(old!.verdict, 'reject', 'helpers and the core rules are the same on 6.1');
 });

@@ -1,6 +1,7 @@
 // An exception inside the model (a bug) is a `model-error` result carrying the exception's stack,
 // never a verdict; the run's analysis reports one escaping the model the same way.
 import t from 'tap';
+import { getProfile } from '../../src/profiles/index.js';
 import { decodeOne, type RawInsn } from '../../src/bpf/insn.js';
 import type { BpfObject, BpfProgram } from '../../src/object/types.js';
 import type { GraphHooks } from '../../src/model/hooks.js';
@@ -40,7 +41,7 @@ t.test('an exception escaping the model in a run: model-error per program, with 
     model: () => { throw new RangeError('model exploded'); },
     classify: () => ({ rule: null, message: null, insn: null }),
   } as unknown as AnalysisBackend;
-  const a = analyzeObject(new Uint8Array(), 'hand-made.o', backend, { profile: '6.12', trace: false });
+  const a = analyzeObject(new Uint8Array(), 'hand-made.o', backend, { profile: getProfile('6.12'), trace: false, targetBtf: null });
   t.equal(a.programs[0]!.model.verdict, 'model-error');
   t.match(a.programs[0]!.model.stack, /RangeError: model exploded/);
 });

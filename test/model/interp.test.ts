@@ -7,7 +7,7 @@ import type { BpfObject, BpfProgram } from '../../src/object/types.js';
 import { modelObject } from '../../src/model/index.js';
 import { graphHooks } from '../../src/model/graph/index.js';
 import { makeEnv, verifyProgram } from '../../src/model/interp/explore.js';
-import { PROFILES } from '../../src/model/profiles.js';
+import { getProfile } from '../../src/profiles/index.js';
 
 const I = (code: number, dst = 0, src = 0, off = 0, imm = 0): RawInsn => ({ code, dst, src, off, imm });
 const mov = (dst: number, imm: number) => I(0xb7, dst, 0, 0, imm);
@@ -41,7 +41,7 @@ t.test('40 sequential branches: pruning keeps the walk linear', async (t) => {
 
 t.test('the processed-instruction limit', async (t) => {
   const obj = object([mov(0, 0), add(0, 1), jlt(0, 100000, -2), exit()]);
-  const env = makeEnv(obj, obj.programs[0]!, { ...PROFILES['6.12']!, insnLimit: 1000 }, graphHooks, false);
+  const env = makeEnv(obj, obj.programs[0]!, { ...getProfile('6.12'), switches: { ...getProfile('6.12').switches, insnLimit: 1000 } }, graphHooks, false);
   const w = verifyProgram(env);
   t.equal(w.finding?.rule, 'limit.too_large');
   t.equal(w.finding?.message, 'BPF program is too large. Processed 1001 insn');
@@ -52,7 +52,7 @@ t.test('the pending-branch limit', async (t) => {
   for (let i = 0; i < 10; i++) raw.push(jeq(6, i + 100, 1), mov(7, i));
   raw.push(exit());
   const obj = object(raw);
-  const env = makeEnv(obj, obj.programs[0]!, { ...PROFILES['6.12']!, jmpSeqLimit: 4 }, graphHooks, false);
+  const env = makeEnv(obj, obj.programs[0]!, { ...getProfile('6.12'), switches: { ...getProfile('6.12').switches, jmpSeqLimit: 4 } }, graphHooks, false);
   const w = verifyProgram(env);
   t.equal(w.finding?.message, 'The sequence of 5 jumps is too complex.');
   t.equal(w.finding?.insn, 10, 'the fifth undecided branch');

@@ -12,7 +12,7 @@ function rec(kernel: string, program: string, verdict: V, rule: string | null, m
   const modelAgrees = model.verdict === 'unsupported' ? null : model.verdict === verdict && (verdict === 'accept' || model.rule === rule);
   const expectationOk = expected === null ? null : (expected === 'success') === (verdict === 'accept');
   return {
-    kernel, kernelId: kernel, object: 'programs/nonown/a.c', source: null, objectFile: null, program, section: 'tc',
+    kernel, kernelId: kernel, profile: '6.12', object: 'programs/nonown/a.c', source: null, objectFile: null, program, section: 'tc',
     outcome: modelAgrees === false ? 'model-differs' : 'agree',
     expectation: { result: expected, messages: [], description: null, logLevel: null, retval: null, modelDiffers: null, auxiliary: false, ignored: [], problems: [], kernels: [], scope: null },
     kernelSide: { kind: 'result', class: { rule, message, insn: 3 },
@@ -28,7 +28,7 @@ const SCALAR = "invalid mem access 'scalar'";
 const base = 'src:/t', head = 'src:/t+p.patch';
 function result(records: ProgramRecord[], error: string | null = null): RunResult {
   return { startedAt: '', durationMs: 0, records, counts: {} as RunResult['counts'], exitCode: 0,
-    kernels: [base, head].map((spec) => ({ spec, id: spec, release: null, error: spec === head ? error : null, boots: 1,
+    kernels: [base, head].map((spec) => ({ spec, id: spec, release: null, profile: null, profileNote: null, error: spec === head ? error : null, boots: 1,
       ms: { resolve: 0, build: 0, boot: 0, load: 0, model: 0 }, built: { compiled: 0, cached: 0, failed: 0 }, verificationUs: 0 })) };
 }
 

@@ -16,6 +16,7 @@ function fakes(unusable: { resolve?: string; run?: string }) {
       return { spec, id: spec };
     },
     vmlinuxHeader: async () => '/nonexistent/vmlinux.h',
+    kernelBtf: async () => null,
     boot: async () => { throw new Error('no boot in this test'); },
     vmFailure: () => null,
   };
@@ -24,7 +25,7 @@ function fakes(unusable: { resolve?: string; run?: string }) {
     for (const k of o.kernels) await deps!.kernel!.resolve(k); // the run's own resolve: answered from the first
     return {
       startedAt: '', durationMs: 0, records: [], counts: {} as RunResult['counts'], exitCode: 3,
-      kernels: o.kernels.map((spec) => ({ spec, id: spec, release: null, error: spec === unusable.run ? 'guest never reached the agent' : null, boots: 1,
+      kernels: o.kernels.map((spec) => ({ spec, id: spec, release: null, profile: null, profileNote: null, error: spec === unusable.run ? 'guest never reached the agent' : null, boots: 1,
         ms: { resolve: 0, build: 0, boot: 0, load: 0, model: 0 }, built: { compiled: 0, cached: 0, failed: 0 }, verificationUs: 0 })),
     };
   };

@@ -21,13 +21,16 @@ export function fakeDeps(log: string[]): RunDeps {
         if (spec === 'debian:0.0') throw new Error('kernel debian:0.0: no such Debian kernel');
         log.push(`tools ${opts?.tools ?? 'auto'}`);
         const tools = spec.startsWith('file:') ? { libbpf: 'libbpf 1.1 (fake host)', note: 'file: comes without its source tree (fake)' } : { libbpf: 'libbpf 1.8.0 (fake tree)' };
-        return { spec, id: spec.replace(':', '-'), tools };
+        // a fake release from the spec's version (debian:7.3 -> 7.3.0); none for other specs
+        const v = /^debian:(\d+\.\d+)/.exec(spec)?.[1];
+        return { spec, id: spec.replace(':', '-'), tools, ...(v ? { version: `${v}.0` } : {}) };
       },
       async vmlinuxHeader() {
         const d = mkdtempSync(join(tmpdir(), 'bv-fakeh-'));
         writeFileSync(join(d, 'vmlinux.h'), 'struct x { int a; };\n');
         return join(d, 'vmlinux.h');
       },
+      async kernelBtf() { return null; },
       async boot(k) {
         if (k.spec === 'debian:bootfail') { log.push('boot-failed'); throw new Error('guest never reached the agent (fake)'); }
         log.push('boot');
@@ -63,6 +66,7 @@ export function fakeDeps(log: string[]): RunDeps {
           relocs: new Map(), lines: new Map(), declTags: p.tags.map((x) => `comment:${x}`) })) };
       },
       model(obj, opts) {
+        log.push(`model ${opts.profile.name}`);
         const ps = (obj as BpfObject).programs;
         return ps.map((p) => {
           const want = JSON.parse(Buffer.from(objBytes.get(obj.file)!).toString()).find((x: FakeProg) => x.name === p.name) as FakeProg;
@@ -70,8 +74,9 @@ export function fakeDeps(log: string[]): RunDeps {
             insn: want.model === 'reject' ? 9 : null, message: want.model === 'reject' ? 'Unreleased reference id=2 alloc_insn=5' : null, ms: 0, stateAt: opts.trace ? 'R0=scalar()' : null };
         });
       },
-      classify({ log }) {
-        return log.includes('Unreleased') ? { rule: 'ref.unreleased', message: 'Unreleased reference id=2 alloc_insn=5', insn: 9 } : { rule: null, message: null, insn: null };
+      classify({ log: text }, profile) {
+        log.push(`classify ${profile.name}`);
+        return text.includes('Unreleased') ? { rule: 'ref.unreleased', message: 'Unreleased reference id=2 alloc_insn=5', insn: 9 } : { rule: null, message: null, insn: null };
       },
     },
   };

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { runCorpusWith } from '../../src/run/runner.js';
 import { dir, fakeDeps } from './fakes.js';
 import { formatSummary } from '../../src/report/summary.js';
+import { recordJson } from '../../src/report/record.js';
 
 t.test('crashes and timeouts cost one program each; everything else is kept', async (t) => {
   const log: string[] = [];
@@ -52,7 +53,7 @@ t.test('a kernel that does not boot: a typed kernel error, other kernels keep th
   t.equal(r.kernels[1]!.error, 'guest never reached the agent (fake)');
   t.equal(r.records.length, 2);
   t.equal(r.exitCode, 3);
-  t.same(log.filter((l) => !l.startsWith('tools')), ['boot', 'shutdown', 'boot-failed']);
+  t.same(log.filter((l) => !/^(model|classify|tools) /.test(l)), ['boot', 'shutdown', 'boot-failed']);
 });
 
 t.test('all green: exit code 0', async (t) => {
@@ -87,4 +88,40 @@ t.test('the libbpf serving each kernel, and why the host\'s stands in, reach the
 
 t.test('a missing corpus path is a typed error naming it', async (t) => {
   await t.rejects(runCorpusWith(fakeDeps([]), { kernels: ['debian:6.12'], paths: [join(dir, 'nope')] }), /nope: no such file or directory/);
+});
+
+t.test('the model follows each kernel: its own line, the newest for a newer kernel (said so), or the run\'s --profile', async (t) => {
+  const notes: string[] = [];
+  const log: string[] = [];
+  const r = await runCorpusWith(fakeDeps(log), {
+    kernels: ['debian:6.12', 'debian:7.3', 'debian:7.9'], paths: [join(dir, 'corpus', 'a.o')],
+    onProgress: (e) => { if (e.kind === 'note') notes.push(e.message); },
+  });
+  t.same(r.kernels.map((k) => [k.spec, k.profile, k.profileNote === null]), [['debian:6.12', '6.12', true], ['debian:7.3', '7.3', true], ['debian:7.9', '7.3', false]]);
+  t.match(r.kernels[2]!.profileNote, /7\.9\.0 is newer than the newest modelled line: semantics of Linux 7\.3/);
+  t.match(notes.join('\n'), /debian:7\.9: Linux 7\.9\.0 is newer/);
+  t.match(formatSummary(r), /kernel debian:7\.9 .*, model: Linux 7\.3 semantics\n  note: Linux 7\.9\.0 is newer than the newest modelled line/, 'the report says so');
+  t.equal(recordJson(r.records.find((x) => x.kernel === 'debian:7.9')!).model.profile, '7.3');
+  const used = log.filter((l) => l.startsWith('model ') || l.startsWith('classify '));
+  t.same([...new Set(used)], ['model 6.12', 'classify 6.12', 'model 7.3', 'classify 7.3'], 'model and classifier both use the kernel\'s profile');
+
+  const forced = await runCorpusWith(fakeDeps([]), { kernels: ['debian:7.3'], paths: [join(dir, 'corpus', 'a.o')], profile: '6.12' });
+  t.same(forced.kernels.map((k) => [k.profile, k.profileNote]), [['6.12', null]]);
+  await t.rejects(runCorpusWith(fakeDeps([]), { kernels: ['debian:7.3'], paths: [join(dir, 'corpus')], profile: '5.4' }), { name: 'UsageError', message: /unknown semantics profile '5\.4'/ });
+});
+
+t.test('kernelOnly: files for other kernel lines are left out of that kernel\'s run, and the run says so', async (t) => {
+  const notes: string[] = [];
+  const r = await runCorpusWith(fakeDeps([]), {
+    kernels: ['debian:6.12', 'debian:7.3'], paths: [join(dir, 'corpus')], include: ['a.o', 'd.o'], kernelOnly: [{ glob: 'd.o', range: '7.3-' }],
+    onProgress: (e) => { if (e.kind === 'note') notes.push(e.message); },
+  });
+  const objects = (spec: string) => [...new Set(r.records.filter((x) => x.kernel === spec).map((x) => x.object.split('/').pop()))];
+  t.same(objects('debian:6.12'), ['a.o'], '6.12: d.o is not loaded');
+  t.same(objects('debian:7.3'), ['a.o', 'd.o'], '7.3: d.o runs');
+  t.match(notes.join('\n'), /debian:6\.12 \(Linux 6\.12\.0\): 1 files for other kernel lines left out: d\.o \(kernelOnly "d\.o": "7\.3-"\)/);
+  t.notMatch(notes.join('\n'), /debian:7\.3 .*left out/);
+  // a file named explicitly is always taken, as with exclude
+  const named = await runCorpusWith(fakeDeps([]), { kernels: ['debian:6.12'], paths: [join(dir, 'corpus', 'd.o')], kernelOnly: [{ glob: 'd.o', range: '7.3-' }] });
+  t.ok(named.records.some((x) => x.object.endsWith('d.o')));
 });

@@ -7,7 +7,7 @@ import type { Schema } from '../options.js';
 import { PROFILE_OPTIONS } from '../shared-options.js';
 import { UsageError } from '../../shared/errors.js';
 import { modelObject } from '../../model/index.js';
-import { DEFAULT_PROFILE, PROFILES, getProfile } from '../../model/profiles.js';
+import { DEFAULT_PROFILE, PROFILE_NAMES, getProfile } from '../../profiles/index.js';
 import { loadObject } from './model.js';
 
 const HELP = `bpf-verdict explain: show the reference model's walk through one program
@@ -22,7 +22,7 @@ because an explored state at the same instruction covers it. The last lines give
 and, for a rejection, the full state at the rejected instruction.
 
 Options:
-  --profile P   semantics profile: ${Object.keys(PROFILES).join(', ')} (default ${DEFAULT_PROFILE})
+  --profile P   semantics profile: ${PROFILE_NAMES.join(', ')} (default ${DEFAULT_PROFILE})
   --json        {"object","program","section","verdict","rule","insn","message","stateAt","trace":[...]}
   -h, --help    this text
 

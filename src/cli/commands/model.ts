@@ -2,6 +2,7 @@
 // Data on stdout (a table, or one JSON object per program with the fixed field list), errors on
 // stderr. An unreadable object is reported as an `error` row for that object and the other
 // objects still run; the exit code is then 3.
+import { readFile } from 'node:fs/promises';
 import type { Command } from '../command.js';
 import type { Schema } from '../options.js';
 import { PROFILE_OPTIONS } from '../shared-options.js';
@@ -9,12 +10,15 @@ import { BpfVerdictError, InputError, UsageError } from '../../shared/errors.js'
 import { readObject } from '../../object/read.js';
 import { readObjectFile } from '../object-file.js';
 import { modelObject, type ModelProgramResult } from '../../model/index.js';
-import { DEFAULT_PROFILE, PROFILES, getProfile } from '../../model/profiles.js';
+import { DEFAULT_PROFILE, PROFILE_NAMES, getProfile, profileForRelease, type Profile } from '../../profiles/index.js';
+import { specRelease } from '../../../vm/kernel.js';
 import type { BpfObject } from '../../object/types.js';
+import type { Btf } from '../../btf/types.js';
+import { parseBtf } from '../../btf/parse.js';
 
-const HELP = `bpf-verdict model: predict the 6.12 verifier's verdicts with the reference model (no kernel)
+const HELP = `bpf-verdict model: predict a kernel line's verifier verdicts with the reference model (no kernel runs)
 
-Usage: bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile ${DEFAULT_PROFILE}] [--json]
+Usage: bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile ${DEFAULT_PROFILE} | --kernel SPEC] [--btf FILE] [--json]
 
 For each program of each object: accept, reject (rule id, instruction index and the kernel's
 message), unsupported (the construct the model does not model), error (an object it cannot use),
@@ -22,7 +26,13 @@ or model-error (the model itself failed: a bug, reported with its stack; never a
 
 Options:
   --program NAME   only this program (entry function name)
-  --profile P      semantics profile: ${Object.keys(PROFILES).join(', ')} (default ${DEFAULT_PROFILE})
+  --profile P      semantics profile: ${PROFILE_NAMES.join(', ')} (default ${DEFAULT_PROFILE})
+  --kernel SPEC    the profile that kernel gets in a run (debian:7.3, file:bzImage, src:TREE),
+                   from its release; nothing is downloaded, built or booted
+  --btf FILE       the target kernel's raw BTF (/sys/kernel/btf/vmlinux, or the vmlinux.btf that
+                   \`bpf-verdict btf\` caches): CO-RE relocations (ctx->field through vmlinux.h,
+                   bpf_core_field_offset...) get the values libbpf would patch in; without it they
+                   are unsupported (TYPE_ID_LOCAL, as bpf_obj_new uses, needs no target)
   --json           one JSON object per program per line:
                    {"object","program","section","verdict","rule","insn","message","ms"}
   -h, --help       this text
@@ -33,8 +43,21 @@ Exit codes: 0 ran (whatever the verdicts), 1 the model failed internally on a pr
 Examples:
   bpf-verdict model programs/build/list.o
   bpf-verdict model prog.bpf.o --program list_push_missing_lock --json
-  bpf-verdict model --profile bpf-next a.o b.o
+  bpf-verdict model --profile 7.3 a.o b.o
+  bpf-verdict model --kernel src:~/bpf-next a.o
+  bpf-verdict model --btf /sys/kernel/btf/vmlinux prog.bpf.o
 `;
+
+/** The target BTF named by --btf, or an InputError naming the file and the fix. */
+async function loadTargetBtf(path: string): Promise<Btf> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new InputError(path, `cannot read the target BTF: ${(err as Error).message}`, 'give a raw BTF file: /sys/kernel/btf/vmlinux, or the vmlinux.btf under ~/.cache/bpf-verdict/btf/', { cause: err });
+  }
+  return parseBtf(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
+}
 
 /** The object, or an InputError naming the file and the fix. An object without programs is refused too. */
 export async function loadObject(path: string): Promise<BpfObject> {
@@ -59,16 +82,35 @@ function tableRows(rows: ModelProgramResult[]): string {
   return [line(head), ...cells.map(line)].join('\n') + '\n';
 }
 
-const OPTIONS = { program: { type: 'string' }, ...PROFILE_OPTIONS, json: { type: 'boolean' } } as const satisfies Schema;
+/** --profile names a line; --kernel picks the line a run would give that kernel (and says why when it is not its own). */
+async function chooseProfile(name: string | undefined, kernel: string | undefined): Promise<Profile> {
+  if (name && kernel) throw new UsageError('--profile and --kernel both choose the semantics; give one');
+  if (!kernel) return getProfile(name ?? DEFAULT_PROFILE);
+  const choice = profileForRelease(await specRelease(kernel));
+  process.stderr.write(`bpf-verdict model: ${kernel}: Linux ${choice.profile.name} semantics${choice.note ? ` (${choice.note})` : ''}\n`);
+  return choice.profile;
+}
+
+const OPTIONS = { program: { type: 'string' }, ...PROFILE_OPTIONS, kernel: { type: 'string' }, btf: { type: 'string' }, json: { type: 'boolean' } } as const satisfies Schema;
 
 export const command: Command<typeof OPTIONS> = {
-  usage: 'bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile P] [--json]',
+  usage: 'bpf-verdict model OBJ.o [OBJ.o...] [--program NAME] [--profile P | --kernel SPEC] [--btf FILE] [--json]',
   help: HELP,
   options: OPTIONS,
   async run(parsed) {
     const { values, positionals } = parsed;
     if (!positionals.length) throw new UsageError('no object file given');
-    getProfile(values.profile ?? DEFAULT_PROFILE); // unknown profile -> usage error before any work
+    const profile = await chooseProfile(values.profile, values.kernel); // before any work: usage errors first
+    let targetBtf: Btf | null = null;
+    if (values.btf) {
+      try {
+        targetBtf = await loadTargetBtf(values.btf);
+      } catch (err) {
+        if (!(err instanceof BpfVerdictError)) throw err;
+        process.stderr.write(`bpf-verdict model: ${err.describe()}\n`);
+        return 3;
+      }
+    }
     let failed = false;    // an object could not be read or used: exit 3
     let internal = false;  // the model failed on a program: exit 1
     const all: ModelProgramResult[] = [];
@@ -77,7 +119,7 @@ export const command: Command<typeof OPTIONS> = {
       let rows: ModelProgramResult[];
       try {
         const obj = await loadObject(path);
-        rows = modelObject(obj, { profile: values.profile, program: values.program });
+        rows = modelObject(obj, { profile, program: values.program, targetBtf });
         if (values.program && !rows.length) missing.push(`${path} (has: ${obj.programs.map((p) => p.name).join(', ')})`);
       } catch (err) {
         if (!(err instanceof BpfVerdictError)) throw err;

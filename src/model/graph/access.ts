@@ -4,33 +4,34 @@
 //    scalar (a pointer member read from a local object is a scalar, never a pointer again);
 //  - into a map value with special fields: check_map_access ("%s cannot be accessed directly by
 //    load/store") and check_map_kptr_access (kptr loads give RCU / untrusted pointers).
-import { unsupported, type Finding } from '../finding.js';
+import { regArg, unsupported, type Finding } from '../finding.js';
 import { DONE, PASS, found, type HookCtx, type HookResult, type MemAccess } from '../hooks.js';
 import { regTypeStr } from '../print.js';
 import { F, T, curFrame, regPtr, regUnknown, typeIsPtrAllocObj, type RegState } from '../state.js';
 import { tnumIsConst, tnumStr } from '../tnum.js';
 import type { Btf, BtfType } from '../../btf/types.js';
-import { loadContext, metaOf, regRecord } from './context.js';
+import { loadContext, metaOf } from './context.js';
 import { fieldTypeName, type BtfField } from './records.js';
 import { fail } from './util.js';
 import { kptrMatch } from './helpers.js';
+import { UNSUPPORTED, type RuleId } from '../../rules/index.js';
 
 /** check_ptr_to_btf_access() for program-BTF objects. */
 export function btfAccess(ctx: HookCtx, a: MemAccess): HookResult {
   const reg = a.reg;
-  if (reg.btf?.btf !== 'prog' || !ctx.btf) return found(unsupported(`${a.write ? 'store to' : 'load from'} a kernel object (${regTypeStr(reg.type)})`, ctx.insnIdx, 'model.unsupported.btf_access'));
+  if (reg.btf?.btf !== 'prog' || !ctx.btf) return found(unsupported(`${a.write ? 'store to' : 'load from'} a kernel object (${regTypeStr(reg.type)})`, ctx.insnIdx, UNSUPPORTED.btfAccess));
   const btf = ctx.btf;
   const t = btf.get(reg.btf.id);
   const tname = t.name;
   const off = a.off + reg.off;
-  if (off < 0) return found(fail(ctx, 'graph.access.ptr_negative', a.regno, tname, off));
-  if (!tnumIsConst(reg.varOff) || reg.varOff.value !== 0n) return found(fail(ctx, 'graph.access.ptr_var_off', a.regno, tname, off, tnumStr(reg.varOff)));
-  if (reg.type & F.MEM_PERCPU) return found(fail(ctx, 'graph.access.percpu', a.regno, tname, off));
+  if (off < 0) return found(fail(ctx, 'graph.access.ptr_negative', regArg(a.regno), tname, off));
+  if (!tnumIsConst(reg.varOff) || reg.varOff.value !== 0n) return found(fail(ctx, 'graph.access.ptr_var_off', regArg(a.regno), tname, off, tnumStr(reg.varOff)));
+  if (reg.type & F.MEM_PERCPU) return found(fail(ctx, 'graph.access.percpu', regArg(a.regno), tname, off));
   if (a.write && (reg.type & F.PTR_UNTRUSTED)) return found(fail(ctx, 'graph.access.read_only'));
   if (a.write && !typeIsPtrAllocObj(reg.type)) return found(fail(ctx, 'graph.access.read_only'));
   const isAlloc = (reg.type & F.MEM_ALLOC) !== 0;
   if (isAlloc) {
-    const rec = metaOf(loadContext(ctx.obj), reg.btf.id);
+    const rec = metaOf(loadContext(ctx.obj, ctx.profile), reg.btf.id);
     const hit = rec?.fields.find((f) => off < f.offset + f.size && f.offset < off + a.size);
     if (hit) return found(fail(ctx, 'graph.access.special_field', fieldTypeName(hit.type)));
   } else {
@@ -39,12 +40,12 @@ export function btfAccess(ctx: HookCtx, a: MemAccess): HookResult {
   }
   const walk = structWalk(btf, reg.btf.id, off, a.size);
   if (walk.kind === 'error') return found(fail(ctx, walk.rule, ...walk.args));
-  if (walk.kind === 'ptr' && !isAlloc) return found(unsupported(`pointer load through ${regTypeStr(reg.type)}`, ctx.insnIdx, 'model.unsupported.btf_access'));
+  if (walk.kind === 'ptr' && !isAlloc) return found(unsupported(`pointer load through ${regTypeStr(reg.type)}`, ctx.insnIdx, UNSUPPORTED.btfAccess));
   if (!a.write && a.valueRegno !== null && !a.atomic) curFrame(ctx.state).regs[a.valueRegno] = regUnknown();
   return DONE;
 }
 
-type Walk = { kind: 'scalar' } | { kind: 'ptr' } | { kind: 'error'; rule: string; args: (string | number)[] };
+type Walk = { kind: 'scalar' } | { kind: 'ptr' } | { kind: 'error'; rule: RuleId; args: (string | number)[] };
 
 const isStruct = (t: BtfType): t is Extract<BtfType, { kind: 'struct' | 'union' }> => t.kind === 'struct' || t.kind === 'union';
 
@@ -98,7 +99,7 @@ function structWalk(btf: Btf, id: number, off: number, size: number): Walk {
 export function mapValueAccess(ctx: HookCtx, a: MemAccess): HookResult {
   const reg = a.reg;
   if (!reg.map) return PASS;
-  const rec = loadContext(ctx.obj).map(reg.map).record;
+  const rec = loadContext(ctx.obj, ctx.profile).map(reg.map).record;
   if (!rec) return PASS;
   const off = a.off + reg.off;
   const lo = reg.smin + BigInt(off), hi = reg.umax + BigInt(off) + BigInt(a.size);
@@ -120,7 +121,7 @@ export function mapValueAccess(ctx: HookCtx, a: MemAccess): HookResult {
 /** check_map_access(.., ACCESS_HELPER): a helper may touch no special field of a map value. */
 export function mapValueHelperAccess(ctx: HookCtx, reg: RegState, size: number): Finding | null {
   if (!reg.map) return null;
-  const rec = loadContext(ctx.obj).map(reg.map).record;
+  const rec = loadContext(ctx.obj, ctx.profile).map(reg.map).record;
   if (!rec) return null;
   const lo = reg.smin + BigInt(reg.off), hi = reg.umax + BigInt(reg.off) + BigInt(size);
   for (const f of rec.fields) {
@@ -135,14 +136,14 @@ export function mapValueHelperAccess(ctx: HookCtx, reg: RegState, size: number):
 /** check_map_kptr_access(): loads give a maybe-NULL RCU (or untrusted) pointer; stores are restricted. */
 function kptrAccess(ctx: HookCtx, a: MemAccess, f: BtfField): HookResult {
   if (a.atomic) return found(fail(ctx, 'graph.kptr.bad_mode'));
-  if (f.kptr?.kernel) return found(unsupported(`access to a kernel-object kptr (struct ${f.kptr.name})`, ctx.insnIdx, 'model.unsupported.kptr'));
+  if (f.kptr?.kernel) return found(unsupported(`access to a kernel-object kptr (struct ${f.kptr.name})`, ctx.insnIdx, UNSUPPORTED.kptr));
   const referenced = f.type === 'kptr_ref' || f.type === 'kptr_percpu';
   if (a.write && referenced) return found(fail(ctx, 'graph.kptr.store_referenced'));
   if (!a.write) {
     if (a.valueRegno === null) return DONE;
     const s = ctx.state;
     const inRcu = s.activeRcuLock || !!s.activeLock || !ctx.prog.sleepable;
-    const lc = loadContext(ctx.obj);
+    const lc = loadContext(ctx.obj, ctx.profile);
     let flags = F.PTR_MAYBE_NULL;
     // rcu_safe_kptr: percpu kptrs, and referenced kptrs to program types (always "RCU protected").
     if (referenced && inRcu) {

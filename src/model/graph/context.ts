@@ -7,17 +7,7 @@ import type { BpfMap, BpfObject } from '../../object/types.js';
 import { T, F, baseType, typeIsPtrAllocObj, type RegState } from '../state.js';
 import { structMetas, type BtfRecord, type KernelTypes, type RecordError } from './records.js';
 import { mapRecord } from './map-records.js';
-import { VMLINUX_612_STRUCTS } from './vmlinux-6.12.js';
-
-// Kernel structs with a registered kptr destructor in 6.12 (register_btf_id_dtor_kfuncs callers:
-// helpers.c, cpumask.c, crypto.c, net/bpf/test_run.c).
-const DTOR_612 = new Set(['task_struct', 'cgroup', 'bpf_cpumask', 'bpf_crypto_ctx', 'prog_test_ref_kfunc', 'prog_test_member']);
-let names612: Set<string> | null = null;
-/** The 6.12 kernel's struct names (the model's graph rules are 6.12's; see index.ts). */
-export const kernelTypes612: KernelTypes = (name) => {
-  names612 ??= new Set(VMLINUX_612_STRUCTS.split(' '));
-  return !names612.has(name) ? 'none' : DTOR_612.has(name) ? 'dtor' : 'nodtor';
-};
+import type { Profile } from '../../profiles/index.js';
 
 export interface MapInfo {
   /** The map was created with BTF (value type known to the kernel). */
@@ -36,12 +26,16 @@ export interface LoadContext {
   map(m: BpfMap): MapInfo;
 }
 
-const cache = new WeakMap<BpfObject, LoadContext>();
-export function loadContext(obj: BpfObject): LoadContext {
-  const hit = cache.get(obj);
+const cache = new WeakMap<BpfObject, Map<Profile, LoadContext>>();
+/** What loading `obj` left the verifier, on a kernel of the profile's line (its struct names). */
+export function loadContext(obj: BpfObject, profile: Profile): LoadContext {
+  const perLine = cache.get(obj) ?? new Map<Profile, LoadContext>();
+  cache.set(obj, perLine);
+  const hit = perLine.get(profile);
   if (hit) return hit;
   const btf = obj.btf;
-  const res = btf ? structMetas(btf, kernelTypes612) : null;
+  const kernelTypes: KernelTypes = profile.kernelType;
+  const res = btf ? structMetas(btf, kernelTypes) : null;
   const btfLoaded = !!res?.ok;
   const metas = res?.ok ? res.metas : new Map<number, BtfRecord>();
   const maps = new Map<BpfMap, MapInfo>();
@@ -51,14 +45,14 @@ export function loadContext(obj: BpfObject): LoadContext {
     let mi: MapInfo;
     if (!btf || !btfLoaded || m.valueTypeId === null) mi = { hasBtf: false, record: null, error: null };
     else {
-      const r = mapRecord(btf, m, metas, kernelTypes612);
+      const r = mapRecord(btf, m, metas, kernelTypes);
       mi = r.ok ? { hasBtf: true, record: r.record, error: r.ignored } : { hasBtf: false, record: null, error: r.error };
     }
     maps.set(m, mi);
     return mi;
   };
   const lc: LoadContext = { btfLoaded, btfError: res && !res.ok ? res.error : null, metas, map: info };
-  cache.set(obj, lc);
+  perLine.set(profile, lc);
   return lc;
 }
 

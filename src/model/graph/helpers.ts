@@ -2,19 +2,19 @@
 // check_helper_call/check_func_arg do (read_ok, check_reg_type, check_func_arg_reg_off, then
 // process_spin_lock / process_kptr_func / map_kptr_match_type), plus do_check's lock rules for
 // calls and the exit checks.
-import { unsupported, type Finding } from '../finding.js';
+import { regArg, unsupported, type Finding } from '../finding.js';
 import { DONE, PASS, found, type HookCtx, type HookResult } from '../hooks.js';
 import { regTypeStr } from '../print.js';
 import {
-  F, T, acquireReference, baseType, curFrame, forEachReg, isNullReg, markNotInit, markUnknown, regPtr, typeIsNonOwningRef,
+  F, T, acquireReference, baseType, curFrame, forEachReg, isNullReg, markNotInit, markUnknown, regPtr, releaseReference, typeIsNonOwningRef,
   type FuncState, type RegState,
 } from '../state.js';
 import { tnumIsConst } from '../tnum.js';
 import { checkPtrOffReg } from './kfunc-args.js';
-import { kfuncSpec } from './kfuncs.js';
 import { loadContext, lockPtr, regRecord } from './context.js';
-import { CORE, fail, failCore, inRbtreeCb, releaseRef } from './util.js';
+import { CORE, fail, inRbtreeCb } from './util.js';
 import type { BtfField } from './records.js';
+import { UNSUPPORTED } from '../../rules/index.js';
 
 export const BPF_FUNC_spin_lock = 93, BPF_FUNC_spin_unlock = 94, BPF_FUNC_kptr_xchg = 194;
 
@@ -27,12 +27,11 @@ export function beforeCall(ctx: HookCtx, call: Call): Finding | null {
     case 'helper':
       return call.id === BPF_FUNC_spin_unlock ? null : fail(ctx, 'graph.lock.call_while_locked');
     case 'kfunc': {
-      const spec = kfuncSpec(ctx.profile.name, call.name);
-      if (!spec && ctx.profile.name !== '6.12') return null; // the kfunc hook answers unsupported
+      const spec = ctx.profile.kfuncs.get(call.name);
       return call.moduleOff !== 0 || !spec?.lockAllowed ? fail(ctx, 'graph.lock.call_while_locked') : null;
     }
     case 'subprog':
-      if (!ctx.profile.staticCallsUnderLock) return fail(ctx, 'graph.lock.call_while_locked');
+      if (!ctx.profile.switches.staticCallsUnderLock) return fail(ctx, 'graph.lock.call_while_locked');
       return call.global ? fail(ctx, 'graph.lock.global_call_while_locked') : null;
   }
 }
@@ -47,13 +46,19 @@ export function exitChecks(ctx: HookCtx, exit: { mainProg: boolean; frame: FuncS
 
 const SPIN_LOCK_TYPES = [T.PTR_TO_MAP_VALUE, T.PTR_TO_BTF_ID | F.MEM_ALLOC] as number[];
 const BTF_PTR_TYPES = [T.PTR_TO_BTF_ID, T.PTR_TO_BTF_ID | F.PTR_TRUSTED, T.PTR_TO_BTF_ID | F.MEM_RCU] as number[];
+const BTF = T.PTR_TO_BTF_ID;
+/** The cases of check_reg_type's `switch ((int)reg->type)` for BTF pointers (the rest is an internal error). */
+const TYPE_MATCH_CASES = [
+  BTF, BTF | F.PTR_TRUSTED, BTF | F.PTR_TRUSTED | F.PTR_MAYBE_NULL, BTF | F.MEM_RCU, BTF | F.PTR_MAYBE_NULL, BTF | F.PTR_MAYBE_NULL | F.MEM_RCU,
+  BTF | F.MEM_ALLOC, BTF | F.MEM_PERCPU | F.MEM_ALLOC, BTF | F.MEM_PERCPU, BTF | F.MEM_PERCPU | F.MEM_RCU, BTF | F.MEM_PERCPU | F.PTR_TRUSTED,
+] as number[];
 const expectedStr = (types: number[]): string => types.map(regTypeStr).join(', ');
 
 /** check_reg_arg + check_reg_type + check_func_arg_reg_off for a map-value-or-local-object argument. */
 function checkObjArg(ctx: HookCtx, regno: number): Finding | null {
   const reg = ctx.reg(regno);
-  if (reg.type === T.NOT_INIT) return failCore(ctx, CORE.regNotInit, regno);
-  if (!SPIN_LOCK_TYPES.includes(reg.type)) return failCore(ctx, CORE.argType, regno, regTypeStr(reg.type), expectedStr(SPIN_LOCK_TYPES));
+  if (reg.type === T.NOT_INIT) return fail(ctx, CORE.regNotInit, regno);
+  if (!SPIN_LOCK_TYPES.includes(reg.type)) return fail(ctx, CORE.argType, regno, regTypeStr(reg.type), expectedStr(SPIN_LOCK_TYPES));
   if (reg.type === T.PTR_TO_MAP_VALUE) return null;
   return checkPtrOffReg(ctx, reg, regno, true);
 }
@@ -77,8 +82,8 @@ function spinLock(ctx: HookCtx, isLock: boolean): HookResult {
   if (argErr) return found(argErr);
   if (inRbtreeCb(ctx)) return found(fail(ctx, 'graph.rbtree_cb.spin_lock'));
   const reg = ctx.reg(1);
-  const lc = loadContext(ctx.obj);
-  if (!tnumIsConst(reg.varOff)) return found(fail(ctx, 'graph.lock.var_off', 1));
+  const lc = loadContext(ctx.obj, ctx.profile);
+  if (!tnumIsConst(reg.varOff)) return found(fail(ctx, 'graph.lock.var_off', regArg(1)));
   const map = reg.type === T.PTR_TO_MAP_VALUE ? reg.map : null;
   if (map && !lc.map(map).hasBtf) return found(fail(ctx, 'graph.lock.map_no_btf', map.name));
   const rec = regRecord(lc, reg);
@@ -103,7 +108,7 @@ function spinLock(ctx: HookCtx, isLock: boolean): HookResult {
 
 /** bpf_kptr_xchg(dst, src): stash / take a local kptr. */
 function kptrXchg(ctx: HookCtx, name: string): HookResult {
-  const lc = loadContext(ctx.obj);
+  const lc = loadContext(ctx.obj, ctx.profile);
   // R1: ARG_KPTR_XCHG_DEST
   const dErr = checkObjArg(ctx, 1);
   if (dErr) return found(dErr);
@@ -111,37 +116,37 @@ function kptrXchg(ctx: HookCtx, name: string): HookResult {
   const map = dst.type === T.PTR_TO_MAP_VALUE ? dst.map : null;
   if (map && !lc.map(map).hasBtf) return found(fail(ctx, 'graph.kptr.map_no_btf', map.name));
   const rec = regRecord(lc, dst);
-  if (!tnumIsConst(dst.varOff)) return found(fail(ctx, 'graph.kptr.var_off', 1));
-  if (!rec || !rec.has('kptr')) return found(fail(ctx, 'graph.kptr.no_kptr', 1));
+  if (!tnumIsConst(dst.varOff)) return found(fail(ctx, 'graph.kptr.var_off', regArg(1)));
+  if (!rec || !rec.has('kptr')) return found(fail(ctx, 'graph.kptr.no_kptr', regArg(1)));
   const kptrOff = dst.off + Number(BigInt.asIntN(64, dst.varOff.value));
   const field = rec.find(kptrOff, 'kptr');
   if (!field) return found(fail(ctx, 'graph.kptr.not_kptr_off', kptrOff));
   if (field.type !== 'kptr_ref' && field.type !== 'kptr_percpu') return found(fail(ctx, 'graph.kptr.not_referenced', kptrOff));
-  if (field.kptr?.kernel) return found(unsupported(`${name} on a kernel-object kptr (struct ${field.kptr.name})`, ctx.insnIdx, 'model.unsupported.kptr'));
+  if (field.kptr?.kernel) return found(unsupported(`${name} on a kernel-object kptr (struct ${field.kptr.name})`, ctx.insnIdx, UNSUPPORTED.kptr));
 
   // R2: ARG_PTR_TO_BTF_ID_OR_NULL | OBJ_RELEASE
   const src = ctx.reg(2);
-  if (src.type === T.NOT_INIT) return found(failCore(ctx, CORE.regNotInit, 2));
+  if (src.type === T.NOT_INIT) return found(fail(ctx, CORE.regNotInit, 2));
   const isNull = isNullReg(src);
   if (!isNull) {
     let t = src.type & ~F.PTR_MAYBE_NULL;
     if (t & F.MEM_ALLOC) t &= ~(F.MEM_ALLOC | F.MEM_PERCPU); // local kptrs are accepted as the source
-    if (!BTF_PTR_TYPES.includes(t)) return found(failCore(ctx, CORE.argType, 2, regTypeStr(src.type), expectedStr(BTF_PTR_TYPES)));
-    if (src.btf?.btf !== 'prog') return found(unsupported(`${name} of a kernel object`, ctx.insnIdx, 'model.unsupported.kptr'));
-    if ((src.type & F.MEM_ALLOC) && (src.type & F.PTR_MAYBE_NULL))
-      return found(unsupported(`${name} of a maybe-NULL local object (kernel: internal error)`, ctx.insnIdx, 'model.unsupported.kptr'));
+    if (!BTF_PTR_TYPES.includes(t)) return found(fail(ctx, CORE.argType, 2, regTypeStr(src.type), expectedStr(BTF_PTR_TYPES)));
+    // check_reg_type then switches on the unmasked type: a maybe-NULL or RCU local object has no case
+    if (!TYPE_MATCH_CASES.includes(src.type)) return found(fail(ctx, 'graph.kptr.type_match_internal'));
+    if (src.btf?.btf !== 'prog') return found(unsupported(`${name} of a kernel object`, ctx.insnIdx, UNSUPPORTED.kptr));
     const mismatch = kptrMatch(ctx, field, src, 2);
     if (mismatch) return found(mismatch);
-    if (src.off) return found(fail(ctx, 'kfunc.arg.release_off', 2));
+    if (src.off) return found(fail(ctx, 'kfunc.arg.release_off', regArg(2)));
     const offErr = checkPtrOffReg(ctx, src, 2, false);
     if (offErr) return found(offErr);
   }
-  if (!src.refObjId && !isNull) return found(fail(ctx, 'graph.kptr.src_not_referenced', 2));
+  if (!src.refObjId && !isNull) return found(fail(ctx, 'graph.kptr.src_not_referenced', regArg(2), 'bpf_kptr_xchg'));
 
   if (src.refObjId) {
     // Percpu sources stay usable as MEM_RCU inside an RCU section; not modelled.
-    if (src.type & F.MEM_PERCPU) return found(unsupported(`${name} of a percpu object`, ctx.insnIdx, 'model.unsupported.kptr'));
-    if (!releaseRef(ctx.state, src.refObjId)) return found(unsupported(`${name}: release of a reference not held here`, ctx.insnIdx, 'model.unsupported.kptr'));
+    if (src.type & F.MEM_PERCPU) return found(unsupported(`${name} of a percpu object`, ctx.insnIdx, UNSUPPORTED.kptr));
+    if (!releaseReference(ctx.state, src.refObjId, ctx.profile.switches)) return found(unsupported(`${name}: release of a reference not held here`, ctx.insnIdx, UNSUPPORTED.kptr));
   }
   clobberCallerSaved(ctx);
   const kid = field.kptr?.typeId ?? 0;

@@ -5,11 +5,12 @@ import type { Finding } from '../finding.js';
 import type { HookCtx } from '../hooks.js';
 import { F, T, baseType, isConst, isNullReg, typeIsNonOwningRef, typeIsPtrAllocObj, typeMayBeNull, type RegState } from '../state.js';
 import { tnumIsConst, tnumStr } from '../tnum.js';
-import { unsupported } from '../finding.js';
+import { argReg, regArg, unsupported } from '../finding.js';
 import { hasFlag, isTrustedArgs, type KfuncSpec } from './kfuncs.js';
 import { isRcuReg, isTrustedReg, loadContext, lockPtr, regRecord } from './context.js';
 import { fieldTypeName, type BtfField } from './records.js';
 import { fail, inRbtreeCb } from './util.js';
+import { UNSUPPORTED } from '../../rules/index.js';
 
 export interface ArgMeta {
   refObjId: number;               // meta->ref_obj_id: the last referenced pointer argument
@@ -35,8 +36,8 @@ const ANY_OFF_OK = new Set<number>([
 
 /** __check_ptr_off_reg() */
 export function checkPtrOffReg(ctx: HookCtx, reg: RegState, regno: number, fixedOffOk: boolean): Finding | null {
-  if (reg.off < 0) return fail(ctx, 'kfunc.arg.negative_off', ctx.typeStr(reg), regno, reg.off);
-  if (!fixedOffOk && reg.off) return fail(ctx, 'kfunc.arg.modified_ptr', ctx.typeStr(reg), regno, reg.off);
+  if (reg.off < 0) return fail(ctx, 'kfunc.arg.negative_off', ctx.typeStr(reg), regArg(regno), reg.off);
+  if (!fixedOffOk && reg.off) return fail(ctx, 'kfunc.arg.modified_ptr', ctx.typeStr(reg), regArg(regno), reg.off);
   if (!tnumIsConst(reg.varOff) || reg.varOff.value !== 0n) return fail(ctx, 'kfunc.arg.var_off', ctx.typeStr(reg), tnumStr(reg.varOff));
   return null;
 }
@@ -44,7 +45,7 @@ export function checkPtrOffReg(ctx: HookCtx, reg: RegState, regno: number, fixed
 /** check_func_arg_reg_off() */
 export function checkFuncArgRegOff(ctx: HookCtx, reg: RegState, regno: number, release: boolean): Finding | null {
   if (release) {
-    if (reg.off) return fail(ctx, 'kfunc.arg.release_off', regno);
+    if (reg.off) return fail(ctx, 'kfunc.arg.release_off', regArg(regno));
     return checkPtrOffReg(ctx, reg, regno, false);
   }
   if (ANY_OFF_OK.has(reg.type)) return null;
@@ -63,7 +64,7 @@ function allocationLocked(ctx: HookCtx, reg: RegState): 'ok' | 'none' | 'other' 
 }
 
 export function checkKfuncArgs(ctx: HookCtx, spec: KfuncSpec): Res {
-  const lc = loadContext(ctx.obj);
+  const lc = loadContext(ctx.obj, ctx.profile);
   const meta: ArgMeta = { refObjId: 0, releaseRegno: 0, constValue: null, rootField: null, argBtfId: null, argOwningRef: false, callbackSubprog: null };
   const release = hasFlag(spec, 'KF_RELEASE');
   const trustedOrRcu = isTrustedArgs(spec) || hasFlag(spec, 'KF_RCU');
@@ -76,26 +77,26 @@ export function checkKfuncArgs(ctx: HookCtx, spec: KfuncSpec): Res {
     switch (arg.kind) {
       case 'ignore': continue;
       case 'scalar': case 'const':
-        if (reg.type !== T.SCALAR_VALUE) return bad(fail(ctx, 'kfunc.arg.not_scalar', regno));
+        if (reg.type !== T.SCALAR_VALUE) return bad(fail(ctx, 'kfunc.arg.not_scalar', regArg(regno)));
         if (arg.kind === 'const') {
-          if (!isConst(reg)) return bad(fail(ctx, 'kfunc.arg.not_const', regno));
+          if (!isConst(reg)) return bad(fail(ctx, 'kfunc.arg.not_const', regArg(regno)));
           meta.constValue = reg.varOff.value;
         }
         continue;
       default: break;
     }
     // A pointer parameter.
-    if (trustedOrRcu && (isNullReg(reg) || typeMayBeNull(reg.type))) return bad(fail(ctx, 'kfunc.arg.maybe_null', i));
+    if (trustedOrRcu && (isNullReg(reg) || typeMayBeNull(reg.type))) return bad(fail(ctx, 'kfunc.arg.maybe_null', argReg(i)));
     if (reg.refObjId) {
       meta.refObjId = reg.refObjId;
       if (release) meta.releaseRegno = regno;
     }
     if (arg.kind === 'callback' && (baseType(reg.type) === T.PTR_TO_BTF_ID || baseType(reg.type) === T.PTR_TO_SOCKET ||
         baseType(reg.type) === T.PTR_TO_SOCK_COMMON || baseType(reg.type) === T.PTR_TO_TCP_SOCK || baseType(reg.type) === T.CONST_PTR_TO_MAP))
-      return bad(unsupported(`${spec.name} with a BTF object as its callback argument`, ctx.insnIdx, 'model.unsupported.kfunc_arg'));
+      return bad(unsupported(`${spec.name} with a BTF object as its callback argument`, ctx.insnIdx, UNSUPPORTED.kfuncArg));
     if (arg.kind === 'alloc' && trustedOrRcu && !isTrustedReg(reg)) {
-      if (!hasFlag(spec, 'KF_RCU')) return bad(fail(ctx, 'kfunc.arg.not_trusted', regno));
-      if (!isRcuReg(reg)) return bad(fail(ctx, 'kfunc.arg.not_rcu', regno));
+      if (!hasFlag(spec, 'KF_RCU')) return bad(fail(ctx, 'kfunc.arg.not_trusted', regArg(regno)));
+      if (!isRcuReg(reg)) return bad(fail(ctx, 'kfunc.arg.not_rcu', regArg(regno)));
     }
     const offErr = checkFuncArgRegOff(ctx, reg, regno, release && reg.refObjId !== 0);
     if (offErr) return bad(offErr);
@@ -105,19 +106,19 @@ export function checkKfuncArgs(ctx: HookCtx, spec: KfuncSpec): Res {
         const isDrop = spec.name === 'bpf_obj_drop_impl' || spec.name === 'bpf_obj_drop';
         const isPercpuDrop = spec.name === 'bpf_percpu_obj_drop_impl' || spec.name === 'bpf_percpu_obj_drop';
         if (reg.type === (T.PTR_TO_BTF_ID | F.MEM_ALLOC)) {
-          if (!isDrop) return bad(fail(ctx, 'graph.drop.expected_obj_drop', i));
+          if (!isDrop) return bad(fail(ctx, 'graph.drop.expected_obj_drop', argReg(i)));
         } else if (reg.type === (T.PTR_TO_BTF_ID | F.MEM_ALLOC | F.MEM_PERCPU)) {
-          if (!isPercpuDrop) return bad(fail(ctx, 'graph.drop.expected_percpu_obj_drop', i));
-        } else return bad(fail(ctx, 'graph.arg.expected_alloc', i));
+          if (!isPercpuDrop) return bad(fail(ctx, 'graph.drop.expected_percpu_obj_drop', argReg(i)));
+        } else return bad(fail(ctx, 'graph.arg.expected_alloc', argReg(i)));
         if (!reg.refObjId) return bad(fail(ctx, 'graph.arg.not_referenced'));
         meta.argBtfId = reg.btf?.id ?? null;
         break;
       }
       case 'list_head': case 'rb_root': {
-        if (reg.type !== T.PTR_TO_MAP_VALUE && reg.type !== (T.PTR_TO_BTF_ID | F.MEM_ALLOC)) return bad(fail(ctx, 'graph.root.bad_reg', i));
+        if (reg.type !== T.PTR_TO_MAP_VALUE && reg.type !== (T.PTR_TO_BTF_ID | F.MEM_ALLOC)) return bad(fail(ctx, 'graph.root.bad_reg', argReg(i)));
         if (reg.type === (T.PTR_TO_BTF_ID | F.MEM_ALLOC) && !reg.refObjId) return bad(fail(ctx, 'graph.arg.not_referenced'));
         const headName = arg.kind === 'list_head' ? 'bpf_list_head' : 'bpf_rb_root';
-        if (!tnumIsConst(reg.varOff)) return bad(fail(ctx, 'graph.arg.var_off', regno, headName));
+        if (!tnumIsConst(reg.varOff)) return bad(fail(ctx, 'graph.arg.var_off', regArg(regno), headName));
         const rec = regRecord(lc, reg);
         const headOff = reg.off + Number(reg.varOff.value);
         const field = rec?.find(headOff, arg.kind) ?? null;
@@ -133,23 +134,23 @@ export function checkKfuncArgs(ctx: HookCtx, spec: KfuncSpec): Res {
       }
       case 'list_node': case 'rb_node': {
         const isRemove = spec.ret === 'graph_pop' && arg.kind === 'rb_node';
-        const nodeArgOfLeftRight = spec.ret === 'graph_first' && arg.kind === 'rb_node';
-        if (nodeArgOfLeftRight) return bad(unsupported(`${spec.name} node argument (bpf-next rule)`, ctx.insnIdx, 'model.unsupported.kfunc_arg'));
+        const nodeArgOfLeftRight = spec.ret === 'graph_peek' && arg.kind === 'rb_node';
+        if (nodeArgOfLeftRight) return bad(unsupported(`${spec.name} node argument (bpf-next rule)`, ctx.insnIdx, UNSUPPORTED.kfuncArg));
         if (isRemove) {
           if (!typeIsNonOwningRef(reg.type) || reg.refObjId) return bad(fail(ctx, 'graph.rbtree_remove.not_non_owning'));
           if (inRbtreeCb(ctx)) return bad(fail(ctx, 'graph.rbtree_cb.remove'));
         } else {
-          if (reg.type !== (T.PTR_TO_BTF_ID | F.MEM_ALLOC)) return bad(fail(ctx, 'graph.arg.expected_alloc', i));
+          if (reg.type !== (T.PTR_TO_BTF_ID | F.MEM_ALLOC)) return bad(fail(ctx, 'graph.arg.expected_alloc', argReg(i)));
           if (!reg.refObjId) return bad(fail(ctx, 'graph.arg.not_referenced'));
         }
         const nodeName = arg.kind === 'list_node' ? 'bpf_list_node' : 'bpf_rb_node';
         const headName = arg.kind === 'list_node' ? 'bpf_list_head' : 'bpf_rb_root';
-        if (!tnumIsConst(reg.varOff)) return bad(fail(ctx, 'graph.arg.var_off', regno, nodeName));
+        if (!tnumIsConst(reg.varOff)) return bad(fail(ctx, 'graph.arg.var_off', regArg(regno), nodeName));
         const nodeOff = reg.off + Number(reg.varOff.value);
         const own = regRecord(lc, reg)?.find(nodeOff, arg.kind) ?? null;
         if (!own) return bad(fail(ctx, 'graph.field.not_found', nodeName, nodeOff >>> 0));
         const root = meta.rootField?.graphRoot;
-        if (!root) return bad(unsupported(`${spec.name} node argument without a root argument`, ctx.insnIdx, 'model.unsupported.kfunc_arg'));
+        if (!root) return bad(unsupported(`${spec.name} node argument without a root argument`, ctx.insnIdx, UNSUPPORTED.kfuncArg));
         const regId = reg.btf?.id ?? -1;
         const sameType = ctx.btf !== null && regId >= 0 && ctx.btf.resolveId(regId) === root.valueTypeId;
         if (!sameType) {
@@ -160,15 +161,15 @@ export function checkKfuncArgs(ctx: HookCtx, spec: KfuncSpec): Res {
         break;
       }
       case 'callback':
-        if (reg.type !== T.PTR_TO_FUNC) return bad(fail(ctx, 'kfunc.arg.callback', i));
+        if (reg.type !== T.PTR_TO_FUNC) return bad(fail(ctx, 'kfunc.arg.callback', argReg(i)));
         meta.callbackSubprog = reg.subprog;
         break;
       case 'refcounted_kptr': {
-        if (!typeIsPtrAllocObj(reg.type)) return bad(fail(ctx, 'graph.refcount.not_alloc', i));
+        if (!typeIsPtrAllocObj(reg.type)) return bad(fail(ctx, 'graph.refcount.not_alloc', argReg(i)));
         if (!typeIsNonOwningRef(reg.type) && reg.refObjId) meta.argOwningRef = true;
         const rec = regRecord(lc, reg);
-        if (!rec) return bad(unsupported(`${spec.name} on an object without btf_record (kernel: internal error)`, ctx.insnIdx, 'model.unsupported.kfunc_arg'));
-        if (rec.refcountOff < 0) return bad(fail(ctx, 'graph.refcount.no_field', i));
+        if (!rec) return bad(fail(ctx, 'graph.refcount.no_record'));
+        if (rec.refcountOff < 0) return bad(fail(ctx, 'graph.refcount.no_field', argReg(i)));
         meta.argBtfId = reg.btf?.id ?? null;
         break;
       }

@@ -5,21 +5,22 @@
 import { unsupported } from '../finding.js';
 import { DONE, found, type HookCtx, type HookResult } from '../hooks.js';
 import {
-  F, T, acquireReference, curFrame, forEachReg, markNotInit, markUnknown, regNotInit, regPtr,
+  F, T, acquireReference, curFrame, forEachReg, markNotInit, markUnknown, regNotInit, regPtr, releaseReference,
   type FuncState, type RegState,
 } from '../state.js';
-import { hasFlag, kfuncAllowedFor, kfuncSpec, type KfuncSpec } from './kfuncs.js';
+import { hasFlag, kfuncAllowedFor, type KfuncSpec } from './kfuncs.js';
 import { checkKfuncArgs, type ArgMeta } from './kfunc-args.js';
 import { loadContext, metaOf, regRecord } from './context.js';
-import { fail, inRbtreeCb, releaseRef, setNonOwning } from './util.js';
+import { fail, inRbtreeCb, setNonOwning } from './util.js';
+import { UNSUPPORTED } from '../../rules/index.js';
 
 const BPF_GLOBAL_PERCPU_MA_MAX_SIZE = 512;
 
 export function graphKfunc(ctx: HookCtx, name: string): HookResult {
-  const spec = kfuncSpec(ctx.profile.name, name);
-  if (!spec) return found(unsupported(`kfunc ${name}`, ctx.insnIdx, 'model.unsupported.kfunc'));
+  const spec = ctx.profile.kfuncs.get(name);
+  if (!spec) return found(unsupported(`kfunc ${name}`, ctx.insnIdx, UNSUPPORTED.kfunc));
   const allowed = kfuncAllowedFor(spec, ctx.prog.progType);
-  if (allowed === null) return found(unsupported(`kfunc ${name} in a program of unknown type`, ctx.insnIdx, 'model.unsupported.prog_type'));
+  if (allowed === null) return found(unsupported(`kfunc ${name} in a program of unknown type`, ctx.insnIdx, UNSUPPORTED.progType));
   if (!allowed) return found(fail(ctx, 'kfunc.not_allowed', name));
 
   const args = checkKfuncArgs(ctx, spec);
@@ -28,8 +29,8 @@ export function graphKfunc(ctx: HookCtx, name: string): HookResult {
 
   if (spec.callbackArg !== undefined) {
     const root = meta.rootField?.graphRoot;
-    if (!root || meta.callbackSubprog === null) return found(unsupported(`${name} callback set-up`, ctx.insnIdx, 'model.unsupported.kfunc_arg'));
-    const lc = loadContext(ctx.obj);
+    if (!root || meta.callbackSubprog === null) return found(unsupported(`${name} callback set-up`, ctx.insnIdx, UNSUPPORTED.kfuncArg));
+    const lc = loadContext(ctx.obj, ctx.profile);
     const valueRec = metaOf(lc, root.valueTypeId);
     // set_rbtree_add_callback_state: less(a, b) both non-owning nodes of the root's __contains type.
     ctx.pushCallback({
@@ -49,19 +50,19 @@ export function graphKfunc(ctx: HookCtx, name: string): HookResult {
   if (rcu) return rcu;
 
   if (meta.releaseRegno) {
-    if (!releaseRef(ctx.state, ctx.reg(meta.releaseRegno).refObjId))
+    if (!releaseReference(ctx.state, ctx.reg(meta.releaseRegno).refObjId, ctx.profile.switches))
       return found(fail(ctx, 'graph.release.not_acquired', name, '?'));
   }
   if (spec.effect === 'insert') {
     const refId = ctx.reg(2).refObjId;
-    const lc = loadContext(ctx.obj);
+    const lc = loadContext(ctx.obj, ctx.profile);
     // ref_convert_owning_non_owning: every holder of the node's reference becomes non-owning.
     forEachReg(ctx.state, (reg) => {
       if (reg.refObjId !== refId) return;
       reg.refObjId = 0;
       setNonOwning(reg, regRecord(lc, reg));
     });
-    if (!releaseRef(ctx.state, refId)) return found(fail(ctx, 'graph.release.not_acquired', name, '?'));
+    if (!releaseReference(ctx.state, refId, ctx.profile.switches)) return found(fail(ctx, 'graph.release.not_acquired', name, '?'));
   }
 
   const regs = curFrame(ctx.state).regs;
@@ -92,7 +93,7 @@ function rcuEffect(ctx: HookCtx, spec: KfuncSpec): HookResult | null {
 
 /** R0 after the call (check_kfunc_call's return-type handling). A HookResult means the call fails. */
 function buildR0(ctx: HookCtx, spec: KfuncSpec, meta: ArgMeta): RegState | HookResult {
-  const lc = loadContext(ctx.obj);
+  const lc = loadContext(ctx.obj, ctx.profile);
   let r0: RegState;
   switch (spec.ret) {
     case 'void': return regNotInit();
@@ -115,9 +116,9 @@ function buildR0(ctx: HookCtx, spec: KfuncSpec, meta: ArgMeta): RegState | HookR
     case 'refcount_acquire':
       r0 = regPtr(T.PTR_TO_BTF_ID | F.MEM_ALLOC, { btf: { btf: 'prog', id: meta.argBtfId ?? 0 } });
       break;
-    case 'graph_pop': case 'graph_first': {
+    case 'graph_pop': case 'graph_peek': {
       const root = meta.rootField?.graphRoot;
-      if (!root) return found(unsupported(`${spec.name} without a root argument`, ctx.insnIdx, 'model.unsupported.kfunc_arg'));
+      if (!root) return found(unsupported(`${spec.name} without a root argument`, ctx.insnIdx, UNSUPPORTED.kfuncArg));
       // mark_reg_graph_node: the container type at the node's offset.
       r0 = regPtr(T.PTR_TO_BTF_ID | F.MEM_ALLOC, { btf: { btf: 'prog', id: root.valueTypeId }, off: root.nodeOffset });
       break;
@@ -130,7 +131,7 @@ function buildR0(ctx: HookCtx, spec: KfuncSpec, meta: ArgMeta): RegState | HookR
     const id = acquireReference(ctx.state, ctx.ids, ctx.insnIdx);
     if (retNull) r0.id = id;
     r0.refObjId = id;
-  } else if (spec.ret === 'graph_first') {
+  } else if (spec.ret === 'graph_peek') {
     setNonOwning(r0, regRecord(lc, { ...r0, type: T.PTR_TO_BTF_ID | F.MEM_ALLOC }));
   }
   // reg_may_point_to_spin_lock: the lock identity of an allocated object is its reg->id.

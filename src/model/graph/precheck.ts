@@ -5,12 +5,12 @@ import type { BpfObject, BpfProgram, ProgType } from '../../object/types.js';
 import type { Finding } from '../finding.js';
 import { reject } from '../finding.js';
 import { loadContext } from './context.js';
-import { rule } from './util.js';
+import type { Profile } from '../../profiles/index.js';
 
 const TRACING: readonly ProgType[] = ['kprobe', 'tracepoint', 'perf_event', 'raw_tracepoint'];
 
-export function graphPrecheck(obj: BpfObject, prog: BpfProgram): Finding | null {
-  const lc = loadContext(obj);
+export function graphPrecheck(obj: BpfObject, prog: BpfProgram, profile: Profile): Finding | null {
+  const lc = loadContext(obj, profile);
   const idxs = [...prog.relocs.keys()].sort((a, b) => a - b);
   for (const idx of idxs) {
     const rel = prog.relocs.get(idx)!;
@@ -18,10 +18,10 @@ export function graphPrecheck(obj: BpfObject, prog: BpfProgram): Finding | null 
     const rec = lc.map(rel.map).record;
     if (!rec) continue;
     const tracing = TRACING.includes(prog.progType);
-    if ((rec.has('list_head') || rec.has('rb_root')) && tracing) return reject(rule('graph.prog.tracing_graph_root'), idx);
+    if ((rec.has('list_head') || rec.has('rb_root')) && tracing) return reject(profile.rules, 'graph.prog.tracing_graph_root', idx);
     if (rec.has('spin_lock')) {
-      if (prog.progType === 'socket_filter') return reject(rule('graph.prog.socket_filter_spin_lock'), idx);
-      if (tracing) return reject(rule('graph.prog.tracing_spin_lock'), idx);
+      if (prog.progType === 'socket_filter') return reject(profile.rules, 'graph.prog.socket_filter_spin_lock', idx);
+      if (tracing) return reject(profile.rules, 'graph.prog.tracing_spin_lock', idx);
     }
   }
   return null;

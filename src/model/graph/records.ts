@@ -4,6 +4,7 @@
 //   btf_check_and_fixup_fields, btf_check_ownership_depth (BTF load); map_check_btf is map-records.ts.
 // Failures are what the kernel reports as an errno from BPF_BTF_LOAD / BPF_MAP_CREATE with no
 // verifier log: they come back as data (RecordError, with a rule id of rules/graph.ts).
+import type { RuleId } from '../../rules/index.js';
 import type { Btf, BtfType } from '../../btf/types.js';
 
 export type FieldType =
@@ -59,7 +60,7 @@ export interface BtfRecord {
   find(off: number, ...types: (FieldType | 'kptr')[]): BtfField | null;
 }
 
-export interface RecordError { rule: string; errno: number; detail: string }
+export interface RecordError { rule: RuleId; errno: number; detail: string }
 
 /**
  * What the kernel's BTF says about a struct name (bpf_find_btf_id): absent (the pointee is a
@@ -69,7 +70,7 @@ export type KernelTypes = (structName: string) => 'none' | 'dtor' | 'nodtor';
 const noKernelTypes: KernelTypes = () => 'none';
 export type RecordResult = { ok: true; record: BtfRecord | null } | { ok: false; error: RecordError };
 
-const ERR = (rule: string, errno: number, detail: string): RecordResult => ({ ok: false, error: { rule, errno, detail } });
+const ERR = (rule: RuleId, errno: number, detail: string): RecordResult => ({ ok: false, error: { rule, errno, detail } });
 const E2BIG = 7, EINVAL = 22, ENOENT = 2, EEXIST = 17, EFAULT = 14, ELOOP = 40;
 const BTF_FIELDS_MAX = 11;
 const MAX_RESOLVE_DEPTH = 32;
@@ -92,7 +93,7 @@ function makeRecord(fields: BtfField[]): BtfRecord {
 }
 
 interface Info { type: FieldType; off: number; root?: { valueTypeId: number; nodeName: string }; kptrTypeId?: number }
-class FindError { constructor(readonly rule: string, readonly errno: number, readonly detail: string) {} }
+class FindError { constructor(readonly rule: RuleId, readonly errno: number, readonly detail: string) {} }
 
 const isStruct = (t: BtfType): t is Extract<BtfType, { kind: 'struct' | 'union' }> => t.kind === 'struct' || t.kind === 'union';
 

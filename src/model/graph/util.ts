@@ -1,39 +1,13 @@
-// Small shared pieces of the graph rules: rule lookup, findings, the kernel's reference release
-// (release_reference_state's swap-with-last order), the rbtree-callback test, non-owning marking.
-import { ruleOf } from '../rules/index.js';
-import { CORE } from '../rules/core.js';
-import type { RuleSpec } from '../rules/types.js';
-import { reject, type Finding } from '../finding.js';
-import { F, curFrame, forEachReg, markUnknown, type RegState, type VerifierState } from '../state.js';
+// Small shared pieces of the graph rules: findings, the rbtree-callback test, non-owning marking.
+import { CORE, type RuleRef } from '../../rules/index.js';
+import { reject, type Finding, type FormatArg } from '../finding.js';
+import { F, type RegState } from '../state.js';
 import type { HookCtx } from '../hooks.js';
-import { kfuncSpec } from './kfuncs.js';
 import type { BtfRecord } from './records.js';
 
-/** A graph rule by id. */
-export const rule = ruleOf;
-
-/** A rejection by graph rule `id` at the current instruction. */
-export const fail = (ctx: HookCtx, id: string, ...args: (string | number | bigint)[]): Finding => reject(rule(id), ctx.insnIdx, ...args);
-export const failCore = (ctx: HookCtx, r: RuleSpec, ...args: (string | number | bigint)[]): Finding => reject(r, ctx.insnIdx, ...args);
+/** A rejection by `rule` at the current instruction, as the profile's line prints it. */
+export const fail = (ctx: HookCtx, rule: RuleRef, ...args: FormatArg[]): Finding => reject(ctx.profile.rules, rule, ctx.insnIdx, ...args);
 export { CORE };
-
-/**
- * release_reference(): drop reference `id` from refs[] the way release_reference_state does it
- * (the last entry moves into the freed slot, which decides the order of later "Unreleased
- * reference" lines), then invalidate every register holding it. False if it is not releasable
- * here (not held, or a caller's reference inside a callback).
- */
-export function releaseRef(state: VerifierState, id: number): boolean {
-  const cur = curFrame(state);
-  const i = state.refs.findIndex((r) => r.id === id);
-  if (i < 0) return false;
-  if (cur.inCallbackFn && state.refs[i]!.callbackRef !== cur.frameno) return false;
-  const last = state.refs.length - 1;
-  if (i !== last) state.refs[i] = state.refs[last]!;
-  state.refs.pop();
-  forEachReg(state, (reg) => { if (reg.refObjId === id) markUnknown(reg); });
-  return true;
-}
 
 /** in_rbtree_lock_required_cb(): any frame above the entry is a callback of an rbtree kfunc (6.12.y walks all frames). */
 export function inRbtreeCb(ctx: HookCtx): boolean {
@@ -41,7 +15,7 @@ export function inRbtreeCb(ctx: HookCtx): boolean {
   for (let i = frames.length - 1; i > 0; i--) {
     const f = frames[i]!;
     if (!f.inCallbackFn || !f.callbackOf) continue;
-    if (kfuncSpec(ctx.profile.name, f.callbackOf)?.rbtreeApi) return true;
+    if (ctx.profile.kfuncs.get(f.callbackOf)?.rbtreeApi) return true;
   }
   return false;
 }

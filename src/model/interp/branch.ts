@@ -4,12 +4,12 @@
 // pointers (mark_ptr_or_null_regs: all registers sharing the id, the NULL side drops the reference).
 import type { Insn, JmpOp } from '../../bpf/insn.js';
 import { reject } from '../finding.js';
-import { CORE } from '../rules/core.js';
+import { CORE } from '../../rules/index.js';
 import { F, T, cloneState, curFrame, forEachReg, isNullReg, regConst, type RegState, type VerifierState } from '../state.js';
 import { U32, U64, s32, s64, tnumIsConst, u32 } from '../tnum.js';
 import { hookCtx, next, stop, type Env, type Path, type Step } from './env.js';
 import { boundsInvalid, boundsSync } from './scalar.js';
-import { checkRead } from './step.js';
+import { checkRead } from './operands.js';
 
 const NEGATE: Record<JmpOp, JmpOp | 'jset_false'> = {
   jeq: 'jne', jne: 'jeq', jgt: 'jle', jge: 'jlt', jlt: 'jge', jle: 'jgt', jsgt: 'jsle', jsge: 'jslt', jslt: 'jsge', jsle: 'jsgt', jset: 'jset_false',
@@ -150,7 +150,7 @@ export function condJump(env: Env, path: Path, insn: Extract<Insn, { kind: 'jmp'
   if (taken === 1) return next(target);
   if (taken === 0) return next(idx + 1);
 
-  if (env.pending.length + 1 > env.profile.jmpSeqLimit) return stop(reject(CORE.jmpSeq, idx, env.pending.length + 1));
+  if (env.pending.length + 1 > env.profile.switches.jmpSeqLimit) return stop(reject(env.profile.rules, CORE.jmpSeq, idx, env.pending.length + 1));
   const other = cloneState(st);
   const od = curFrame(other).regs[insn.dst]!;
   const os = insn.useReg ? curFrame(other).regs[insn.src]! : { ...s };

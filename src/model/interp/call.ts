@@ -2,16 +2,16 @@
 // (exit hooks, check_reference_leak, prepare_func_exit, check_return_code). Helpers: helper-call.ts.
 import type { Insn } from '../../bpf/insn.js';
 import { reject, unsupported, type Finding } from '../finding.js';
-import type { CallbackSpec, HookCtx } from '../hooks.js';
 import { regTypeStr } from '../print.js';
-import { CORE } from '../rules/core.js';
+import { CORE, UNSUPPORTED } from '../../rules/index.js';
 import {
-  F, T, cloneState, curFrame, markNotInit, newFrame, regUnknown, type RegState,
+  F, T, curFrame, markNotInit, newFrame, regUnknown, type RefState, type RegState,
 } from '../state.js';
 import { tnumIsConst, tnumStr } from '../tnum.js';
-import { hookCtx, next, stop, type Env, type Path, type Step } from './env.js';
+import { next, stop, type Env, type Path, type Step } from './env.js';
 import { helperCall, helperMem } from './helper-call.js';
-import { checkRead } from './step.js';
+import { checkRead } from './operands.js';
+import { hookCtxAt } from './callbacks.js';
 
 
 export function callInsn(env: Env, path: Path, insn: Extract<Insn, { kind: 'call' }>, idx: number): Step {
@@ -26,7 +26,7 @@ export function callInsn(env: Env, path: Path, insn: Extract<Insn, { kind: 'call
       const h = env.hooks.kfunc(ctx, name, rel?.kind === 'kfunc' ? rel.btfTypeId : null);
       if (h.kind === 'finding') return stop(h.finding);
       if (h.kind === 'done') return next(idx + 1);
-      return stop(unsupported(`kfunc ${name}`, idx, 'model.unsupported.kfunc'));
+      return stop(unsupported(`kfunc ${name}`, idx, UNSUPPORTED.kfunc));
     }
     case 'subprog': return subprogCall(env, path, idx + 1 + insn.imm, idx);
   }
@@ -41,14 +41,14 @@ function subprogCall(env: Env, path: Path, target: number, idx: number): Step {
   const ctx = hookCtxAt(env, path, idx);
   const bc = env.hooks.beforeCall(ctx, { kind: 'subprog', subprog: fi, global });
   if (bc) return stop(bc);
-  if (st.frames.length >= env.profile.maxCallFrames) return stop(reject(CORE.stackDepth, idx, st.frames.length + 1));
+  if (st.frames.length >= env.profile.switches.maxCallFrames) return stop(reject(env.profile.rules, CORE.stackDepth, idx, st.frames.length + 1));
   const caller = curFrame(st);
   if (global) {
     const args = globalArgs(env, fi);
-    if (typeof args === 'string') return stop(unsupported(`global function ${func.name}: ${args}`, idx, 'model.unsupported.global_args'));
+    if (typeof args === 'string') return stop(unsupported(`global function ${func.name}: ${args}`, idx, UNSUPPORTED.globalArgs));
     const mismatch = globalArgMismatch(env, path, idx, args);
     if (mismatch && mismatch.kind !== 'mismatch') return stop(mismatch);
-    if (mismatch) return stop({ ...reject(CORE.globalInvalidArgs, idx, kernelSubprogNo(env, fi), func.name), before: mismatch.lines });
+    if (mismatch) return stop({ ...reject(env.profile.rules, CORE.globalInvalidArgs, idx, kernelSubprogNo(env, fi), func.name), before: mismatch.lines });
     env.calledGlobals.add(fi);
     for (let r = 1; r <= 5; r++) markNotInit(caller.regs[r]!);
     caller.regs[0] = regUnknown();
@@ -93,13 +93,13 @@ function globalArgMismatch(env: Env, path: Path, idx: number, args: GlobalArg[])
           if (r.type === T.SCALAR_VALUE || r.type === T.NOT_INIT || r.type === T.CONST_PTR_TO_MAP || r.type === T.PTR_TO_FUNC) {
             return { kind: 'mismatch', lines: [`R${regno} type=${regTypeStr(r.type)} expected=${regTypeStr(T.PTR_TO_STACK)}`] };
           }
-          return unsupported(`global function argument ${regno} of type ${regTypeStr(r.type)}`, idx, 'model.unsupported.global_args');
+          return unsupported(`global function argument ${regno} of type ${regTypeStr(r.type)}`, idx, UNSUPPORTED.globalArgs);
         }
         const asMem = { ...r, type: base };
         const rd = helperMem(env, path, idx, regno, asMem, a.size, false);
         if (rd) return rd.kind === 'unsupported' ? rd : lines(rd);
         if (base === T.PTR_TO_MAP_VALUE && r.map?.kind === 'datasec' && r.map.section.startsWith('.rodata')) {
-          return lines(reject(CORE.mapWriteRdonly, idx, r.map.valueSize ?? 0, r.off, a.size));
+          return lines(reject(env.profile.rules, CORE.mapWriteRdonly, idx, r.map.valueSize ?? 0, r.off, a.size));
         }
         const wr = helperMem(env, path, idx, regno, asMem, a.size, true);
         if (wr) return wr.kind === 'unsupported' ? wr : lines(wr);
@@ -161,37 +161,20 @@ export function globalArgs(env: Env, fi: number): GlobalArg[] | string {
 const kernelSubprogNo = (env: Env, fi: number): number =>
   [...env.prog.funcs].sort((a, b) => a.start - b.start).findIndex((f) => f === env.prog.funcs[fi]);
 
-/** The hook context at instruction idx; a callback a hook asks for is pushed as a new frame. */
-export const hookCtxAt = (env: Env, path: Path, idx: number): HookCtx =>
-  hookCtx(env, path, idx, (spec) => pushCallbackFrame(env, path, idx, spec));
-
-/** push_callback_call: queue a copy of the state with a new frame running the callback. */
-export function pushCallbackFrame(env: Env, path: Path, idx: number, spec: CallbackSpec): void {
-  const cb = cloneState(path.state);
-  const caller = curFrame(cb);
-  const callee = newFrame(cb.frames.length, idx, spec.subprog);
-  callee.inCallbackFn = true;
-  callee.callbackOf = spec.callbackOf;
-  callee.callbackRetRange = spec.retRange;
-  spec.setup(callee, caller, cb);
-  cb.frames.push(callee);
-  cb.callbackUnrollDepth = (cb.callbackUnrollDepth ?? 0) + 1;
-  env.callbackSites.add(idx);
-  env.pending.push({ state: cb, insn: env.prog.funcs[spec.subprog]!.start, parent: path.parent });
-  if (path.parent) path.parent.branches++;
-}
-
-/** check_reference_leak: one line per reference still held (then the profile's trailer, 6.13+). */
+/** check_reference_leak: one line per reference still held (then, on lines that print it, which exit leaks). */
 function leakCheck(env: Env, path: Path, idx: number): Finding | null {
   const st = path.state;
   const f = curFrame(st);
-  if (st.frames.length > 1 && !f.inCallbackFn) return null;
+  // subprogram exits are not checked; callback exits only on lines whose refs know their callback
+  if (st.frames.length > 1 && !(f.inCallbackFn && env.profile.switches.callbackRefs)) return null;
   const refs = st.refs.filter((r) => !(f.inCallbackFn && r.callbackRef !== f.frameno));
   if (!refs.length) return null;
-  const lines = refs.map((r) => reject(CORE.unreleasedRef, idx, r.id, r.insnIdx).message);
-  const last = reject(CORE.unreleasedRef, idx, refs[refs.length - 1]!.id, refs[refs.length - 1]!.insnIdx);
-  if (env.profile.leakTrailer && st.frames.length === 1) return { ...last, message: env.profile.leakTrailer, before: lines };
-  return { ...last, before: lines.slice(0, -1) };
+  // one "Unreleased reference" line per ref; lines that name the leaking exit print that once,
+  // after the last (the rule's second line: "%s would lead to reference leak")
+  const leak = (r: RefState): Finding => reject(env.profile.rules, CORE.unreleasedRef, idx, r.id, r.insnIdx, 'BPF_EXIT instruction in main prog');
+  const refLines = refs.slice(0, -1).map((r) => { const f = leak(r); return f.before?.[0] ?? f.message; });
+  const last = leak(refs[refs.length - 1]!);
+  return { ...last, before: [...refLines, ...(last.before ?? [])] };
 }
 
 function scalarRangeMsg(r: RegState): string {
@@ -212,12 +195,12 @@ export function exitInsn(env: Env, path: Path, idx: number): Step {
   if (leak) return stop(leak);
   if (!main) {
     const r0 = f.regs[0]!;
-    if (r0.type === T.PTR_TO_STACK) return stop(reject(CORE.retStackPointer, idx));
+    if (r0.type === T.PTR_TO_STACK) return stop(reject(env.profile.rules, CORE.retStackPointer, idx));
     const caller = st.frames[st.frames.length - 2]!;
     if (f.inCallbackFn) {
-      if (r0.type !== T.SCALAR_VALUE) return stop(reject(CORE.cbRetNotScalar, idx, 0));
+      if (r0.type !== T.SCALAR_VALUE) return stop(reject(env.profile.rules, CORE.cbRetNotScalar, idx, 0));
       const [lo, hi] = f.callbackRetRange;
-      if (r0.smin < lo || r0.smax > hi) return stop(reject(CORE.retRange, idx, 'At callback return', 'R0', scalarRangeMsg(r0), lo, hi));
+      if (r0.smin < lo || r0.smax > hi) return stop(reject(env.profile.rules, CORE.retRange, idx, 'At callback return', 'R0', scalarRangeMsg(r0), lo, hi));
       st.frames.pop();
       return next(f.callsite); // the call is re-executed; pruning at the callsite ends the iteration
     }
@@ -229,14 +212,14 @@ export function exitInsn(env: Env, path: Path, idx: number): Step {
   const e = checkRead(env, st, 0, idx); if (e) return e;
   const r0 = f.regs[0]!;
   if (f.subprog !== 0) {
-    if (r0.type !== T.SCALAR_VALUE) return stop(reject(CORE.subprogRetNotScalar, idx, 0, regTypeStr(r0.type)));
+    if (r0.type !== T.SCALAR_VALUE) return stop(reject(env.profile.rules, CORE.subprogRetNotScalar, idx, 0, regTypeStr(r0.type)));
     return { kind: 'end' };
   }
   const range = returnRange(env);
   if (range) {
-    if (r0.type !== T.SCALAR_VALUE) return stop(reject(CORE.retNotKnown, idx, 'At program exit', 0, regTypeStr(r0.type)));
+    if (r0.type !== T.SCALAR_VALUE) return stop(reject(env.profile.rules, CORE.retNotKnown, idx, 'At program exit', 0, regTypeStr(r0.type)));
     if (r0.smin < range[0] || r0.smax > range[1]) {
-      return stop(reject(CORE.retRange, idx, 'At program exit', 'R0', scalarRangeMsg(r0), range[0], range[1]));
+      return stop(reject(env.profile.rules, CORE.retRange, idx, 'At program exit', 'R0', scalarRangeMsg(r0), range[0], range[1]));
     }
   }
   return { kind: 'end' };

@@ -5,7 +5,7 @@ import type { Insn } from '../../bpf/insn.js';
 import { PSEUDO } from '../../bpf/opcode.js';
 import type { BpfProgram } from '../../object/types.js';
 import { reject, type Finding } from '../finding.js';
-import { CORE } from '../rules/core.js';
+import { CORE, type RuleBook } from '../../rules/index.js';
 
 /** Successors of instruction t (visit_insn / visit_func_call_insn). */
 function successors(insn: Insn, t: number): number[] {
@@ -20,7 +20,7 @@ function successors(insn: Insn, t: number): number[] {
 }
 
 /** check_cfg: depth-first from insn 0; any instruction never reached is refused. */
-export function checkCfg(prog: BpfProgram): Finding | null {
+export function checkCfg(prog: BpfProgram, rules: RuleBook): Finding | null {
   const n = prog.insns.length;
   const seen = new Uint8Array(n);
   const stack = [0];
@@ -28,15 +28,15 @@ export function checkCfg(prog: BpfProgram): Finding | null {
   while (stack.length) {
     const t = stack.pop()!;
     for (const w of successors(prog.insns[t]!, t)) {
-      if (w < 0 || w >= n) return reject(CORE.jumpOutOfRange, t, t, w);
+      if (w < 0 || w >= n) return reject(rules, CORE.jumpOutOfRange, t, t, w);
       if (!seen[w]) { seen[w] = 1; stack.push(w); }
     }
   }
   for (let i = 0; i < n; i++) {
     const insn = prog.insns[i]!;
     if (insn.kind === 'ld_imm64_hi') continue;
-    if (!seen[i]) return reject(CORE.unreachable, i, i);
-    if (insn.kind === 'ld_imm64' && seen[i + 1]) return reject(CORE.jumpIntoLdImm64, i, i);
+    if (!seen[i]) return reject(rules, CORE.unreachable, i, i);
+    if (insn.kind === 'ld_imm64' && seen[i + 1]) return reject(rules, CORE.jumpIntoLdImm64, i, i);
   }
   return null;
 }

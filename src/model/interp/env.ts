@@ -5,7 +5,7 @@ import type { Insn } from '../../bpf/insn.js';
 import type { BpfObject, BpfProgram } from '../../object/types.js';
 import type { Finding } from '../finding.js';
 import type { CallbackSpec, GraphHooks, HookCtx } from '../hooks.js';
-import type { Profile } from '../profiles.js';
+import type { Profile } from '../../profiles/index.js';
 import { regTypeStr, progBtfNamer, type TypeNamer } from '../print.js';
 import { T, baseType, curFrame, type IdGen, type RegState, type VerifierState } from '../state.js';
 
@@ -42,6 +42,11 @@ export interface Env {
   insnProcessed: number;
   /** Call sites that queued a callback: pruned by subsumption even while still being explored. */
   callbackSites: Set<number>;
+  /**
+   * insn_aux_data[idx].ptr_type: the pointer type the first path to reach load/store `idx` used
+   * (save_aux_ptr_type). Per program load, across every path, so the check does not depend on pruning.
+   */
+  insnPtrType: Map<number, number>;
   /** Global subprogs (func indices) reached by a call, verified after the main program. */
   calledGlobals: Set<number>;
   trace: string[] | null;

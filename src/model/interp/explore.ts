@@ -7,8 +7,8 @@ import type { BpfObject, BpfProgram } from '../../object/types.js';
 import type { Finding } from '../finding.js';
 import type { GraphHooks } from '../hooks.js';
 import { formatState } from '../print.js';
-import type { Profile } from '../profiles.js';
-import { CORE } from '../rules/core.js';
+import type { Profile } from '../../profiles/index.js';
+import { CORE, UNSUPPORTED } from '../../rules/index.js';
 import { reject } from '../finding.js';
 import { F, IdGen, T, newFrame, regPtr, regUnknown, type VerifierState } from '../state.js';
 import { makeNamer, type Env, type Path } from './env.js';
@@ -33,7 +33,7 @@ export function makeEnv(obj: BpfObject, prog: BpfProgram, profile: Profile, hook
   return {
     obj, prog, insns: prog.insns, btf: obj.btf, profile, hooks, ids: new IdGen(), names: makeNamer(obj.btf),
     prunePoints: prunePoints(prog.insns), visited: new Map(), pending: [], insnProcessed: 0,
-    calledGlobals: new Set(), callbackSites: new Set(), trace: trace ? [] : null, lastState: null,
+    insnPtrType: new Map(), calledGlobals: new Set(), callbackSites: new Set(), trace: trace ? [] : null, lastState: null,
   };
 }
 
@@ -85,7 +85,7 @@ function walkPath(env: Env, path: Path): Finding | null {
   const prev = { tokens: new Set<string>(), graph: [] as string[] };
   if (env.trace) prev.tokens = new Set(formatState(path.state, env.names).split(' '));
   for (;;) {
-    if (++env.insnProcessed > env.profile.insnLimit) return reject(CORE.tooLarge, path.insn, env.insnProcessed);
+    if (++env.insnProcessed > env.profile.switches.insnLimit) return reject(env.profile.rules, CORE.tooLarge, path.insn, env.insnProcessed);
     if (env.prunePoints.has(path.insn) || env.callbackSites.has(path.insn)) {
       const v = isStateVisited(env, path);
       if (v === 'prune') { env.trace?.push(`${path.insn}: safe (state subsumed by an explored one)`); return null; }
@@ -108,7 +108,7 @@ function walkPath(env: Env, path: Path): Finding | null {
 export function verifyProgram(env: Env): WalkResult {
   const done = (finding: Finding | null): WalkResult => ({ finding, insnProcessed: env.insnProcessed, stateAt: finding ? env.lastState : null, trace: env.trace });
   const main = entryState(env, 0);
-  if (typeof main === 'string') return done({ kind: 'unsupported', rule: 'model.unsupported', insn: 0, message: `unsupported: ${main}` });
+  if (typeof main === 'string') return done({ kind: 'unsupported', rule: UNSUPPORTED.generic.id, insn: 0, message: `unsupported: ${main}` });
   const f = walkFrom(env, { state: main, insn: 0, parent: null });
   if (f) return done(f);
   const verified = new Set<number>();
@@ -118,7 +118,7 @@ export function verifyProgram(env: Env): WalkResult {
     for (const g of todo) {
       verified.add(g);
       const st = entryState(env, g);
-      if (typeof st === 'string') return done({ kind: 'unsupported', rule: 'model.unsupported', insn: env.prog.funcs[g]!.start, message: `unsupported: ${st}` });
+      if (typeof st === 'string') return done({ kind: 'unsupported', rule: UNSUPPORTED.generic.id, insn: env.prog.funcs[g]!.start, message: `unsupported: ${st}` });
       env.pending = [];
       env.trace?.push(`-- global function ${env.prog.funcs[g]!.name} --`);
       const gf = walkFrom(env, { state: st, insn: env.prog.funcs[g]!.start, parent: null });

@@ -12,7 +12,7 @@ import type { Insn, RawInsn } from '../../bpf/insn.js';
 import { ALU, ATOMIC, CLASS, JMP, MODE, PSEUDO_CALL, PSEUDO_KFUNC_CALL, SIZE, SRC, insnClass, insnMode, insnOp, insnSize, insnSrc } from '../../bpf/opcode.js';
 import type { BpfProgram } from '../../object/types.js';
 import { reject, type Finding } from '../finding.js';
-import { CORE } from '../rules/core.js';
+import { CORE, type RuleBook } from '../../rules/index.js';
 import { MAX_BPF_REG, T, curFrame, type VerifierState } from '../state.js';
 
 const LD_IMM64 = CLASS.LD | MODE.IMM | SIZE.DW;
@@ -37,7 +37,7 @@ const INSN_TABLE: ReadonlySet<number> = (() => {
 export const opcodeInInsnTable = (code: number): boolean => INSN_TABLE.has(code);
 
 /** check_subprogs: every jump stays inside its function; a function ends in exit or goto. */
-export function checkSubprogs(prog: BpfProgram): Finding | null {
+export function checkSubprogs(prog: BpfProgram, rules: RuleBook): Finding | null {
   const funcs = [...prog.funcs].sort((a, b) => a.start - b.start);
   for (const f of funcs) {
     for (let i = f.start; i < f.end; i++) {
@@ -45,12 +45,12 @@ export function checkSubprogs(prog: BpfProgram): Finding | null {
       const cls = insnClass(code), op = insnOp(code);
       if ((cls === CLASS.JMP || cls === CLASS.JMP32) && op !== JMP.EXIT && op !== JMP.CALL) {
         const to = code === (CLASS.JMP32 | JMP.JA) ? i + imm + 1 : i + off + 1;
-        if (to < f.start || to >= f.end) return reject(CORE.jumpOutOfRange, i, i, to);
+        if (to < f.start || to >= f.end) return reject(rules, CORE.jumpOutOfRange, i, i, to);
       }
     }
     const last = prog.insns[f.end - 1];
     const code = last?.code;
-    if (code !== (CLASS.JMP | JMP.EXIT) && code !== (CLASS.JMP32 | JMP.JA) && code !== (CLASS.JMP | JMP.JA)) return reject(CORE.lastInsn, f.end - 1);
+    if (code !== (CLASS.JMP | JMP.EXIT) && code !== (CLASS.JMP32 | JMP.JA) && code !== (CLASS.JMP | JMP.JA)) return reject(rules, CORE.lastInsn, f.end - 1);
   }
   return null;
 }
@@ -60,25 +60,25 @@ export function checkSubprogs(prog: BpfProgram): Finding | null {
  * ld_imm64 resolution is the object reader's). The kernel prints these before any instruction
  * line, so the log names no instruction; `insn` here is where the model found it.
  */
-export function scanInsns(insns: readonly Insn[]): Finding | null {
+export function scanInsns(insns: readonly Insn[], rules: RuleBook): Finding | null {
   for (let i = 0; i < insns.length; i++) {
     const x = insns[i]!;
     if (insnClass(x.code) === CLASS.LDX && ((insnMode(x.code) !== MODE.MEM && insnMode(x.code) !== MODE.MEMSX) || x.imm !== 0)) {
-      return reject(CORE.reservedFields, i, 'BPF_LDX');
+      return reject(rules, CORE.reservedFields, i, 'BPF_LDX');
     }
     if (x.code === LD_IMM64) {
       const hi = insns[i + 1];
-      if (!hi || hi.code !== 0 || hi.dst !== 0 || hi.src !== 0 || hi.off !== 0) return reject(CORE.invalidLdImm64, i);
+      if (!hi || hi.code !== 0 || hi.dst !== 0 || hi.src !== 0 || hi.off !== 0) return reject(rules, CORE.invalidLdImm64, i);
       i++;
       continue;
     }
-    if (!opcodeInInsnTable(x.code)) return reject(CORE.unknownOpcode, i, x.code.toString(16).padStart(2, '0'));
+    if (!opcodeInInsnTable(x.code)) return reject(rules, CORE.unknownOpcode, i, x.code.toString(16).padStart(2, '0'));
   }
   return null;
 }
 
 /** One step of a handler's front: a reserved-field test, or check_reg_arg on a register. */
-type Check = { reserved: string; bad: boolean } | { reg: number; read: boolean } | { finding: (idx: number) => Finding | null };
+type Check = { reserved: string; bad: boolean } | { reg: number; read: boolean } | { finding: (rules: RuleBook, idx: number) => Finding | null };
 
 const ATOMIC_OPS = new Set<number>([
   ATOMIC.ADD, ATOMIC.ADD | ATOMIC.FETCH, ATOMIC.AND, ATOMIC.AND | ATOMIC.FETCH, ATOMIC.OR, ATOMIC.OR | ATOMIC.FETCH,
@@ -120,8 +120,8 @@ function buildChecks(x: RawInsn): Check[] {
         { reserved: 'BPF_ALU', bad: isX ? x.imm !== 0 || badOff : x.src !== 0 || badOff },
         ...(isX ? [{ reg: x.src, read: true }] : []),
         { reg: x.dst, read: true },
-        { finding: (idx) => ((op === ALU.DIV || op === ALU.MOD) && !isX && x.imm === 0 ? reject(CORE.divByZero, idx) : null) },
-        { finding: (idx) => (SHIFTS.has(op) && !isX && (x.imm < 0 || x.imm >= size) ? reject(CORE.invalidShift, idx, x.imm) : null) },
+        { finding: (rules, idx) => ((op === ALU.DIV || op === ALU.MOD) && !isX && x.imm === 0 ? reject(rules, CORE.divByZero, idx) : null) },
+        { finding: (rules, idx) => (SHIFTS.has(op) && !isX && (x.imm < 0 || x.imm >= size) ? reject(rules, CORE.invalidShift, idx, x.imm) : null) },
         { reg: x.dst, read: false },
       ];
     }
@@ -130,7 +130,7 @@ function buildChecks(x: RawInsn): Check[] {
     case CLASS.STX:
       if (insnMode(x.code) === MODE.ATOMIC) {
         return [
-          { finding: (idx) => (ATOMIC_OPS.has(x.imm) ? null : reject(CORE.atomicOpcode, idx, (x.imm >>> 0).toString(16).padStart(2, '0'))) },
+          { finding: (rules, idx) => (ATOMIC_OPS.has(x.imm) ? null : reject(rules, CORE.atomicOpcode, idx, (x.imm >>> 0).toString(16).padStart(2, '0'))) },
           { reg: x.src, read: true }, { reg: x.dst, read: true }, ...(x.imm === ATOMIC.CMPXCHG ? [{ reg: 0, read: true }] : []),
         ];
       }
@@ -147,7 +147,7 @@ function buildChecks(x: RawInsn): Check[] {
       }
       if (op === JMP.EXIT) return [{ reserved: 'BPF_EXIT', bad: x.imm !== 0 || x.src !== 0 || x.dst !== 0 }];
       if (op === JMP.JCOND) {
-        return [{ finding: (idx) => (x.src !== 0 || x.dst !== 0 || x.imm !== 0 || x.off === 0 ? reject(CORE.invalidMayGoto, idx, x.off, x.imm) : null) }];
+        return [{ finding: (rules, idx) => (x.src !== 0 || x.dst !== 0 || x.imm !== 0 || x.off === 0 ? reject(rules, CORE.invalidMayGoto, idx, x.off, x.imm) : null) }];
       }
       return [{ reg: x.dst, read: true }, { reserved: 'BPF_JMP/JMP32', bad: isX ? x.imm !== 0 : x.src !== 0 }, ...(isX ? [{ reg: x.src, read: true }] : [])];
     }
@@ -164,17 +164,17 @@ function buildChecks(x: RawInsn): Check[] {
  * null when the raw fields are all valid and every register operand exists (and is readable
  * where the kernel checks that before a reserved field).
  */
-export function checkInsnFields(state: VerifierState, x: RawInsn, idx: number): Finding | null {
+export function checkInsnFields(rules: RuleBook, state: VerifierState, x: RawInsn, idx: number): Finding | null {
   const regs = curFrame(state).regs;
   for (const c of frontChecks(x)) {
     if ('reserved' in c) {
-      if (c.bad) return reject(CORE.reservedFields, idx, c.reserved);
+      if (c.bad) return reject(rules, CORE.reservedFields, idx, c.reserved);
     } else if ('reg' in c) {
-      if (c.reg >= MAX_BPF_REG) return reject(CORE.regInvalid, idx, c.reg);
-      if (c.read && regs[c.reg]!.type === T.NOT_INIT) return reject(CORE.regNotInit, idx, c.reg);
-      if (!c.read && c.reg === 10) return reject(CORE.fpReadOnly, idx);
+      if (c.reg >= MAX_BPF_REG) return reject(rules, CORE.regInvalid, idx, c.reg);
+      if (c.read && regs[c.reg]!.type === T.NOT_INIT) return reject(rules, CORE.regNotInit, idx, c.reg);
+      if (!c.read && c.reg === 10) return reject(rules, CORE.fpReadOnly, idx);
     } else {
-      const f = c.finding(idx);
+      const f = c.finding(rules, idx);
       if (f) return f;
     }
   }

@@ -3,7 +3,7 @@
 // scalars by range + tnum containment (as if all were precise) and registers/slots by
 // subsumption. That prunes less than the kernel (more work, same verdicts).
 import { reject, type Finding } from '../finding.js';
-import { CORE } from '../rules/core.js';
+import { CORE } from '../../rules/index.js';
 import { T, cloneState, type FuncState, type RegState, type StackSlot, type VerifierState } from '../state.js';
 import { tnumEquals, tnumIn } from '../tnum.js';
 import type { Checkpoint, Env, Path } from './env.js';
@@ -133,7 +133,7 @@ export function isStateVisited(env: Env, path: Path): 'prune' | Finding | null {
     if (cp.branches > 0 && !cbSite) {
       sig ??= exactSignature(path.state);
       if (cp.sig === sig && (cp.state.callbackUnrollDepth ?? 0) === (path.state.callbackUnrollDepth ?? 0) && statesEqual(cp.state, path.state, true)) {
-        return reject(CORE.infiniteLoop, path.insn, path.insn);
+        return reject(env.profile.rules, CORE.infiniteLoop, path.insn, path.insn);
       }
       continue; // still being explored: its safety is not established yet
     }

@@ -2,10 +2,10 @@
 // ALU and ld_imm64 live here; memory in mem.ts, branches in branch.ts, calls/exit in call.ts.
 import type { Insn } from '../../bpf/insn.js';
 import { PSEUDO } from '../../bpf/opcode.js';
-import { CORE } from '../rules/core.js';
+import { CORE, UNSUPPORTED, unsupportedInsn } from '../../rules/index.js';
 import { reject, unsupported } from '../finding.js';
 import {
-  F, T, baseType, curFrame, markUnknown, regConst, regPtr, setKnown, type RegState, type VerifierState,
+  F, T, baseType, curFrame, markUnknown, regConst, regPtr, setKnown, type RegState,
 } from '../state.js';
 import { S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32, tnumAdd, tnumConst, tnumIsConst, tnumSub, u32 } from '../tnum.js';
 import { next, stop, typeStrOf, type Env, type Path, type Step } from './env.js';
@@ -14,17 +14,8 @@ import { condJump } from './branch.js';
 import { memInsn } from './mem.js';
 import { callInsn, exitInsn } from './call.js';
 import { regTypeStr } from '../print.js';
+import { checkRead, checkWrite } from './operands.js';
 import { checkInsnFields } from './insn-checks.js';
-
-/** check_reg_arg(SRC_OP): null when readable, else the "R%d !read_ok" finding. */
-export function checkRead(env: Env, state: VerifierState, regno: number, idx: number): Step | null {
-  if (curFrame(state).regs[regno]!.type === T.NOT_INIT) return stop(reject(CORE.regNotInit, idx, regno));
-  return null;
-}
-/** check_reg_arg(DST_OP): R10 is read only. */
-export function checkWrite(regno: number, idx: number): Step | null {
-  return regno === 10 ? stop(reject(CORE.fpReadOnly, idx)) : null;
-}
 
 const ALU_STR: Record<string, string> = {
   add: '+=', sub: '-=', mul: '*=', div: '/=', or: '|=', and: '&=', lsh: '<<=', rsh: '>>=', mod: '%=', xor: '^=', mov: '=', arsh: 's>>=',
@@ -33,9 +24,11 @@ const ALU_STR: Record<string, string> = {
 export function step(env: Env, path: Path): Step {
   const idx = path.insn;
   const insn = env.insns[idx];
-  if (!insn) return stop(unsupported(`insn index ${idx} outside the program`, idx, 'model.unsupported.insn'));
+  if (!insn) return stop(unsupported(`insn index ${idx} outside the program`, idx, UNSUPPORTED.insn));
+  const rel = env.prog.relocs.get(idx);
+  if (rel?.kind === 'core' && rel.unresolved) return stop(unsupported(rel.unresolved, idx, UNSUPPORTED.coreRelo));
   // the kernel's raw-field and register-number checks come first in every handler
-  const bad = insn.kind === 'ld_imm64_hi' ? null : checkInsnFields(path.state, insn, idx);
+  const bad = insn.kind === 'ld_imm64_hi' ? null : checkInsnFields(env.profile.rules, path.state, insn, idx);
   if (bad) return stop(bad);
   switch (insn.kind) {
     case 'alu': return alu(env, path, insn, idx);
@@ -47,31 +40,26 @@ export function step(env: Env, path: Path): Step {
     case 'call': return callInsn(env, path, insn, idx);
     case 'exit': return exitInsn(env, path, idx);
     case 'unknown':
-      return insn.reason.startsWith('unknown opcode')
-        ? stop(reject(CORE.unknownOpcode, idx, insn.code.toString(16).padStart(2, '0')))
-        : stop(unsupported(insn.reason, idx, 'model.unsupported.insn'));
+      if (insn.reason.startsWith('BPF_ATOMIC uses')) return stop(reject(env.profile.rules, CORE.atomicOpcode, idx, (insn.imm >>> 0).toString(16).padStart(2, '0')));
+      return stop(unsupported(insn.reason, idx, UNSUPPORTED.insn));
     case 'ld_imm64_hi':
-      return stop(unsupported('jump into the middle of ld_imm64', idx, 'model.unsupported.insn'));
+      return stop(unsupported('jump into the middle of ld_imm64', idx, UNSUPPORTED.insn));
     case 'addr_space_cast': case 'ld_abs': case 'ld_ind': case 'may_goto': case 'callx':
-      return stop(unsupported(`instruction ${insn.kind}`, idx, `model.unsupported.${insn.kind}`));
+      return stop(unsupported(`instruction ${insn.kind}`, idx, unsupportedInsn(insn.kind)));
   }
 }
 
-/** Constant operand of a K-form ALU insn (CO-RE type-id relocations patch it). */
-function immOf(env: Env, insn: Insn, idx: number): bigint {
-  const rel = env.prog.relocs.get(idx);
-  if (rel && rel.kind === 'core') return BigInt(rel.localTypeId);
-  return BigInt(insn.imm);
-}
+/** Constant operand of a K-form ALU insn (CO-RE relocations are already patched in: object/core-patch.ts). */
+const immOf = (insn: Insn): bigint => BigInt(insn.imm);
 
 function alu(env: Env, path: Path, insn: Extract<Insn, { kind: 'alu' }>, idx: number): Step {
   const st = path.state;
   const regs = curFrame(st).regs;
   if (insn.useReg) { const e = checkRead(env, st, insn.src, idx); if (e) return e; }
   if (insn.op === 'mov') {
-    const e = checkWrite(insn.dst, idx); if (e) return e;
+    const e = checkWrite(env.profile.rules, insn.dst, idx); if (e) return e;
     if (!insn.useReg) {
-      const v = immOf(env, insn, idx);
+      const v = immOf(insn);
       regs[insn.dst] = regConst(insn.alu64 ? BigInt.asUintN(64, v) : u32(v));
       return next(idx + 1);
     }
@@ -102,21 +90,21 @@ function alu(env: Env, path: Path, insn: Extract<Insn, { kind: 'alu' }>, idx: nu
     return next(idx + 1);
   }
   const e1 = checkRead(env, st, insn.dst, idx); if (e1) return e1;
-  if ((insn.op === 'div' || insn.op === 'mod') && !insn.useReg && insn.imm === 0) return stop(reject(CORE.divByZero, idx));
-  const e2 = checkWrite(insn.dst, idx); if (e2) return e2;
+  if ((insn.op === 'div' || insn.op === 'mod') && !insn.useReg && insn.imm === 0) return stop(reject(env.profile.rules, CORE.divByZero, idx));
+  const e2 = checkWrite(env.profile.rules, insn.dst, idx); if (e2) return e2;
   const dst = regs[insn.dst]!;
-  const src = insn.useReg ? regs[insn.src]! : regConst(insn.alu64 ? BigInt.asUintN(64, immOf(env, insn, idx)) : u32(immOf(env, insn, idx)));
+  const src = insn.useReg ? regs[insn.src]! : regConst(insn.alu64 ? BigInt.asUintN(64, immOf(insn)) : u32(immOf(insn)));
   const dstPtr = dst.type !== T.SCALAR_VALUE;
   const srcPtr = src.type !== T.SCALAR_VALUE;
   if (dstPtr && srcPtr) {
     // adjust_reg_min_max_vals: pointer - pointer is a scalar for privileged programs
     if (insn.op === 'sub' && insn.alu64) { markUnknown(dst); return next(idx + 1); }
-    return stop(reject({ ...CORE.ptrPtrArith, format: 'R%d pointer %s pointer prohibited' }, idx, insn.dst, ALU_STR[insn.op]!));
+    return stop(reject(env.profile.rules, CORE.ptrOpPtr, idx, insn.dst, ALU_STR[insn.op]!));
   }
   if (dstPtr || srcPtr) {
     if (!dstPtr && insn.op !== 'add') {
       if (insn.op === 'sub') { markUnknown(dst); return next(idx + 1); }
-      return stop(reject(CORE.ptrArithUnknownOp, idx, insn.dst));
+      return stop(reject(env.profile.rules, CORE.ptrArithUnknownOp, idx, insn.dst));
     }
     const r = ptrAlu(env, insn, idx, dstPtr ? dst : src, dstPtr ? src : dst);
     if ('kind' in r) return r;
@@ -132,9 +120,9 @@ function ptrAlu(env: Env, insn: Extract<Insn, { kind: 'alu' }>, idx: number, ptr
   const known = tnumIsConst(off.varOff);
   if (!insn.alu64) {
     if (insn.op === 'sub') { const r = regConst(0n); markUnknown(r); return r; }
-    return stop(reject(CORE.ptrArith32, idx, insn.dst));
+    return stop(reject(env.profile.rules, CORE.ptrArith32, idx, insn.dst));
   }
-  if (ptr.type & F.PTR_MAYBE_NULL) return stop(reject(CORE.ptrArithNull, idx, insn.dst, regTypeStr(ptr.type)));
+  if (ptr.type & F.PTR_MAYBE_NULL) return stop(reject(env.profile.rules, CORE.ptrArithNull, idx, insn.dst, regTypeStr(ptr.type)));
   switch (baseType(ptr.type)) {
     case T.PTR_TO_CTX: case T.PTR_TO_MAP_VALUE: case T.PTR_TO_MAP_KEY: case T.PTR_TO_STACK: case T.PTR_TO_PACKET_META:
     case T.PTR_TO_PACKET: case T.PTR_TO_TP_BUFFER: case T.PTR_TO_BTF_ID: case T.PTR_TO_MEM: case T.PTR_TO_BUF:
@@ -142,15 +130,15 @@ function ptrAlu(env: Env, insn: Extract<Insn, { kind: 'alu' }>, idx: number, ptr
       break;
     case T.CONST_PTR_TO_MAP:
       if (known && off.smin === 0n && insn.op === 'add') break;
-      return stop(reject(CORE.ptrArith, idx, insn.dst, regTypeStr(ptr.type)));
+      return stop(reject(env.profile.rules, CORE.ptrArith, idx, insn.dst, regTypeStr(ptr.type)));
     default:
-      return stop(reject(CORE.ptrArith, idx, insn.dst, regTypeStr(ptr.type)));
+      return stop(reject(env.profile.rules, CORE.ptrArith, idx, insn.dst, regTypeStr(ptr.type)));
   }
   if (insn.op !== 'add' && insn.op !== 'sub') {
-    if (insn.op === 'and' || insn.op === 'or' || insn.op === 'xor') return stop(reject(CORE.ptrBitwise, idx, insn.dst, ALU_STR[insn.op]!));
-    return stop(reject(CORE.ptrPtrArith, idx, insn.dst, ALU_STR[insn.op]!));
+    if (insn.op === 'and' || insn.op === 'or' || insn.op === 'xor') return stop(reject(env.profile.rules, CORE.ptrBitwise, idx, insn.dst, ALU_STR[insn.op]!));
+    return stop(reject(env.profile.rules, CORE.ptrPtrArith, idx, insn.dst, ALU_STR[insn.op]!));
   }
-  if (off.smin === S64_MIN && !known) return stop(reject(CORE.mathBetweenUnbounded, idx, regTypeStr(ptr.type)));
+  if (off.smin === S64_MIN && !known) return stop(reject(env.profile.rules, CORE.mathBetweenUnbounded, idx, regTypeStr(ptr.type)));
   const r: RegState = { ...ptr };
   if (known) {
     const v = BigInt.asIntN(64, off.varOff.value);
@@ -180,7 +168,7 @@ function ptrAlu(env: Env, insn: Extract<Insn, { kind: 'alu' }>, idx: number, ptr
 function unaryAlu(env: Env, path: Path, insn: Extract<Insn, { kind: 'neg' | 'endian' }>, idx: number): Step {
   const st = path.state;
   const e = checkRead(env, st, insn.dst, idx); if (e) return e;
-  const e2 = checkWrite(insn.dst, idx); if (e2) return e2;
+  const e2 = checkWrite(env.profile.rules, insn.dst, idx); if (e2) return e2;
   const r = curFrame(st).regs[insn.dst]!;
   const alu64 = insn.kind === 'neg' ? insn.alu64 : insn.to === 'swap';
   if (r.type === T.SCALAR_VALUE && tnumIsConst(r.varOff)) {
@@ -202,12 +190,12 @@ function unaryAlu(env: Env, path: Path, insn: Extract<Insn, { kind: 'neg' | 'end
 }
 
 function ldImm64(env: Env, path: Path, insn: Extract<Insn, { kind: 'ld_imm64' }>, idx: number): Step {
-  const e = checkWrite(insn.dst, idx); if (e) return e;
+  const e = checkWrite(env.profile.rules, insn.dst, idx); if (e) return e;
   const regs = curFrame(path.state).regs;
   const rel = env.prog.relocs.get(idx);
   switch (insn.pseudo) {
     case 0:
-      regs[insn.dst] = regConst(rel && rel.kind === 'core' ? BigInt(rel.localTypeId) : BigInt.asUintN(64, insn.value));
+      regs[insn.dst] = regConst(BigInt.asUintN(64, insn.value));
       return next(idx + 2);
     case PSEUDO.MAP_FD: case PSEUDO.MAP_IDX:
       if (rel?.kind !== 'map') return stop(unsupported('ld_imm64 of a map the object does not resolve', idx));
@@ -229,7 +217,7 @@ function ldImm64(env: Env, path: Path, insn: Extract<Insn, { kind: 'ld_imm64' }>
       return next(idx + 2);
     }
     default:
-      return stop(unsupported(`ld_imm64 pseudo ${insn.pseudo} (${rel?.kind ?? 'unresolved'})`, idx, 'model.unsupported.ld_imm64'));
+      return stop(unsupported(`ld_imm64 pseudo ${insn.pseudo} (${rel?.kind ?? 'unresolved'})`, idx, UNSUPPORTED.ldImm64));
   }
 }
 

@@ -47,9 +47,32 @@ t.test('usage errors exit 2', async (t) => {
   t.equal((await run(['model'])).exitCode, 2);
   const p = await run(['model', regs, '--profile', '5.0']);
   t.equal(p.exitCode, 2);
-  t.match(p.stderr, /--profile wants one of 6\.12, 6\.1, bpf-next, got '5\.0'/);
+  t.match(p.stderr, /--profile wants one of 6\.1, 6\.12, 7\.3, bpf-next, got '5\.0'/);
   t.equal((await run(['explain', regs])).exitCode, 2);
   t.equal((await run(['explain', regs, 'no_such_prog'])).exitCode, 2);
+});
+
+t.test('--profile / --kernel: the semantics of a line, or of the line a kernel gets', async (t) => {
+  const ringbuf = await compileBasics('ringbuf');
+  const msg = async (args: string[]) => {
+    const r = await run(['model', ringbuf, '--program', 'reserve_leak', '--json', ...args]);
+    t.equal(r.exitCode, 0, args.join(' '));
+    return { message: JSON.parse(r.stdout).message as string, stderr: r.stderr };
+  };
+  t.equal((await msg([])).message, 'Unreleased reference id=2 alloc_insn=4', 'default: 6.12');
+  t.equal((await msg(['--profile', '7.3'])).message, 'BPF_EXIT instruction in main prog would lead to reference leak');
+  const own = await msg(['--kernel', 'debian:6.12']);
+  t.equal(own.message, 'Unreleased reference id=2 alloc_insn=4');
+  t.match(own.stderr, /debian:6\.12: Linux 6\.12 semantics$/);
+  const newer = await msg(['--kernel', 'debian:7.9']);
+  t.equal(newer.message, 'BPF_EXIT instruction in main prog would lead to reference leak');
+  t.match(newer.stderr, /debian:7\.9: Linux 7\.3 semantics \(Linux 7\.9 is newer than the newest modelled line/);
+  const both = await run(['model', ringbuf, '--profile', '7.3', '--kernel', 'debian:6.12']);
+  t.equal(both.exitCode, 2);
+  t.match(both.stderr, /--profile and --kernel both choose/);
+  const missing = await run(['model', ringbuf, '--kernel', 'file:/no/such/bzImage']);
+  t.equal(missing.exitCode, 3);
+  t.match(missing.stderr, /no such file: \/no\/such\/bzImage/);
 });
 
 t.test('explain: the walk in kernel log notation, then the verdict and the state', async (t) => {
