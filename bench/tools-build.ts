@@ -2,7 +2,7 @@
 // against that libbpf (vm/addon-build.ts): a cold build of each in a throwaway cache, then the warm
 // lookup. Prints one line per tree on stdout; progress on stderr.
 //   node dist/bench/tools-build.js TREE [TREE...]
-// e.g. TREE = /root/scratch/trees/linux-source-7.3, or `bpf-verdict kernel fetch debian-source:6.12`'s tree.
+// e.g. TREE = `bpf-verdict kernel fetch debian-source:6.12`'s tree.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
