@@ -28,7 +28,7 @@ export function loadConfig(file: string | null): RunConfig {
   return parseConfig(text, file);
 }
 
-const KEYS = ['kernels', 'corpus', 'include', 'exclude', 'kernelOnly', 'build', 'timeouts', 'memory', 'cpus', 'profile'];
+const KEYS = ['kernels', 'corpus', 'include', 'exclude', 'kernelOnly', 'profileGaps', 'build', 'timeouts', 'memory', 'cpus', 'profile'];
 
 /** Parse and validate; relative paths resolve against the file's directory. */
 export function parseConfig(text: string, file: string): RunConfig {
@@ -100,6 +100,23 @@ export function parseConfig(text: string, file: string): RunConfig {
         fail(rangeNode, `kernelOnly: '${glob}': ${(err as Error).message.replace(/^__kernel\("[^"]*"\): /, '')}`, hint);
       }
       return { glob, range };
+    });
+  }
+  const gaps = doc.get('profileGaps', true) as Node | undefined;
+  if (gaps !== undefined) {
+    const hint = 'profileGaps maps a kernel range to the reason: profileGaps: { "7.3-": "the 7.3 profile does not state the graph rules yet" }';
+    if (!isMap(gaps)) fail(gaps, 'profileGaps must be a mapping from a kernel range to a reason', hint);
+    cfg.profileGaps = (gaps as { items: { key: unknown; value: unknown }[] }).items.map((p) => {
+      const keyNode = p.key as Node | null;
+      const range = isScalar(keyNode) ? String(typeof keyNode.source === 'string' ? keyNode.source : keyNode.value) : '';
+      const reason = isScalar(p.value) ? String((p.value as { value: unknown }).value) : '';
+      try {
+        parseKernelRange(range);
+      } catch (err) {
+        fail(keyNode, `profileGaps: ${(err as Error).message.replace(/^__kernel\("[^"]*"\): /, '')}`, hint);
+      }
+      if (!reason.trim()) fail(p.value as Node, `profileGaps: '${range}' needs a reason`, hint);
+      return { range, reason };
     });
   }
   const build = doc.get('build', true) as Node | undefined;

@@ -1,5 +1,6 @@
 // The run configuration: bpf-verdict.yaml merged with command-line flags (flags win).
 export interface KernelOnly { glob: string; range: string }
+export interface ProfileGap { range: string; reason: string }
 
 export interface RunConfig {
   /** Kernel specs (vm/kernel.ts syntax): debian:6.12, file:/path/bzImage, src:/tree+fix.patch */
@@ -15,6 +16,14 @@ export interface RunConfig {
    * range the file is left out of that kernel's run (and the run says so).
    */
   kernelOnly: KernelOnly[];
+  /**
+   * Declared gaps of a kernel line's profile: on kernels in `range`, a program the model answers
+   * `unsupported` because that line's profile does not state the construct yet
+   * (model.unsupported.profile, and only that) is `declared`, with `reason` in the report. One
+   * place for what would otherwise be a __model_differs on every program; any other unsupported
+   * answer, and every real model difference, stays red.
+   */
+  profileGaps: ProfileGap[];
   build: { includeDirs: string[]; cflags: string[] };
   timeouts: { bootSec: number; loadSec: number };
   memoryMb: number;
@@ -31,6 +40,7 @@ export const DEFAULT_CONFIG: RunConfig = {
   include: ['*.c', '*.o'],
   exclude: ['include/**', 'build/**'],
   kernelOnly: [],
+  profileGaps: [],
   build: { includeDirs: ['programs/include'], cflags: [] },
   timeouts: { bootSec: 180, loadSec: 120 },
   memoryMb: 1024,

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { buildObjects, type BuildOutcome } from '../build/build.js';
 import { ObjectCache } from '../build/cache.js';
 import { compare } from '../compare/compare.js';
-import { OUTCOMES, isGreen, type KernelSide, type Outcome } from '../compare/types.js';
+import { OUTCOMES, isGreen, type Comparison, type KernelSide, type ModelSide, type Outcome } from '../compare/types.js';
 import { parseExpectation } from '../expect/tags.js';
+import { inKernelRange, parseKernelRange, releaseVersion } from '../expect/kernels.js';
 import type { KernelResult } from '../shared/verdict.js';
 import type { Btf } from '../btf/types.js';
 import { getProfile, profileForRelease, type Profile } from '../profiles/index.js';
@@ -180,12 +181,12 @@ async function runObject(deps: RunDeps, opts: RunOptions, spec: string, kernel: 
   // The declarations that hold for this kernel: the version its spec resolved to (Debian's
   // upstream version, a bzImage's own version string), else the guest's uname -r (Debian's 6.1
   // images say 6.1.0-N there, not the patch level).
-  return joinAnswers(deps, spec, kernel, profile, o, a, answers, kernel.version ?? pool.release ?? null);
+  return joinAnswers(deps, spec, kernel, profile, o, a, answers, kernel.version ?? pool.release ?? null, opts.profileGaps ?? []);
 }
 
 /** Programs known to the host reader and programs the guest answered for, matched by name. */
 function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, profile: Profile, o: { object: string; source: string | null; file: string },
-              a: ObjectAnalysis, answers: LoadAnswer[], release: string | null): ProgramRecord[] {
+              a: ObjectAnalysis, answers: LoadAnswer[], release: string | null, gaps: readonly { range: string; reason: string }[]): ProgramRecord[] {
   const whole = answers.find((x) => x.program === '(object)');
   const byName = new Map(answers.map((x) => [x.program, x]));
   const names = [...a.programs.map((p) => p.name), ...answers.map((x) => x.program).filter((n) => n !== '(object)' && !a.programs.some((p) => p.name === n))];
@@ -209,7 +210,7 @@ function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, profile:
     const model = info?.model ?? (a.readError
       ? { object: o.object, program: name, section: '', verdict: 'error' as const, rule: null, insn: null, message: `cannot read the object: ${a.readError}`, ms: 0, stateAt: null }
       : null);
-    const comparison = compare({ kernel: kernelSide, model, expectation });
+    const comparison = withProfileGap(compare({ kernel: kernelSide, model, expectation }), model, gaps, release);
     const section = info?.section ?? (ans?.kind === 'result' ? ans.result.section : null);
     const insns: ProgramRecord['insns'] = [];
     if (info && !isGreen(comparison.outcome)) {
@@ -224,6 +225,14 @@ function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, profile:
       outcome: comparison.outcome, expectation, kernelSide, kernelClass, model, comparison, insns });
   }
   return out;
+}
+
+/** A profile gap the configuration declares for this kernel's range turns that unsupported answer into `declared`. */
+function withProfileGap(c: Comparison, model: ModelSide | null, gaps: readonly { range: string; reason: string }[], release: string | null): Comparison {
+  if (c.outcome !== 'unsupported' || model?.rule !== 'model.unsupported.profile' || !release) return c;
+  const version = releaseVersion(release);
+  const gap = version ? gaps.find((g) => inKernelRange(parseKernelRange(g.range), version)) : undefined;
+  return gap ? { ...c, outcome: 'declared', reasons: [...c.reasons, `declared in the configuration (profileGaps "${gap.range}"): ${gap.reason}`] } : c;
 }
 
 function notLoaded(spec: string, kernel: KernelHandle, object: string, source: string | null, file: string | null, error: string): ProgramRecord {

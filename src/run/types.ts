@@ -13,6 +13,8 @@ export interface RunOptions {
   exclude?: string[];
   /** Files for some kernel lines only (config kernelOnly): left out of the run on other kernels. */
   kernelOnly?: { glob: string; range: string }[];
+  /** Declared profile gaps per kernel range (config profileGaps): see src/config/types.ts. */
+  profileGaps?: { range: string; reason: string }[];
   includeDirs?: string[];            // -I for the corpus headers
   cflags?: string[];
   /** Model semantics for every kernel (a profile name); default: each kernel's own line, from its release. */

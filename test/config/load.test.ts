@@ -43,6 +43,14 @@ t.test('empty file and missing keys: defaults, with paths relative to the file',
   t.same(cfg.build.includeDirs, ['/x/programs/include']);
 });
 
+t.test('profileGaps: a reason per kernel range, checked with the file', async (t) => {
+  t.same(parseConfig('profileGaps:\n  "7.3-": "graph rules not stated yet"\n', '/x/bpf-verdict.yaml').profileGaps, [{ range: '7.3-', reason: 'graph rules not stated yet' }]);
+  t.same(parseConfig('# none\n', '/x/bpf-verdict.yaml').profileGaps, []);
+  t.throws(() => parseConfig('profileGaps:\n  "seven": "x"\n', '/c/bpf-verdict.yaml'), /line 2: profileGaps: .*seven/);
+  t.throws(() => parseConfig('profileGaps:\n  "7.3-": ""\n', '/c/bpf-verdict.yaml'), /profileGaps: '7.3-' needs a reason/);
+  t.throws(() => parseConfig('profileGaps: [1]\n', '/c/bpf-verdict.yaml'), /profileGaps must be a mapping/);
+});
+
 t.test('kernelOnly: a glob per kernel range, checked with the file', async (t) => {
   t.same(parseConfig('kernelOnly:\n  "linux-7.3/**": "7.3-"\n', '/x/bpf-verdict.yaml').kernelOnly, [{ glob: 'linux-7.3/**', range: '7.3-' }]);
   t.same(parseConfig('kernelOnly: { "old/**": 6.10 }\n', '/x/bpf-verdict.yaml').kernelOnly, [{ glob: 'old/**', range: '6.10' }], 'the range as written, not YAML\'s number');
