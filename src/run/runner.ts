@@ -10,6 +10,7 @@ import { compare } from '../compare/compare.js';
 import { OUTCOMES, isGreen, type Comparison, type KernelSide, type ModelSide, type Outcome } from '../compare/types.js';
 import { parseExpectation } from '../expect/tags.js';
 import { inKernelRange, parseKernelRange, releaseVersion } from '../expect/kernels.js';
+import { UNSUPPORTED } from '../rules/unsupported.js';
 import type { KernelResult } from '../shared/verdict.js';
 import type { Btf } from '../btf/types.js';
 import { getProfile, profileForRelease, type Profile } from '../profiles/index.js';
@@ -229,7 +230,7 @@ function joinAnswers(deps: RunDeps, spec: string, kernel: KernelHandle, profile:
 
 /** A profile gap the configuration declares for this kernel's range turns that unsupported answer into `declared`. */
 function withProfileGap(c: Comparison, model: ModelSide | null, gaps: readonly { range: string; reason: string }[], release: string | null): Comparison {
-  if (c.outcome !== 'unsupported' || model?.rule !== 'model.unsupported.profile' || !release) return c;
+  if (c.outcome !== 'unsupported' || model?.rule !== UNSUPPORTED.profile.id || !release) return c;
   const version = releaseVersion(release);
   const gap = version ? gaps.find((g) => inKernelRange(parseKernelRange(g.range), version)) : undefined;
   return gap ? { ...c, outcome: 'declared', reasons: [...c.reasons, `declared in the configuration (profileGaps "${gap.range}"): ${gap.reason}`] } : c;
