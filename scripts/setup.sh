@@ -11,9 +11,10 @@ log() { printf 'setup: %s\n' "$*" >&2; }
 # qemu/busybox/cpio: the guest; clang-19/llvm-19: BPF objects and llvm-objdump;
 # libbpf-dev/libelf-dev/zlib1g-dev: the addon; bpftool: vmlinux.h;
 # flex/bison/bc/libssl-dev/dwarves/libelf-dev: building kernels from source (src: specs);
-# chromium: the HTML report's screenshot test.
+# chromium: the HTML report's screenshot test; pkg-config: names the host libbpf when it stands in for a
+# kernel line's own (libbpf and bpftool are otherwise built from each kernel tree's tools/).
 PKGS=(qemu-system-x86 busybox-static cpio clang-19 llvm-19 libbpf-dev libelf-dev zlib1g-dev
-      bpftool flex bison bc libssl-dev dwarves xz-utils rsync patch make gcc g++ python3 chromium)
+      bpftool flex bison bc libssl-dev dwarves xz-utils rsync patch make gcc g++ python3 chromium pkg-config)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
