@@ -3,11 +3,11 @@
 // its newer kernels. Own sources.list, lists, state, status and package cache under
 // <cache>/apt/debian/; the host's apt sources and lists are never written. I/O adapter.
 import { existsSync } from 'node:fs';
-import { mkdir, stat, writeFile, rename, readFile } from 'node:fs/promises';
+import { mkdir, stat, statfs, writeFile, rename, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { cacheDir } from './cache.js';
-import { KernelError } from './errors.js';
+import { CacheFullError, KernelError } from './errors.js';
 
 /** Suites Debian's newer kernels come from, beyond what a Debian 12 host lists. */
 export const EXTRA_SUITES = ['trixie', 'trixie-backports', 'sid'] as const;
@@ -17,6 +17,21 @@ const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
 /** Lists older than this are refreshed (Debian's kernel uploads land a few times a week). */
 export const LISTS_MAX_AGE_MS = 24 * 3600_000;
 const UPDATE_TIMEOUT_MS = 300_000;
+/** Debian's lists for the host's suites, trixie, trixie-backports and sid plus apt's package cache: ~250 MB. */
+const LISTS_SPACE_BYTES = 400 * 2 ** 20;
+
+/**
+ * Where the private apt config lives: BPF_VERDICT_APT_DIR (e.g. one set of lists shared by several
+ * cache roots), else <cache>/apt/debian.
+ */
+async function aptDir(): Promise<string> {
+  const d = process.env.BPF_VERDICT_APT_DIR;
+  if (d) {
+    await mkdir(d, { recursive: true });
+    return d;
+  }
+  return cacheDir('apt', 'debian');
+}
 
 export interface AptTarget { uri: string; suite: string; component: string }
 
@@ -93,7 +108,7 @@ export interface DebianApt {
 
 /** The private config, its lists fresh (apt-get update when missing or older than a day). */
 export async function debianApt(spec: string, progress?: (m: string) => void): Promise<DebianApt> {
-  const dir = await cacheDir('apt', 'debian');
+  const dir = await aptDir();
   const options = aptOptions(dir);
   const stamp = join(dir, 'updated');
   // Fresh lists: the sources.list they were made from says which suites, in which order (reading
@@ -108,18 +123,27 @@ export async function debianApt(spec: string, progress?: (m: string) => void): P
   if (!existsSync(join(dir, 'status'))) await writeFile(join(dir, 'status'), '');
   await writeFile(join(dir, `sources.list.${process.pid}`), sources);
   await rename(join(dir, `sources.list.${process.pid}`), join(dir, 'sources.list'));
+  // apt-get update on a full disk does not fail, it stalls: refuse up front, naming the place.
+  const fs = await statfs(dir).catch(() => null);
+  if (fs && fs.bavail * fs.bsize < LISTS_SPACE_BYTES) {
+    throw new CacheFullError(dir, `bpf-verdict's apt lists (${Math.round(fs.bavail * fs.bsize / 2 ** 20)} MiB free, about ${LISTS_SPACE_BYTES / 2 ** 20} MiB needed)`);
+  }
   progress?.(`apt-get update of bpf-verdict's own apt lists (${dir}): ${EXTRA_SUITES.join(', ')} and the host's suites`);
   // flock: two runs updating the same lists at once would fight over apt's lock and fail.
-  const up = await execa('flock', ['-w', String(UPDATE_TIMEOUT_MS / 1000), join(dir, 'update.lock'), 'apt-get', ...options, '-q', 'update'],
-    { reject: false, all: true, timeout: UPDATE_TIMEOUT_MS * 2, stdin: 'ignore' });
+  // timeout(1) signals its whole process group (flock, apt-get and apt's methods) when time is up:
+  // an orphaned apt method would otherwise hold our pipes open and the wait would never end.
+  const secs = String(UPDATE_TIMEOUT_MS * 2 / 1000);
+  const up = await execa('timeout', ['-k', '10', secs, 'flock', '-w', String(UPDATE_TIMEOUT_MS / 1000), join(dir, 'update.lock'), 'apt-get', ...options, '-q', 'update'],
+    { reject: false, all: true, timeout: UPDATE_TIMEOUT_MS * 2 + 30_000, stdin: 'ignore' });
+  const timedOut = up.timedOut || up.exitCode === 124 || up.exitCode === 137;
   const errs = (up.all ?? '').split('\n').filter((l) => /^(E|W):|^Err:/.test(l));
-  if (up.timedOut || up.exitCode !== 0 || errs.some((l) => l.startsWith('E:') || l.startsWith('Err:'))) {
+  if (timedOut || up.exitCode !== 0 || errs.some((l) => l.startsWith('E:') || l.startsWith('Err:'))) {
     // Lists from an earlier update still answer (offline for a day): say so, and use them.
     if (st && current === sources) {
       progress?.(`warning: apt-get update failed (${errs[0] ?? `exit ${up.exitCode}`}); using the lists of ${st.mtime.toISOString()}`);
       return { dir, options, updatedAt: st.mtime, suites };
     }
-    throw new KernelError(spec, `apt-get update of ${join(dir, 'sources.list')} ${up.timedOut ? `timed out after ${UPDATE_TIMEOUT_MS * 2 / 1000} s` : 'failed'}${errs.length ? `:\n    ${errs.slice(0, 6).join('\n    ')}` : ''}`,
+    throw new KernelError(spec, `apt-get update of ${join(dir, 'sources.list')} ${timedOut ? `timed out after ${UPDATE_TIMEOUT_MS * 2 / 1000} s` : 'failed'}${errs.length ? `:\n    ${errs.slice(0, 6).join('\n    ')}` : ''}`,
       'check network access to the Debian archive (deb.debian.org); the host\'s apt configuration is not used or changed');
   }
   await writeFile(stamp, new Date().toISOString() + '\n');

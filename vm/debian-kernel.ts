@@ -10,7 +10,7 @@ import { cacheDir, publishDir } from './cache.js';
 import { checkEntry, discardEntry, sealEntry } from './cache-integrity.js';
 import { aptCache, aptDownload, debianApt, type DebianApt } from './debian-apt.js';
 import { kernelPackages, offersBySeries, parseAptShow, parseMadison, pickKernel, pickPackage, upstreamVersion, type DebianPackage, type KernelPackage, type SeriesOffer } from './debian-packages.js';
-import { KernelError } from './errors.js';
+import { CacheFullError, KernelError } from './errors.js';
 import type { KernelImage } from './kernel.js';
 
 export { compareDebianVersions, isPlainImagePackage, parseAptShow, pickPackage, upstreamVersion, type DebianPackage } from './debian-packages.js';
@@ -48,7 +48,8 @@ export async function resolveDebianKernel(spec: string, version: string, onProgr
     // apt unusable (offline): a kernel already in the cache still answers the spec.
     const cached = await newestCached(kernelsDir, spec, version);
     if (cached) return cached;
-    throw err instanceof KernelError ? err : new KernelError(spec, err instanceof Error ? err.message : String(err),
+    // typed errors (a full disk, a failed update) keep their own message and hint
+    throw err instanceof KernelError || err instanceof CacheFullError ? err : new KernelError(spec, err instanceof Error ? err.message : String(err),
       'this needs apt (Debian); or use file:/path/to/bzImage');
   }
   const pkg = pickKernel(pkgs, version, apt.suites);

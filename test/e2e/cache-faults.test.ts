@@ -7,7 +7,7 @@
 //   exit 3 with a message naming the entry's path and the fix, nothing half-written left.
 import t, { type Test } from 'tap';
 import { cpSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeSync, closeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { checkEntry } from '../../vm/cache-integrity.js';
@@ -19,9 +19,9 @@ const xdg = mkdtempSync(join(tmpdir(), 'bv-cache-'));
 const root = join(xdg, 'bpf-verdict');
 t.teardown(() => rmSync(xdg, { recursive: true, force: true }));
 
-function run(cacheHome: string) {
-  return execa('node', [bin, 'run', '--kernel', 'debian:6.12', '--no-color', ...CORPUS],
-    { env: { XDG_CACHE_HOME: cacheHome }, reject: false, timeout: 20 * 60_000 });
+function run(cacheHome: string, extra: { args?: string[]; env?: Record<string, string> } = {}) {
+  return execa('node', [bin, 'run', '--kernel', 'debian:6.12', '--no-color', ...(extra.args ?? []), ...CORPUS],
+    { env: { XDG_CACHE_HOME: cacheHome, ...extra.env }, reject: false, timeout: 20 * 60_000 });
 }
 
 /** Every file under `dir`, relative. */
@@ -91,8 +91,12 @@ t.test('a full disk while the kernel, then the guest image, is written: exit 3 n
   await execa('mount', ['-t', 'tmpfs', '-o', 'size=30m', 'tmpfs', mnt]);
   mounted = true;
   const small = join(mnt, 'bpf-verdict');
+  // What is written first is the point here: apt's lists (~250 MB) come from the ordinary cache
+  // (BPF_VERDICT_APT_DIR) and the host's libbpf serves (--tools debian, no source tree to fetch),
+  // so the kernel is the first thing written to the small disk, then the guest image.
+  const onSmall = { args: ['--tools', 'debian'], env: { BPF_VERDICT_APT_DIR: join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'bpf-verdict', 'apt', 'debian') } };
 
-  const k = await run(mnt);
+  const k = await run(mnt, onSmall);
   t.equal(k.exitCode, 3, `exit 3 (stdout: ${k.stdout.slice(-600)})`);
   t.match(k.stdout, new RegExp(`no space left on the device while writing the kernel linux-image-6\\.12\\S+ \\S+ to ${small}/kernels/debian-6\\.12`));
   t.match(k.stdout, /hint: free space there \(df -h .*\), or put the cache on a bigger disk: XDG_CACHE_HOME=/);
@@ -102,11 +106,26 @@ t.test('a full disk while the kernel, then the guest image, is written: exit 3 n
   // The kernel (12 MB) fits; the guest image (~100 MB) does not.
   const [kernel] = entries('kernels');
   cpSync(kernel!, join(small, 'kernels', kernel!.split('/').at(-1)!), { recursive: true, preserveTimestamps: true });
-  const i = await run(mnt);
+  const i = await run(mnt, onSmall);
   t.equal(i.exitCode, 3, `exit 3 (stdout: ${i.stdout.slice(-600)})`);
   t.match(i.stdout, new RegExp(`no space left on the device while writing the guest image \\w+ to ${small}/images/\\w+; nothing was kept in the cache`));
   t.notMatch(i.stdout + i.stderr, /\n\s+at .*\.js:\d+/, 'no stack trace');
   t.same(readdirSync(join(small, 'images')), [], 'nothing kept in images/');
   t.same(walk(small).filter((f) => /\.tmp/.test(f)), [], 'no temporary files anywhere');
   mkdirSync(join(small, 'ok'));   // the disk is usable again once the failed write is gone
+});
+
+t.test("a disk too small for apt's lists: exit 3 naming the place at once, not a stalled apt-get", async (t) => {
+  const mnt = mkdtempSync(join(tmpdir(), 'bv-apt-'));
+  let mounted = false;
+  t.teardown(async () => {
+    if (mounted) await execa('umount', [mnt], { reject: false });
+    rmSync(mnt, { recursive: true, force: true });
+  });
+  await execa('mount', ['-t', 'tmpfs', '-o', 'size=30m', 'tmpfs', mnt]);
+  mounted = true;
+  const r = await run(mnt);
+  t.equal(r.exitCode, 3, `exit 3 (stdout: ${r.stdout.slice(-600)})`);
+  t.match(r.stdout, new RegExp(`no space left on the device while writing bpf-verdict's apt lists .* to ${join(mnt, 'bpf-verdict')}/apt/debian`));
+  t.notMatch(r.stdout + r.stderr, /\n\s+at .*\.js:\d+/, 'no stack trace');
 });
