@@ -1,7 +1,7 @@
 // The VM side's cache directories under cacheRoot() (src/shared/cache-root.ts).
 // Writers build into a temporary sibling and rename, so a crashed run never leaves a
 // half-written entry that a later run would trust.
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { cacheRoot } from '../src/shared/cache-root.js';
 import { CacheFullError, isNoSpace } from './errors.js';
@@ -59,4 +59,25 @@ export async function renameIntoPlace(tmp: string, finalDir: string): Promise<vo
   await rename(tmp, finalDir).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOTEMPTY' && err.code !== 'EEXIST') throw err;
   });
+}
+
+/**
+ * One writer of an entry at a time across processes: an O_EXCL lock file holding the owner's pid;
+ * a lock whose owner is gone is taken over. `onWait` is called once if another process holds it.
+ * Returns the release function.
+ */
+export async function lockFile(file: string, onWait: (owner: number) => void): Promise<() => Promise<void>> {
+  let told = false;
+  for (;;) {
+    try {
+      await writeFile(file, String(process.pid), { flag: 'wx' });
+      return () => rm(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const owner = Number(await readFile(file, 'utf8').catch(() => '0'));
+    if (!owner || !pidAlive(owner)) { await rm(file, { force: true }); continue; }
+    if (!told) { onWait(owner); told = true; }
+    await new Promise((r) => setTimeout(r, 3000));
+  }
 }

@@ -7,7 +7,7 @@
 // A build runs in .staging-<key>-<pid>/ and is renamed into place only when it succeeded.
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cacheRoot } from './cache.js';
+import { cacheRoot, lockFile } from './cache.js';
 import { exists } from './kernel-build-tree.js';
 
 export const BUILD_SUBDIR = '_build';
@@ -115,20 +115,7 @@ export function chooseSeed(
  * the owner's pid. A lock whose owner is gone is taken over. Returns the release function.
  */
 export async function lockKey(key: string, onWait: (msg: string) => void): Promise<() => Promise<void>> {
-  const file = join(kernelsDir(), `.lock-${key}`);
-  let told = false;
-  for (;;) {
-    try {
-      await writeFile(file, String(process.pid), { flag: 'wx' });
-      return () => rm(file, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const owner = Number(await readFile(file, 'utf8').catch(() => '0'));
-    if (!owner || !pidAlive(owner)) { await rm(file, { force: true }); continue; }
-    if (!told) { onWait(`another bpf-verdict (pid ${owner}) is building this kernel; waiting for it`); told = true; }
-    await new Promise((r) => setTimeout(r, 3000));
-  }
+  return lockFile(join(kernelsDir(), `.lock-${key}`), (owner) => onWait(`another bpf-verdict (pid ${owner}) is building this kernel; waiting for it`));
 }
 
 /** Finished entries built with another config than `configHash` (older fragments or toolchain). */

@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { BpfVerdictError, tailLines } from '../src/shared/errors.js';
-import { cacheDir, publishDir } from './cache.js';
+import { cacheDir, lockFile, publishDir } from './cache.js';
 import { readMarker } from './kernel-build-tree.js';
 import { definedApis, libbpfVersionFromMap, parseBpftoolVersion, toolsBuildKey, type OptionalLibbpfApi, type TreeFile } from './tools-key.js';
 
@@ -95,8 +95,20 @@ export async function buildTreeTools(treePath: string, progress: (m: string) => 
   const manifest = join(dir, TOOLS_MANIFEST);
   // The label is this tree's, not the cached build's: trees with the same tools/ share one build.
   const label = await treeLabel(tree);
-  if (existsSync(manifest)) return { ...(JSON.parse(await readFile(manifest, 'utf8')) as ToolsBuild), dir, tree, treeLabel: label, ...paths(dir) };
+  const cached = async () => ({ ...(JSON.parse(await readFile(manifest, 'utf8')) as ToolsBuild), dir, tree, treeLabel: label, ...paths(dir) });
+  if (existsSync(manifest)) return cached();
+  // One build per key at a time: libbpf's and bpftool's makefiles build helpers (fixdep) inside
+  // the tree itself, so two builds of one tree at once break each other.
+  const unlock = await lockFile(join(await cacheDir('tools'), `.lock-${key}`),
+    (owner) => progress(`another bpf-verdict (pid ${owner}) is building libbpf ${libbpfVersion} from this tree; waiting for it`));
+  try {
+    if (existsSync(manifest)) return await cached();
+    return await buildLocked();
+  } finally {
+    await unlock();
+  }
 
+  async function buildLocked(): Promise<ToolsBuild> {
   progress(`building libbpf ${libbpfVersion} and bpftool from ${label} (tools/lib/bpf, tools/bpf/bpftool; 1-2 min on 2 cores, once per libbpf version)`);
   const t0 = performance.now();
   await publishDir(dir, async (tmp) => {
@@ -137,7 +149,8 @@ export async function buildTreeTools(treePath: string, progress: (m: string) => 
     await writeFile(join(tmp, TOOLS_MANIFEST), JSON.stringify(build, null, 2) + '\n');
   });
   progress(`libbpf ${libbpfVersion} and bpftool built in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  return { ...(JSON.parse(await readFile(manifest, 'utf8')) as ToolsBuild), dir, tree, treeLabel: label, ...paths(dir) };
+  return cached();
+  }
 }
 
 function paths(dir: string): Pick<ToolsBuild, 'libbpfArchive' | 'includeDir' | 'bpftool'> {
