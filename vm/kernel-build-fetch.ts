@@ -5,7 +5,7 @@
 import { readdir, writeFile, mkdir, rm, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { cacheRoot } from './cache.js';
+import { cacheRoot, renameIntoPlace } from './cache.js';
 import { aptCache, aptDownload, debianApt } from './debian-apt.js';
 import { parseMadison, pickKernel, pickPackage, upstreamVersion } from './debian-packages.js';
 import { KernelBuildError } from './kernel-build-errors.js';
@@ -77,9 +77,19 @@ export async function fetchDebianSource(series: string, progress: (m: string) =>
     const unpacked = join(tmp, 'unpack', pkgName);
     const m: TreeMarker = { source: 'debian-source', package: pkgName, version: pkg.version, fingerprint: await treeFingerprint(unpacked) };
     await writeFile(join(unpacked, TREE_MARKER), JSON.stringify(m, null, 2) + '\n');
-    await rm(dest, { recursive: true, force: true });
-    await mkdir(dest, { recursive: true });
-    await rename(unpacked, tree);
+    // Publish dest whole with one rename. Another run may have published it while this one
+    // downloaded: keep theirs (someone may be building from it). Only a dest without a good
+    // marker (a damaged leftover) is moved aside first.
+    const theirs = await readMarker(tree);
+    if (theirs && theirs.version === pkg.version) return { path: tree, package: pkgName, version: pkg.version, fetched: false };
+    if (await exists(dest)) {
+      const aside = `${dest}.damaged-${process.pid}-${Date.now()}`;
+      await rename(dest, aside).catch(() => undefined);
+      await rm(aside, { recursive: true, force: true });
+    }
+    await mkdir(join(tmp, 'publish'));
+    await rename(unpacked, join(tmp, 'publish', pkgName));
+    await renameIntoPlace(join(tmp, 'publish'), dest);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
