@@ -34,10 +34,13 @@ export class GuestPool {
     if (!this.booting) {
       // A replacement guest (after a crash or timeout) gets a second try: this kernel booted
       // before, so a failure now is more likely the host (a TCG guest starved on a busy machine)
-      // than the kernel, and giving up would cost the rest of the corpus on this kernel.
+      // than the kernel, and giving up would cost the rest of the corpus on this kernel. So does a
+      // first guest whose kernel panicked or oopsed while booting: Debian's 6.12 and 7.3 images
+      // occasionally do under TCG on a loaded host (text patching, timer checks), and booting again
+      // costs seconds; a kernel that cannot boot fails the second time all the same.
       const replacement = this.boots > 0;
       this.booting = this.bootOnce().catch((err: unknown) => {
-        if (!replacement || this.signal?.aborted) throw err;
+        if ((!replacement && !this.backend.vmFailure(err)) || this.signal?.aborted) throw err;
         this.note(`a fresh guest did not boot (${errText(err).split('\n')[0]}); trying once more`);
         return this.bootOnce();
       }).finally(() => { this.booting = null; });
