@@ -32,11 +32,11 @@ const ENTRY = ['vmlinux.btf', 'vmlinux.h'];
 const HEADER_ENTRY = ['vmlinux.h'];
 
 /** A sealed entry that is whole (adopting one written before seals); false after discarding a damaged one. */
-async function usable(dir: string, files: string[], onProgress?: (m: string) => void): Promise<boolean> {
+async function usable(what: string, dir: string, files: string[], onProgress?: (m: string) => void): Promise<boolean> {
   const check = await checkEntry(dir, files);
   if (check.ok === 'unsealed') await sealEntry(dir, files);
   if (check.ok !== false) return true;
-  onProgress?.(`cached ${dir} is damaged: ${check.reason}; writing it again`);
+  onProgress?.(`cached ${what} ${dir} is damaged: ${check.reason}; ${what === 'BTF' ? 'reading it from the kernel again' : 'writing it again'}`);
   await discardEntry(dir);
   return false;
 }
@@ -47,7 +47,7 @@ export async function kernelBtfFor(kernel: KernelImage, opts: BtfOptions = {}): 
   const btf = join(dir, 'vmlinux.btf');
   if (existsSync(btf)) {
     if (!existsSync(join(dir, 'vmlinux.h'))) await publishHeader('bpftool', dir);   // entries from before the header was kept
-    if (await usable(dir, ENTRY, opts.onProgress)) return btf;
+    if (await usable('BTF', dir, ENTRY, opts.onProgress)) return btf;
   }
   await publishDir(dir, async (tmp) => {
     const bytes = opts.vm ? await opts.vm.readKernelBtf() : await withVm(kernel, opts, (vm) => vm.readKernelBtf());
@@ -69,7 +69,7 @@ export async function vmlinuxHeaderFor(kernel: KernelImage, opts: BtfOptions = {
   if (!bpftool || bpftool.id === 'host') return join(dirname(btf), 'vmlinux.h');
   const dir = join(dirname(btf), bpftool.id);
   const header = join(dir, 'vmlinux.h');
-  if (existsSync(header) && await usable(dir, HEADER_ENTRY, opts.onProgress)) return header;
+  if (existsSync(header) && await usable('vmlinux.h', dir, HEADER_ENTRY, opts.onProgress)) return header;
   await publishDir(dir, async (tmp) => {
     await writeVmlinuxHeader(bpftool.path, btf, join(tmp, 'vmlinux.h'));
     await sealEntry(tmp, HEADER_ENTRY);
