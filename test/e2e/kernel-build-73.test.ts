@@ -10,6 +10,7 @@ import { buildSourceKernel } from '../../vm/kernel-build.js';
 import { absentOptions, parseConfig } from '../../vm/kernel-build-key.js';
 import { treeInfo, treeKconfigSymbols } from '../../vm/kernel-build-tree.js';
 import { runCorpus } from '../../src/run/index.js';
+import { loadConfig, runOptionsFrom } from '../../src/config/index.js';
 import type { ProgramRecord } from '../../src/run/types.js';
 
 const root = join(import.meta.dirname, '../../..');
@@ -62,8 +63,8 @@ function kernelSays(r: ProgramRecord): { verdict: string; errno?: number; log?: 
 t.test("the built 7.3 boots and gives Debian 7.3's verdicts and logs on the corpus", async (t) => {
   const src = `src:${tree}`;
   const result = await runCorpus({
-    kernels: [src, 'debian:7.3'], paths: [join(root, 'programs')], include: ['*.c'], exclude: ['include/**', 'build/**'],
-    includeDirs: [join(root, 'programs/include')],
+    // the corpus as `run` takes it (bpf-verdict.yaml: includes, kernelOnly scopes for programs/linux-7.3)
+    ...runOptionsFrom(loadConfig(join(root, 'bpf-verdict.yaml'))), kernels: [src, 'debian:7.3'],
   });
   t.same(result.kernels.map((k) => k.error), [null, null], 'both kernels resolved, booted and answered');
   t.match(result.kernels[0]?.release, /^7\.3\.\d+$/, 'the src: kernel');

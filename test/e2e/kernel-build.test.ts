@@ -11,6 +11,7 @@ import { kernelsDir, listEntries } from '../../vm/kernel-build-cache.js';
 import { parseConfig } from '../../vm/kernel-build-key.js';
 import { treeInfo, treeKconfigSymbols } from '../../vm/kernel-build-tree.js';
 import { runCorpus } from '../../src/run/index.js';
+import { loadConfig, runOptionsFrom } from '../../src/config/index.js';
 
 const root = join(import.meta.dirname, '../../..');
 const cli = join(root, 'bin/bpf-verdict.js');
@@ -47,8 +48,8 @@ t.test('the tree builds into a bootable BTF kernel; the same inputs again build 
 
 t.test('the built kernel boots and verifies the corpus as the programs declare', async (t) => {
   const result = await runCorpus({
-    kernels: [`src:${tree}`], paths: [join(root, 'programs')], include: ['*.c'], exclude: ['include/**', 'build/**'],
-    includeDirs: [join(root, 'programs/include')],
+    // the corpus as `run` takes it (bpf-verdict.yaml: includes, kernelOnly scopes for programs/linux-7.3)
+    ...runOptionsFrom(loadConfig(join(root, 'bpf-verdict.yaml'))), kernels: [`src:${tree}`],
   });
   t.same(result.kernels.map((k) => k.error), [null], 'the kernel resolved, booted and answered');
   const loaded = result.records.filter((r) => r.kernelSide.kind === 'result');
