@@ -189,3 +189,30 @@ export const opGsub: OpFn = (s, o) => {
   s.shape('global-subprog');
   return [line(`sink += fz_fill_fza(${o.b});`)];
 };
+
+/**
+ * One refcounted object in a list and a tree at once: bpf_refcount_acquire gives the second
+ * owning reference, each reference is inserted under its root's lock (fza_tree, fzb_list).
+ */
+export const opShare: OpFn = (s, o) => {
+  if (s.lock !== null) return null;
+  const pre: Stmt[] = [];
+  let v = choose(s.owning().filter((x) => x.type === 'fz_shared'), o);
+  if (v === undefined) {
+    pre.push(...newObject(s, o, 'fz_shared'));
+    v = s.vars[s.vars.length - 1]!;
+  }
+  const r = s.fresh('r');
+  s.use('group:fza');
+  s.use('group:fzb');
+  s.use('less:fz_shared');
+  s.shape('refcounted-both');
+  s.shape('less-cb');
+  const out: Stmt[] = [...pre, line(`struct fz_shared *${r} = bpf_refcount_acquire(${v.name});`), nullExit(s, r),
+    line('bpf_spin_lock(&fza_lock);'), line(`bpf_rbtree_add(&fza_tree, &${v.name}->rb, fz_less_fz_shared);`),
+    line('bpf_spin_unlock(&fza_lock);'), line('bpf_spin_lock(&fzb_lock);'),
+    line(`bpf_list_push_${o.b % 2 === 0 ? 'back' : 'front'}(&fzb_list, &${r}->node);`), line('bpf_spin_unlock(&fzb_lock);')];
+  v.st = 'dead'; v.why = 'unlocked'; v.inserted = true;
+  s.add({ name: r, type: 'fz_shared', st: 'dead', why: 'unlocked', inserted: true });
+  return out;
+};
