@@ -19,7 +19,7 @@ export interface Op {
   a: number;
   /** Picks a variant (front/back, constant written...). */
   b: number;
-  /** Whether the program's fault is placed here when it fits (c % 3 === 0). */
+  /** Whether the program's fault is placed here when it fits (c % 4 !== 0). */
   c: number;
   /** Fallback recipes: place the fault whenever it fits, pick the newest variable. */
   force?: boolean;

@@ -57,6 +57,22 @@ function access(s: ShadowState, o: Op, kind: 'read' | 'write'): Stmt[] | null {
     s.inject();   // bpf_spin_unlock invalidated every non-owning reference
     return [line(text(choose(stale, o)!.name, 'key'))];
   }
+  // the unlock or the drop made here, validly, and the reference used after it
+  const non = s.nonown().filter(isData);
+  if (s.lock !== null && non.length > 0 && s.wants('nonown-after-unlock', o.c, o.force)) {
+    s.inject();
+    const v = choose(non, o)!;
+    const l = s.lock;
+    s.unlocked();
+    return [line(`bpf_spin_unlock(${l});`), line(text(v.name, 'key'))];
+  }
+  const own = s.owning().filter(isData);
+  if (s.lock === null && own.length > 0 && s.wants('use-after-drop', o.c, o.force)) {
+    s.inject();
+    const v = choose(own, o)!;
+    v.st = 'dead'; v.why = 'dropped';
+    return [line(`bpf_obj_drop(${v.name});`), line(text(v.name, 'key'))];
+  }
   const live = s.vars.filter((v) => v.st !== 'dead');
   if (s.wants('special-field-access', o.c, o.force)) {
     // btf_struct_access / check_map_access refuse loads and stores that touch a graph node, a
@@ -100,6 +116,10 @@ export const opDrop: OpFn = (s, o) => {
   const v = choose(s.owning(), o);
   if (v === undefined) return null;
   v.st = 'dead'; v.why = 'dropped';
+  if (s.wants('release-twice', o.c, o.force)) {
+    s.inject();
+    return [line(`bpf_obj_drop(${v.name});`), line(`bpf_obj_drop(${v.name});`)];
+  }
   return [line(`bpf_obj_drop(${v.name});`)];
 };
 

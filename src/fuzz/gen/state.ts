@@ -64,7 +64,7 @@ export class ShadowState {
 
   /** The program's fault may still be placed here; `force` (fallbacks) places it whenever it fits. */
   wants(f: FaultKind, pick: number, force = false): boolean {
-    return this.ctx.fault === f && !this.ctx.injected && (force || pick % 3 === 0);
+    return this.ctx.fault === f && !this.ctx.injected && (force || pick % 4 !== 0);
   }
 
   /** Place the fault; a second one in the same program is a generator bug (one fault per program). */

@@ -42,7 +42,7 @@ t.test('at most one fault per program, from FAULTS; about half the programs vali
 t.test('placing a second fault in one program is a generator error', async (t) => {
   // A spec whose ops would each fit the fault: only the first may become it (inject() throws otherwise).
   const spec = { fault: 'unlock-without-lock' as const, section: 'tc', useMap: false,
-    ops: Array.from({ length: 6 }, () => ({ op: 'unlock' as const, a: 0, b: 0, c: 0 })) };
+    ops: Array.from({ length: 6 }, () => ({ op: 'unlock' as const, a: 0, b: 0, c: 1 })) };
   const built = buildProgram(spec, 'p', '6.12', lineKfuncs('6.12'));
   const program = built.program;
   t.equal(program.fault, 'unlock-without-lock');
