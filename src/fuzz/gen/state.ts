@@ -98,7 +98,7 @@ export class ShadowState {
 
   useRoot(r: RootSpec): void {
     this.use(r.decl);
-    if (r.home === 'nested') this.shape('nested-root');
+    if (r.home === 'nested' || r.elem === 'fz_bag') this.shape('nested-root');
     if (r.home === 'map') this.shape('map-value-root');
   }
 
