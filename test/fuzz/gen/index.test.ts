@@ -92,3 +92,7 @@ t.test('a spec is the whole input: building it again gives the same program', as
     t.match(renderObject(batchOf([cut])), /return 0;\n\}\n\nBPF_VERDICT_LICENSE;/);
   }
 });
+
+t.test('a line without the graph API in its profile is refused, naming what is missing', async (t) => {
+  t.throws(() => generate({ seed: 1, line: '6.1', count: 1 }), { message: /kernel line 6.1 has no bpf_obj_new_impl/, hint: /6\.12 or 7\.3/ });
+});
