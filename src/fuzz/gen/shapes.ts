@@ -121,7 +121,8 @@ export function finish(s: ShadowState, n: number): Stmt[] {
   return out;
 }
 
-function insertLine(s: ShadowState, v: string, type: string, r: RootSpec): Stmt[] {
+/** The insertion of owning `v` into `r` (its lock held). */
+export function insertLine(s: ShadowState, v: string, type: string, r: RootSpec): Stmt[] {
   if (r.kind === 'list') return [line(`bpf_list_push_back(${r.expr}, &${v}->node);`)];
   s.use(`less:${type}`);
   s.shape('less-cb');
