@@ -83,6 +83,12 @@ function less(t: string, field: string): string {
 
 export function lessName(t: string): string { return `fz_less_${t}`; }
 
+/** The `private(X)` group whose lock `lock` is ('fza', 'fzb'), if it is a global one. */
+export function globalGroup(lock: string): string | undefined {
+  const m = /^&(fz[ab])_lock$/.exec(lock);
+  return m === null ? undefined : m[1];
+}
+
 /** A less() that calls back into the rbtree API: refused while verifying the callback frame. */
 export function badLessName(tree: RootSpec): string { return `fz_less_bad_${tree.id}`; }
 
@@ -126,6 +132,12 @@ const DECLS: Decl[] = [
     text: `static __noinline int fz_push_${r.id}(struct ${r.elem} *n)\n{\n\tbpf_spin_lock(${r.lock});\n` +
       `\tbpf_list_push_back(${r.expr}, &n->node);\n\tbpf_spin_unlock(${r.lock});\n\treturn 0;\n}`,
   })),
+  // The lock taken or released in a static subprogram: the lock state is the verifier state's,
+  // not a frame's, and an unlock in the callee invalidates the caller's non-owning references.
+  ...['fza', 'fzb'].flatMap((g) => (['lock', 'unlock'] as const).map((op) => ({
+    key: `sub:${op}_${g}`, needs: [`group:${g}`],
+    text: `static __noinline int fz_${op}_${g}(void)\n{\n\tbpf_spin_${op}(&${g}_lock);\n\treturn 0;\n}`,
+  }))),
   // A global subprogram is verified once, on its own: it starts with no references and no lock,
   // and must end with none (check_reference_leak at its exit).
   {
