@@ -42,7 +42,7 @@ export function fallback(f: FaultKind): Op[] {
 /** The ops where each fault can be placed (a faulty program's op list draws these more often). */
 export const FAULT_SITES: Record<FaultKind, readonly OpName[]> = {
   'missing-null-check': ['new', 'pop', 'first', 'remove', 'unstash', 'front', 'rbwalk', 'loop'],
-  'nonown-after-unlock': ['push', 'add', 'first', 'unlock', 'write', 'read'],
+  'nonown-after-unlock': ['push', 'add', 'first', 'unlock', 'write', 'read', 'spill'],
   'graph-op-without-lock': ['new', 'push', 'add', 'pop', 'first', 'loop', 'front'],
   'wrong-lock': ['new', 'lock', 'push', 'add', 'pop', 'first'],
   'double-insert': ['new', 'lock', 'push', 'add'],

@@ -222,7 +222,7 @@ export const opFirst: OpFn = (s, o) => {
 
 /** bpf_rbtree_remove of a non-owning node of a tree whose lock is held: an owning reference back. */
 export const opRemove: OpFn = (s, o) => {
-  const ps = s.nonown().flatMap((v) => {
+  const ps = s.nonown().filter((v) => !v.spill).flatMap((v) => {
     const r = v.root === undefined ? undefined : s.root(v.root);
     return r !== undefined && r.kind === 'tree' && r.lock === s.lock ? [{ v, r }] : [];
   });

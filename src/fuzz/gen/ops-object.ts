@@ -250,3 +250,17 @@ export const opShare: OpFn = (s, o) => {
   s.add({ name: r, type: 'fz_shared', st: 'dead', why: 'unlocked', inserted: true });
   return out;
 };
+
+/**
+ * A non-owning reference copied to a volatile stack slot: the spilled copy is the same reference
+ * (valid until the unlock, then invalidated with the register, bpf_for_each_reg_in_vstate).
+ * Copies are only read and written, never handed to a kfunc that needs the node itself.
+ */
+export const opSpill: OpFn = (s, o) => {
+  const v = choose(s.nonown().filter((x) => isData(x) && !x.spill), o);
+  if (v === undefined) return null;
+  const a = s.fresh('sp');
+  s.shape('spill');
+  s.add({ name: a, type: v.type, st: 'nonown', root: v.root, spill: true });
+  return [line(`struct ${v.type} *volatile ${a} = ${v.name};`)];
+};

@@ -23,6 +23,8 @@ export interface Var {
   root?: string;
   /** Was inserted by this program (a later insertion of the same node is a double insertion). */
   inserted?: boolean;
+  /** A copy of a non-owning reference in a volatile stack slot (the verifier tracks the spill). */
+  spill?: boolean;
 }
 
 /** What the whole program shares across branch arms: names, declarations, the fault. */

@@ -60,7 +60,7 @@ t.test('every fault is generated on each line', async (t) => {
 
 t.test('every shape is generated on each line', async (t) => {
   const shapes = ['several-roots', 'map-value-root', 'nested-root', 'refcounted-both', 'branch', 'loop',
-    'static-subprog', 'global-subprog', 'less-cb', 'kptr-stash'];
+    'static-subprog', 'global-subprog', 'less-cb', 'kptr-stash', 'spill'];
   for (const [line, b] of batches) {
     const seen = new Set(b.programs.flatMap((p) => p.shapes));
     t.same(shapes.filter((s) => !seen.has(s)), [], `${line}: shapes never generated`);
