@@ -42,9 +42,8 @@ function run(s: ShadowState, ops: Op[], depth: number): Stmt[] {
       const arm = s.clone();
       const body = [...run(arm, ops.slice(i + 1, i + 1 + n), depth + 1), ...arm.exitPath()];
       i += n;
-      s.ctx.usesRnd = true;
       s.shape('branch');
-      out.push({ kind: 'if', cond: `rnd & ${1 << (o.b % 8)}`, then: body, else: [] });
+      out.push({ kind: 'if', cond: s.branchCond(), then: body, else: [] });
       continue;
     }
     const got = OPS[o.op](s, o);
@@ -59,7 +58,7 @@ export function buildProgram(spec: ProgramSpec, name: string, line_: LineName, k
   const ctx: GenCtx = {
     line: line_, kfuncs, fault: spec.fault, injected: false, decls: new Set(), shapes: new Set(), next: 0,
     // a kptr of the wrong type needs the map value's __kptr field
-    useMap: spec.useMap || spec.fault === 'kptr-wrong-type', usesRnd: false,
+    useMap: spec.useMap || spec.fault === 'kptr-wrong-type', usesRnd: false, bits: 0,
   };
   const s = new ShadowState(ctx);
   const body = run(s, spec.ops, 0);

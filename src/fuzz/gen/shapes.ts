@@ -63,10 +63,9 @@ export const opFork: OpFn = (s, o) => {
     s.inject();   // the else path keeps the reference to the exit: check_reference_leak
     otherwise = [line(`sink += ${v.name}->key;`)];
   }
-  s.ctx.usesRnd = true;
   s.shape('branch');
   v.st = 'dead'; v.why = 'gone';
-  return [{ kind: 'if', cond: `rnd & ${1 << (o.a % 8)}`, then, else: otherwise }];
+  return [{ kind: 'if', cond: s.branchCond(), then, else: otherwise }];
 };
 
 /**

@@ -96,3 +96,15 @@ t.test('a spec is the whole input: building it again gives the same program', as
 t.test('a line without the graph API in its profile is refused, naming what is missing', async (t) => {
   t.throws(() => generate({ seed: 1, line: '6.1', count: 1 }), { message: /kernel line 6.1 has no bpf_obj_new_impl/, hint: /6\.12 or 7\.3/ });
 });
+
+t.test('each branch of a program tests its own bit of rnd (clang would fold a second test of one bit)', async (t) => {
+  let branches = 0;
+  for (const b of batches.values()) {
+    for (const p of b.programs) {
+      const conds = renderObject({ programs: [p], decls: b.decls }).match(/if \(rnd & \d+u\)/g) ?? [];
+      branches += conds.length;
+      t.equal(new Set(conds).size, conds.length, `${p.line} ${p.name}: ${conds.join(', ')}`);
+    }
+  }
+  t.ok(branches > 100, `${branches} branches`);
+});
