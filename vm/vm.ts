@@ -199,6 +199,18 @@ export class GuestVm {
     return (await this.request({ type: 'read-btf' }, {})).payload;
   }
 
+  /**
+   * Test hook (boot with testHooks): run argv in a fresh guest directory holding `files` (e.g. a
+   * static tool and the objects it reads). `ms` is the child's wall time on the guest's clock.
+   */
+  async exec(argv: string[], files: { name: string; bytes: Uint8Array; mode?: number }[], timeoutMs: number): Promise<Extract<Reply, { type: 'exec' }>> {
+    const payload = Buffer.concat(files.map((f) => f.bytes));
+    const meta = files.map((f) => ({ name: f.name, size: f.bytes.length, mode: f.mode ?? 0o644 }));
+    // The request's own timeout leaves the guest time to kill the child and answer.
+    const { header } = await this.request({ type: 'exec', argv, files: meta, timeoutMs }, { payload, timeoutMs: timeoutMs + 60_000 });
+    return header as Extract<Reply, { type: 'exec' }>;
+  }
+
   /** Test hooks (boot with testHooks): crash the guest kernel, or make the agent stop answering. */
   async testHook(kind: 'panic' | 'stall' | 'garbage', timeoutMs?: number): Promise<void> {
     await this.request({ type: kind === 'panic' ? 'test-panic' : kind === 'stall' ? 'test-stall' : 'test-garbage' }, { timeoutMs });
