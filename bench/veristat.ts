@@ -108,7 +108,9 @@ function compare(ours: Map<string, KernelResult>, blocks: VeristatVerbose[]): st
     const key = `${b.path}/${b.program}`;
     const r = ours.get(key);
     if (!r) { diffs.push(`${key}: veristat loaded it, bpf-verdict did not`); continue; }
-    const theirs = b.verdict === 'success' ? 'accept' : 'reject';
+    // A refusal before the verifier ran (no log: e.g. a sleepable program whose attach target is
+    // missing) is bpf-verdict's loader-error and veristat's failure.
+    const theirs = b.verdict === 'success' ? 'accept' : timeless(b.log).trim() === '' ? 'loader-error' : 'reject';
     if (r.verdict !== theirs) diffs.push(`${key}: bpf-verdict ${r.verdict}, veristat ${b.verdict}`);
     else if ((readVerifierLog(b.log).errorLine ?? null) !== (r.message ?? null) && r.verdict === 'reject') diffs.push(`${key}: message '${r.message}' vs veristat's '${readVerifierLog(b.log).errorLine}'`);
     else if (timeless(b.log) !== timeless(r.log)) diffs.push(`${key}: the whole verifier log differs${firstDifference(timeless(b.log), timeless(r.log))}`);
