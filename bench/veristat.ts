@@ -102,6 +102,14 @@ function firstDifference(a: string, b: string): string {
   return ` from line ${at + 1}: veristat ${JSON.stringify(x[at] ?? '(end)')}, bpf-verdict ${JSON.stringify(y[at] ?? '(end)')}`;
 }
 
+/**
+ * libbpf poisons an instruction whose CO-RE relocation failed (a call to 0xbad2310 = 195896080) and,
+ * when it owns the log buffer (bpf_object__load, plain loads), rewrites the verifier's line for it
+ * into "<invalid CO-RE relocation>"; veristat's bpf_program__clone leaves the kernel's line.
+ */
+const POISON_LINE = /^(\d+: )\(85\) call unknown#195896080$/m;
+const unpoisoned = (log: string) => log.replace(POISON_LINE, '$1<invalid CO-RE relocation>');
+
 function compare(ours: Map<string, KernelResult>, blocks: VeristatVerbose[]): string[] {
   const diffs: string[] = [];
   for (const b of blocks) {
@@ -112,10 +120,10 @@ function compare(ours: Map<string, KernelResult>, blocks: VeristatVerbose[]): st
     // missing) is bpf-verdict's loader-error and veristat's failure.
     const theirs = b.verdict === 'success' ? 'accept' : timeless(b.log).trim() === '' ? 'loader-error' : 'reject';
     if (r.verdict !== theirs) diffs.push(`${key}: bpf-verdict ${r.verdict}, veristat ${b.verdict}`);
-    else if (timeless(b.log) !== timeless(r.log)) diffs.push(`${key}: the whole verifier log differs${firstDifference(timeless(b.log), timeless(r.log))}`);
+    else if (timeless(unpoisoned(b.log)) !== timeless(r.log)) diffs.push(`${key}: the whole verifier log differs${firstDifference(timeless(b.log), timeless(r.log))}`);
     // Same log: the message is the log's error line, or libbpf's own where the kernel refused libbpf's
     // poisoned stand-in for a CO-RE relocation it could not resolve (veristat prints no libbpf lines).
-    else if (r.verdict === 'reject' && !isLibbpfPoison(r.log) && (readVerifierLog(b.log).errorLine ?? null) !== (r.message ?? null)) {
+    else if (r.verdict === 'reject' && !isLibbpfPoison(r.log) && !POISON_LINE.test(b.log) && (readVerifierLog(b.log).errorLine ?? null) !== (r.message ?? null)) {
       diffs.push(`${key}: message '${r.message}' vs veristat's '${readVerifierLog(b.log).errorLine}'`);
     }
   }
