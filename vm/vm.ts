@@ -117,7 +117,9 @@ export class GuestVm {
     const consoleLog = opts.consoleLog ?? join(runDir, 'console.log');
     const sink = createWriteStream(consoleLog);
     const socket = join(runDir, 'agent.sock');
-    const pvh: { path: string | null; why?: string } = opts.pvh === false ? { path: null, why: 'PVH boot off' } : await pvhVmlinux(opts.kernel.bzImage, progress);
+    // PVH only saves time: any trouble getting the vmlinux (a full disk, a damaged bzImage) boots the bzImage.
+    const pvh: { path: string | null; why?: string } = opts.pvh === false ? { path: null, why: 'PVH boot off' }
+      : await pvhVmlinux(opts.kernel.bzImage, progress).catch((err: unknown) => ({ path: null, why: `extracting its vmlinux failed: ${(err as Error).message}` }));
     const argv = qemuArgv({ accel, memoryMb: opts.memoryMb ?? 2048, cpus: opts.cpus ?? 2, bzImage: pvh.path ?? opts.kernel.bzImage, initrd: image.path, agentSocket: socket, testHooks: !!opts.testHooks });
     progress(`booting ${opts.kernel.id} (${accel}, image ${image.hash}, ${pvh.path ? 'PVH entry of the uncompressed kernel' : `bzImage: ${pvh.why}`})`);
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { cacheDir, publishDir } from './cache.js';
+import { checkEntry, discardEntry, sealEntry } from './cache-integrity.js';
 
 export type PayloadFormat = 'gzip' | 'zstd' | 'xz' | 'lzma' | 'lz4' | 'bzip2' | 'lzo';
 
@@ -90,7 +91,13 @@ export async function pvhVmlinux(bzImage: string, progress: (m: string) => void 
   const image = await readFile(bzImage);
   const key = createHash('sha256').update(image).digest('hex').slice(0, 16);
   const dir = join(await cacheDir('vmlinux-pvh'), key);
-  if (existsSync(join(dir, VMLINUX))) return { path: join(dir, VMLINUX) };
+  if (existsSync(join(dir, VMLINUX))) {
+    const check = await checkEntry(dir, [VMLINUX]);
+    if (check.ok === 'unsealed') await sealEntry(dir, [VMLINUX]);   // written before seals: adopt it
+    if (check.ok !== false) return { path: join(dir, VMLINUX) };
+    progress(`cached vmlinux ${dir} is damaged: ${check.reason}; extracting it again`);
+    await discardEntry(dir);
+  }
   if (existsSync(join(dir, NO_PVH))) return { path: null, why: (JSON.parse(await readFile(join(dir, NO_PVH), 'utf8')) as { why: string }).why };
   const payload = bzImagePayload(image);
   let why = '';
@@ -108,6 +115,9 @@ export async function pvhVmlinux(bzImage: string, progress: (m: string) => void 
     return { path: null, why };
   }
   progress(`extracted the uncompressed kernel from ${bzImage} for PVH boot (${(vmlinux!.length / 2 ** 20).toFixed(0)} MiB, once)`);
-  await publishDir(dir, async (tmp) => { await writeFile(join(tmp, VMLINUX), vmlinux!); }, `the vmlinux of ${bzImage}`);
+  await publishDir(dir, async (tmp) => {
+    await writeFile(join(tmp, VMLINUX), vmlinux!);
+    await sealEntry(tmp, [VMLINUX]);
+  }, `the vmlinux of ${bzImage}`);
   return { path: join(dir, VMLINUX) };
 }
