@@ -3,7 +3,10 @@
 // the ELF64 note layout. (Debian's 6.12.117 bzImage, zstd, with the note: every e2e boot takes this path.)
 import t from 'tap';
 import { gzipSync } from 'node:zlib';
-import { bzImagePayload, hasPvhNote, payloadFormat } from '../../vm/vmlinux-pvh.js';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bzImagePayload, hasPvhNote, payloadFormat, pvhVmlinux } from '../../vm/vmlinux-pvh.js';
 
 /** A minimal ELF64 with one PT_NOTE segment holding the given (name, type) notes. */
 function elfWithNotes(notes: [string, number][]): Buffer {
@@ -64,4 +67,37 @@ t.test('the PVH entry is the Xen note of type XEN_ELFNOTE_PHYS32_ENTRY (18)', as
   t.notOk(hasPvhNote(elfWithNotes([['Xen', 6], ['GNU', 18]])), 'type 18 of another owner is not it');
   t.notOk(hasPvhNote(elfWithNotes([['Linux', 1]])), 'a kernel built without CONFIG_PVH');
   t.notOk(hasPvhNote(Buffer.from('not an elf at all, just text')));
+});
+
+t.test('extracted once into the cache, sealed; a damaged copy is extracted again; no note: the bzImage, remembered', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pvh-test-'));
+  const saved = process.env.XDG_CACHE_HOME;
+  process.env.XDG_CACHE_HOME = dir;
+  t.teardown(() => {
+    if (saved === undefined) delete process.env.XDG_CACHE_HOME;
+    else process.env.XDG_CACHE_HOME = saved;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const elf = elfWithNotes([['Xen', 18]]);
+  const withNote = join(dir, 'bzImage');
+  writeFileSync(withNote, bzImage(gzipSync(elf)));
+  const said: string[] = [];
+  const first = await pvhVmlinux(withNote, (m) => said.push(m));
+  t.ok(first.path, 'a vmlinux path');
+  t.same(readFileSync(first.path!), elf, 'the payload, decompressed');
+  t.match(said.join('\n'), /extracted the uncompressed kernel/);
+  t.same(await pvhVmlinux(withNote, (m) => said.push(`again: ${m}`)), first);
+  t.notOk(said.some((m) => m.startsWith('again')), 'cached: nothing extracted the second time');
+  truncateSync(first.path!, 10);
+  const repaired = await pvhVmlinux(withNote, (m) => said.push(m));
+  t.match(said.join('\n'), /is damaged: .*extracting it again/);
+  t.same(readFileSync(repaired.path!), elf);
+
+  const noNote = join(dir, 'bzImage-no-pvh');
+  writeFileSync(noNote, bzImage(gzipSync(elfWithNotes([['Xen', 6]]))));
+  t.same(await pvhVmlinux(noNote), { path: null, why: 'the kernel has no PVH entry note (CONFIG_PVH off)' });
+  t.same(await pvhVmlinux(noNote), { path: null, why: 'the kernel has no PVH entry note (CONFIG_PVH off)' }, 'remembered');
+  const notBz = join(dir, 'elf');
+  writeFileSync(notBz, elf);
+  t.match(await pvhVmlinux(notBz), { path: null, why: /not a bzImage/ });
 });
