@@ -104,11 +104,14 @@ function firstDifference(a: string, b: string): string {
 
 /**
  * libbpf poisons an instruction whose CO-RE relocation failed (a call to 0xbad2310 = 195896080) and,
- * when it owns the log buffer (bpf_object__load, plain loads), rewrites the verifier's line for it
- * into "<invalid CO-RE relocation>"; veristat's bpf_program__clone leaves the kernel's line.
+ * when it owns the log buffer (bpf_object__load, plain loads), rewrites the kernel's two lines about
+ * it ("N: (85) call unknown#195896080", "invalid func unknown#195896080") into its own
+ * ("N: <invalid CO-RE relocation>", "failed to resolve CO-RE relocation ..."); veristat's
+ * bpf_program__clone leaves the kernel's. Logs are compared without those lines.
  */
-const POISON_LINE = /^(\d+: )\(85\) call unknown#195896080$/m;
-const unpoisoned = (log: string) => log.replace(POISON_LINE, '$1<invalid CO-RE relocation>');
+const POISON_LINE = /^\d+: \(85\) call unknown#195896080$/m;
+const withoutPoison = (log: string) => log.split('\n').filter((l) =>
+  !/^\d+: \(85\) call unknown#195896080$|^invalid func unknown#195896080$|^\d+: <invalid CO-RE relocation>$|^failed to resolve CO-RE relocation /.test(l)).join('\n');
 
 function compare(ours: Map<string, KernelResult>, blocks: VeristatVerbose[]): string[] {
   const diffs: string[] = [];
@@ -120,7 +123,7 @@ function compare(ours: Map<string, KernelResult>, blocks: VeristatVerbose[]): st
     // missing) is bpf-verdict's loader-error and veristat's failure.
     const theirs = b.verdict === 'success' ? 'accept' : timeless(b.log).trim() === '' ? 'loader-error' : 'reject';
     if (r.verdict !== theirs) diffs.push(`${key}: bpf-verdict ${r.verdict}, veristat ${b.verdict}`);
-    else if (timeless(unpoisoned(b.log)) !== timeless(r.log)) diffs.push(`${key}: the whole verifier log differs${firstDifference(timeless(b.log), timeless(r.log))}`);
+    else if (timeless(withoutPoison(b.log)) !== timeless(withoutPoison(r.log))) diffs.push(`${key}: the whole verifier log differs${firstDifference(timeless(b.log), timeless(r.log))}`);
     // Same log: the message is the log's error line, or libbpf's own where the kernel refused libbpf's
     // poisoned stand-in for a CO-RE relocation it could not resolve (veristat prints no libbpf lines).
     else if (r.verdict === 'reject' && !isLibbpfPoison(r.log) && !POISON_LINE.test(b.log) && (readVerifierLog(b.log).errorLine ?? null) !== (r.message ?? null)) {
