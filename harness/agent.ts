@@ -2,11 +2,13 @@
 // virtio-serial port until the host says shutdown. Every request gets a reply: failures
 // are sent back as 'error' replies, never swallowed. Imports only node: built-ins, harness/
 // files and src/shared/, because the guest image holds nothing else (vm/initramfs.ts GUEST_DIRS).
-import { closeSync, openSync, readFileSync, readdirSync, read, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, read, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { availableParallelism, release } from 'node:os';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { loadAddon, type LibbpfAddon } from './native.js';
 import { loadObjectPrograms, ObjectLoadError } from './load.js';
-import { AGENT_PORT_NAME, encodeFrame, FrameDecoder, type Reply, type Request } from '../src/shared/protocol.js';
+import { AGENT_PORT_NAME, encodeFrame, FrameDecoder, type ExecFile, type Reply, type Request } from '../src/shared/protocol.js';
 
 const BTF_PATH = '/sys/kernel/btf/vmlinux';
 const ACK_WAIT_MS = 5000;
@@ -138,6 +140,11 @@ class Agent {
         if (!this.testHooks) throw new Error('test hooks are off (boot with testHooks to enable test-garbage)');
         writeSync(this.fd, Buffer.from('Linux garbage, not a frame\n'.repeat(4)));
         return;
+      case 'exec': {
+        if (!this.testHooks) throw new Error('test hooks are off (boot with testHooks to enable exec)');
+        const r = await runFiles(req.argv, req.files, payload, req.timeoutMs);
+        return this.send({ id: req.id, type: 'exec', ...r });
+      }
       case 'ack':
         return;
       default: {
@@ -156,6 +163,31 @@ class Agent {
   die(why: string): void {
     process.stderr.write(`bpf-verdict agent: ${why}\n`);
     hardExit(1);
+  }
+}
+
+/** Write `files` (their bytes one after another in `payload`) into a fresh directory and run argv there. */
+async function runFiles(argv: string[], files: ExecFile[], payload: Uint8Array, timeoutMs: number):
+    Promise<{ exitCode: number | null; signal: string | null; stdout: string; stderr: string; ms: number }> {
+  const dir = mkdtempSync('/tmp/exec-');
+  try {
+    let off = 0;
+    for (const f of files) {
+      if (f.name.includes('/') || f.name.startsWith('.')) throw new Error(`exec file names are plain names, got '${f.name}'`);
+      writeFileSync(join(dir, f.name), payload.subarray(off, off + f.size), { mode: f.mode });
+      off += f.size;
+    }
+    const t0 = performance.now();
+    return await new Promise((resolve) => {
+      execFile(argv[0]!, argv.slice(1), { cwd: dir, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 256 << 20, encoding: 'utf8' }, (err, stdout, stderr) => {
+        const e = err as (NodeJS.ErrnoException & { code?: number | string; signal?: string }) | null;
+        const ms = performance.now() - t0;
+        if (e && typeof e.code === 'string') return resolve({ exitCode: null, signal: null, stdout, stderr: `${stderr}${e.message}`, ms });
+        resolve({ exitCode: e ? (typeof e.code === 'number' ? e.code : null) : 0, signal: e?.signal ?? null, stdout, stderr, ms });
+      });
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -72,7 +72,7 @@ export async function loadObjectPrograms(addon: LibbpfAddon, bytes: Uint8Array, 
       for (const p of pending) {
         const pv = v.programs.find((x) => x.name === p)!;
         const errno = -pv.err;
-        const settled = errno === 0 ? statsLogIsWholeLog(pv.log) : errno !== ENOSPC && pv.log.trim() !== '' && !isLibbpfPoison(pv.log);
+        const settled = errno === 0 ? statsLogIsWholeLog(pv.log) || pv.globalSubprogs === false : errno !== ENOSPC && pv.log.trim() !== '' && !isLibbpfPoison(pv.log);
         if (settled) results.set(p, classify(opts.object, pv, errno, libbpfLinesFor(v.libbpfLog, p, all)));
         else rest.push(p);
       }
@@ -163,8 +163,9 @@ function objectName(path: string): string {
  * for one level-1 line that survives acceptance: "Func#N ('name') is safe for any args that match
  * its prototype", printed once each global function is verified (do_check_subprogs). 7.x kernels
  * list every subprogram in the statistics ("subprog N (name) global ..."), so a log with a main
- * line and no global one is whole; without per-subprogram lines (older kernels) nothing says
- * whether there are global functions, so the program is loaded again with the whole log.
+ * line and no global one is whole. Older kernels print no such lines; there the addon reads the
+ * relocated program's func_info (globalSubprogs), and only a program with a global function, or
+ * without func_info, is loaded again with the whole log.
  */
 export function statsLogIsWholeLog(statsLog: string): boolean {
   return /^subprog 0 \(.*\) main /m.test(statsLog) && !/^subprog \d+ \(.*\) global /m.test(statsLog);

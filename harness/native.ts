@@ -51,6 +51,8 @@ export interface NativeProgramVerify extends NativeProgramInfo {
   err: number;         // negative errno of the program's last load; 0 = accepted
   logLevel: number;    // the log level of the load whose log this is
   log: string;
+  /** The relocated program calls a global function (the verifier then notes it at level 1); null: no func_info to tell. */
+  globalSubprogs: boolean | null;
 }
 
 export interface NativeVerifyOutcome {

@@ -13,7 +13,7 @@ import { execa } from 'execa';
 import { ADDON_FILE, ADDON_MANIFEST, type AddonManifest } from '../harness/native.js';
 import { cacheDir, publishDir } from './cache.js';
 import { ToolsBuildError, type ToolsBuild } from './tools-build.js';
-import { featureDefines } from './tools-key.js';
+import { featureDefines, shareBtfObjcopyArgs, STATIC_ADDON_DEFINES, STATIC_ADDON_LDFLAGS } from './tools-key.js';
 
 export interface AddonBuild { path: string; manifest: AddonManifest }
 
@@ -42,7 +42,7 @@ export async function buildAddon(tools: ToolsBuild, progress: (m: string) => voi
   const origin = `tools/lib/bpf of ${tools.treeLabel}`;
   // The origin is part of the key: the guest reads it from the manifest beside the addon.
   const key = createHash('sha256').update(JSON.stringify([
-    tools.dir, origin, await sourceHash(nativeDir), process.version, process.versions.modules, process.versions.napi, gxx,
+    tools.dir, origin, await sourceHash(nativeDir), STATIC_ADDON_LDFLAGS, STATIC_ADDON_DEFINES, process.version, process.versions.modules, process.versions.napi, gxx,
   ])).digest('hex').slice(0, 16);
   const dir = join(await cacheDir('addons'), `libbpf-${tools.libbpfVersion}-${key}`);
   const path = join(dir, ADDON_FILE);
@@ -54,11 +54,12 @@ export async function buildAddon(tools: ToolsBuild, progress: (m: string) => voi
     await cp(join(nativeDir, 'binding.gyp'), join(work, 'binding.gyp'));
     await cp(join(nativeDir, 'src'), join(work, 'src'), { recursive: true });
     const nodedir = existsSync('/usr/include/node/node_api.h') ? ['--nodedir=/usr'] : [];
+    const archive = await shareBtfArchive(tools.libbpfArchive, join(work, 'libbpf-shared-btf.a'));
     const r = await execa(process.execPath, [nodeGyp(root), 'rebuild', ...nodedir,
       `--libbpf_include=${tools.includeDir}`,
-      `--libbpf_libs=${tools.libbpfArchive} -lelf -lz`,
-      `--libbpf_defines=${featureDefines(tools.apis).join(' ')}`,
-      '--libbpf_ldflags=-Wl,--exclude-libs,ALL',
+      `--libbpf_libs=${archive} -lelf -lz`,
+      `--libbpf_defines=${[...featureDefines(tools.apis), ...STATIC_ADDON_DEFINES].join(' ')}`,
+      `--libbpf_ldflags=${STATIC_ADDON_LDFLAGS.join(' ')}`,
     ], { cwd: work, reject: false, all: true, env: { NODE_PATH: join(root, 'node_modules') } });
     await writeFile(join(tmp, 'build.log'), r.all ?? '');
     if (r.exitCode !== 0) {
@@ -74,4 +75,18 @@ export async function buildAddon(tools: ToolsBuild, progress: (m: string) => voi
     await rm(work, { recursive: true, force: true });
   });
   return { path, manifest: JSON.parse(await readFile(join(dir, ADDON_MANIFEST), 'utf8')) as AddonManifest };
+}
+
+/** A copy of libbpf.a whose BTF load/free/search functions the addon overrides (vm/tools-key.ts shareBtfObjcopyArgs). */
+async function shareBtfArchive(libbpfArchive: string, out: string): Promise<string> {
+  const readelf = async (flag: string) => (await execa('readelf', [flag, libbpfArchive], { maxBuffer: 256 << 20 })).stdout;
+  let args: string[];
+  try {
+    args = shareBtfObjcopyArgs(await readelf('-sW'), await readelf('-SW'));
+  } catch (err) {
+    throw new ToolsBuildError(`cannot prepare ${libbpfArchive} for the addon: ${(err as Error).message}`, [], 'is it a libbpf.a from a kernel tree\'s tools/lib/bpf?');
+  }
+  const r = await execa('objcopy', [...args, libbpfArchive, out], { reject: false, all: true });
+  if (r.exitCode !== 0) throw new ToolsBuildError(`objcopy of ${libbpfArchive} failed`, (r.all ?? '').split('\n'), 'objcopy comes with binutils (bash scripts/setup.sh)');
+  return out;
 }

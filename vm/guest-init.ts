@@ -13,7 +13,8 @@ export PATH=/bin:/usr/bin HOME=/tmp
 for m in ${AGENT_DIR}/modules/*.ko; do
   [ -e "$m" ] && { /bin/busybox insmod "$m" || echo "bpf-verdict: insmod $m failed"; }
 done
-echo "bpf-verdict: starting agent"
+# The guest clock here, for bench/boot.ts: kernel + initramfs before this line, node start-up after it.
+echo "bpf-verdict: starting agent at uptime $(/bin/busybox cut -d' ' -f1 /proc/uptime)"
 ${'$'}{NODE:-/usr/bin/node} --max-old-space-size=1024 ${AGENT_DIR}/harness/agent.js
 echo "bpf-verdict: agent exited with status $? (137 = its own SIGKILL after a clean shutdown)"
 /bin/busybox sync

@@ -51,12 +51,35 @@ async function ldd(file: string): Promise<string[]> {
 /** dist/ directories copied into the guest, at the same relative paths (so relative imports resolve). */
 export const GUEST_DIRS = ['harness', 'src/shared'];
 
+/**
+ * The host's node without its symbol table and debug info (strip --strip-all keeps .dynsym, which the
+ * addon links against): Debian's and NodeSource's node ship ~12 MB of them, and under TCG the guest
+ * kernel copies every byte of the initramfs into memory at ~80 MB/s before /init runs. Cached per
+ * node binary (path, size, mtime, inode); the node itself when strip is missing or fails.
+ */
+async function strippedNode(node: string): Promise<string> {
+  const st = statSync(node);
+  const key = createHash('sha256').update(`${realpathSync(node)} ${st.size} ${st.mtimeMs} ${st.ino}`).digest('hex').slice(0, 16);
+  const dir = join(await cacheDir('node-stripped'), key);
+  const out = join(dir, 'node');
+  if (existsSync(out)) return out;
+  try {
+    await publishDir(dir, async (tmp) => {
+      const r = await execa('strip', ['--strip-all', '-o', join(tmp, 'node'), node], { reject: false });
+      if (r.exitCode !== 0) throw new Error(r.stderr);
+    }, 'a stripped node');
+    return out;
+  } catch {
+    return node;
+  }
+}
+
 export async function imageFiles(addonPath: string, modules: string[] = []): Promise<ImageFile[]> {
   const node = process.execPath;
   const files: ImageFile[] = [
     { guest: '/init', content: Buffer.from(INIT_SCRIPT), mode: 0o755 },
     { guest: BUSYBOX, host: BUSYBOX, mode: 0o755 },
-    { guest: node, host: node, mode: 0o755 },
+    { guest: node, host: await strippedNode(node), mode: 0o755 },
     { guest: `${AGENT_DIR}/package.json`, content: Buffer.from('{"type":"module"}\n'), mode: 0o644 },
     { guest: `${AGENT_DIR}/harness/${ADDON_FILE}`, host: addonPath, mode: 0o755 },
   ];

@@ -1,7 +1,7 @@
 // QEMU command line, one small pure function per option group, each saying why.
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { release } from 'node:os';
+import { cpus, release } from 'node:os';
 import { join } from 'node:path';
 import { AGENT_PORT_NAME } from '../src/shared/protocol.js';
 import { cacheDir, cacheRoot } from './cache.js';
@@ -12,6 +12,7 @@ export interface QemuConfig {
   accel: Accel;
   memoryMb: number;
   cpus: number;
+  /** What -kernel loads: the bzImage, or its uncompressed vmlinux when it has a PVH entry (vm/vmlinux-pvh.ts). */
   bzImage: string;
   initrd: string;
   agentSocket: string;   // unix socket QEMU listens on for the agent's virtio-serial port
@@ -53,12 +54,26 @@ export function sizeArgs(memoryMb: number, cpus: number): string[] {
   return ['-m', String(memoryMb), '-smp', String(cpus)];
 }
 
-/** Direct kernel boot: no bootloader, no disk; the initramfs is the whole root filesystem. */
+/**
+ * Direct kernel boot: no bootloader, no disk; the initramfs is the whole root filesystem. Given an
+ * ELF vmlinux with a PVH note, QEMU loads its segments and enters it at the PVH entry point (its
+ * pvh.bin option ROM), skipping the bzImage's decompressor: ~1 s of emulated CPU under TCG.
+ */
 export function bootArgs(bzImage: string, initrd: string, cmdline: string): string[] {
   return ['-kernel', bzImage, '-initrd', initrd, '-append', cmdline];
 }
 
-export function kernelCmdline(testHooks: boolean): string {
+/**
+ * loops_per_jiffy given, not measured: under TCG each secondary vCPU's delay-loop calibration fails
+ * ("calibrate_delay_direct() failed to get a good estimate") and falls back to a slow search, ~0.5 s
+ * per vCPU. Delays use the TSC (tsc=reliable) where it runs, so the value only bounds the delay loop
+ * fallback: computed for HZ=100 from the host's clock, it errs long (safe) for HZ=250 or 1000 kernels.
+ */
+export function presetLpj(hostMhz: number): number {
+  return Math.max(1, Math.round((hostMhz > 0 ? hostMhz : 1000) * 1e6 / 100));
+}
+
+export function kernelCmdline(testHooks: boolean, lpj = presetLpj(cpus()[0]?.speed ?? 0)): string {
   return [
     'console=ttyS0',        // the serial console is the only window into a panic
     'rdinit=/init',         // our busybox script is PID 1
@@ -67,6 +82,7 @@ export function kernelCmdline(testHooks: boolean): string {
     'mitigations=off',      // faster guest; irrelevant to the verifier
     'nokaslr',              // stable addresses in oops traces across runs
     'tsc=reliable',         // skip TSC watchdog calibration under TCG
+    `lpj=${lpj}`,           // skip delay-loop calibration (presetLpj)
     // Skip the IO-APIC timer check: under TCG on a busy host it can miss its ticks and panic
     // ("IO-APIC + timer doesn't work!", seen with Debian's 7.3.4 at load average 25).
     'no_timer_check',

@@ -58,3 +58,42 @@ export function definedApis(nmOutput: string): OptionalLibbpfApi[] {
 export function featureDefines(apis: readonly OptionalLibbpfApi[]): string[] {
   return apis.map((api) => `BPF_VERDICT_HAVE_${api.toUpperCase()}=1`);
 }
+
+/**
+ * libbpf's functions that load, free and search the kernel's BTF: an addon linked statically
+ * overrides them (harness/native/src/vmlinux_btf_share.cc) to parse that BTF once per process.
+ */
+export const SHARED_BTF_FUNCTIONS = ['btf__load_vmlinux_btf', 'btf__free', 'btf__find_by_name_kind'] as const;
+/** The name the original of each keeps in the rewritten archive. */
+export const realName = (fn: string): string => `bpf_verdict_real_${fn}`;
+
+/**
+ * objcopy arguments that let an addon override SHARED_BTF_FUNCTIONS in a libbpf.a. libbpf's
+ * Makefile links all of libbpf into one relocatable object (libbpf-in.o), so its calls between
+ * libbpf.c and btf.c are not undefined references that ld --wrap could redirect; they are
+ * relocations against global symbols, which a strong definition elsewhere wins over once the
+ * originals are weak. Each original keeps a second, global name (realName) at the same place.
+ * From `readelf -sW` and `readelf -SW` of the archive; pure.
+ */
+export function shareBtfObjcopyArgs(readelfSymbols: string, readelfSections: string): string[] {
+  const sections = new Map<string, string>();
+  for (const m of readelfSections.matchAll(/^\s*\[\s*(\d+)\]\s+(\S+)/gm)) sections.set(m[1]!, m[2]!);
+  const args: string[] = [];
+  for (const fn of SHARED_BTF_FUNCTIONS) {
+    const defs = [...readelfSymbols.matchAll(new RegExp(`^\\s*\\d+:\\s+([0-9a-f]+)\\s+\\S+\\s+FUNC\\s+GLOBAL\\s+DEFAULT\\s+(\\d+)\\s+${fn}$`, 'gm'))];
+    if (defs.length !== 1) throw new Error(`libbpf.a defines ${fn} ${defs.length} times (want once, in one object)`);
+    const [, value, ndx] = defs[0]!;
+    const section = sections.get(ndx!);
+    if (!section) throw new Error(`libbpf.a's ${fn} is in section ${ndx}, which readelf -S does not list`);
+    args.push('--add-symbol', `${realName(fn)}=${section}:0x${value},global,function`, '--weaken-symbol', fn);
+  }
+  return args;
+}
+
+/**
+ * Linker flags of an addon linked statically against a tree's libbpf.a: libbpf's symbols stay
+ * inside the addon.
+ */
+export const STATIC_ADDON_LDFLAGS = ['-Wl,--exclude-libs,ALL'];
+/** The define that compiles vmlinux_btf_share.cc's overrides in (only against an archive rewritten by shareBtfObjcopyArgs). */
+export const STATIC_ADDON_DEFINES = ['BPF_VERDICT_SHARE_VMLINUX_BTF'];

@@ -17,6 +17,7 @@ import { GuestImageError, ProtocolError, VmBootError, VmPanicError, VmTimeoutErr
 import { buildGuestImage } from './initramfs.js';
 import type { KernelImage } from './kernel.js';
 import { detectAccel, markKvmUnusable, qemuArgv, type Accel } from './qemu-args.js';
+import { pvhVmlinux } from './vmlinux-pvh.js';
 
 export interface BootOptions {
   kernel: KernelImage;
@@ -28,6 +29,8 @@ export interface BootOptions {
   onProgress?: (msg: string) => void;
   accel?: Accel;                  // default: KVM when /dev/kvm is usable, else TCG
   testHooks?: boolean;            // enable the agent's test-panic / test-stall requests
+  /** Boot an uncompressed vmlinux through its PVH entry when the kernel has one (default true); false: always the bzImage. */
+  pvh?: boolean;
   /** Aborting kills QEMU at once, also mid-boot, and removes the run directory (an interrupted run). */
   signal?: AbortSignal;
 }
@@ -114,8 +117,11 @@ export class GuestVm {
     const consoleLog = opts.consoleLog ?? join(runDir, 'console.log');
     const sink = createWriteStream(consoleLog);
     const socket = join(runDir, 'agent.sock');
-    const argv = qemuArgv({ accel, memoryMb: opts.memoryMb ?? 2048, cpus: opts.cpus ?? 2, bzImage: opts.kernel.bzImage, initrd: image.path, agentSocket: socket, testHooks: !!opts.testHooks });
-    progress(`booting ${opts.kernel.id} (${accel}, image ${image.hash})`);
+    // PVH only saves time: any trouble getting the vmlinux (a full disk, a damaged bzImage) boots the bzImage.
+    const pvh: { path: string | null; why?: string } = opts.pvh === false ? { path: null, why: 'PVH boot off' }
+      : await pvhVmlinux(opts.kernel.bzImage, progress).catch((err: unknown) => ({ path: null, why: `extracting its vmlinux failed: ${(err as Error).message}` }));
+    const argv = qemuArgv({ accel, memoryMb: opts.memoryMb ?? 2048, cpus: opts.cpus ?? 2, bzImage: pvh.path ?? opts.kernel.bzImage, initrd: image.path, agentSocket: socket, testHooks: !!opts.testHooks });
+    progress(`booting ${opts.kernel.id} (${accel}, image ${image.hash}, ${pvh.path ? 'PVH entry of the uncompressed kernel' : `bzImage: ${pvh.why}`})`);
 
     const tq = Date.now();
     // setpriv --pdeathsig: QEMU dies with us even when we cannot clean up (SIGKILL, a crash).
@@ -197,6 +203,18 @@ export class GuestVm {
   /** The guest kernel's /sys/kernel/btf/vmlinux. */
   async readKernelBtf(): Promise<Uint8Array> {
     return (await this.request({ type: 'read-btf' }, {})).payload;
+  }
+
+  /**
+   * Test hook (boot with testHooks): run argv in a fresh guest directory holding `files` (e.g. a
+   * static tool and the objects it reads). `ms` is the child's wall time on the guest's clock.
+   */
+  async exec(argv: string[], files: { name: string; bytes: Uint8Array; mode?: number }[], timeoutMs: number): Promise<Extract<Reply, { type: 'exec' }>> {
+    const payload = Buffer.concat(files.map((f) => f.bytes));
+    const meta = files.map((f) => ({ name: f.name, size: f.bytes.length, mode: f.mode ?? 0o644 }));
+    // The request's own timeout leaves the guest time to kill the child and answer.
+    const { header } = await this.request({ type: 'exec', argv, files: meta, timeoutMs }, { payload, timeoutMs: timeoutMs + 60_000 });
+    return header as Extract<Reply, { type: 'exec' }>;
   }
 
   /** Test hooks (boot with testHooks): crash the guest kernel, or make the agent stop answering. */

@@ -24,6 +24,20 @@ export function planGuests(o: { requested?: number; cores: number; memoryMb: num
 export const QEMU_OVERHEAD_MB = 64;
 
 /**
+ * vCPUs per guest when several guests run at once: no more, all together, than the host's cores.
+ * Under TCG each vCPU is a host thread emulating a CPU flat out; two 2-vCPU guests on a 2-core host
+ * time-slice four such threads (plus QEMU's I/O threads and the host's own compiling and model),
+ * and a guest kernel whose vCPU is descheduled mid-IPI waits for it: more guests then bring no
+ * speed-up. One guest keeps what was asked.
+ */
+export function vcpusPerGuest(o: { requested: number; guests: number; cores: number }): { cpus: number; note: string | null } {
+  if (o.guests <= 1 || o.requested * o.guests <= o.cores) return { cpus: o.requested, note: null };
+  const cpus = Math.max(1, Math.floor(o.cores / o.guests));
+  if (cpus === o.requested) return { cpus, note: null };
+  return { cpus, note: `${o.guests} guests at once get ${cpus} vCPU${cpus > 1 ? 's' : ''} each, not ${o.requested} (--cpus): ${o.cores} cores are shared by all of them` };
+}
+
+/**
  * Run `work(i, worker)` for every item index in order of taking, on `workers.length` workers that
  * each take the next item when they finish one (a queue, not a static split: one slow object
  * does not idle the others). A worker whose `work` throws drops out and its item goes back to the

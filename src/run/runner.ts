@@ -18,7 +18,7 @@ import { displayPath as display, errText } from './describe.js';
 import { analyzeObject, type ObjectAnalysis } from './analyze.js';
 import type { AnalysisBackend, KernelBackend, KernelHandle } from './backend.js';
 import { corpusForKernel, discoverCorpus, type Corpus } from './corpus.js';
-import { planGuests, shareOut } from './guests.js';
+import { planGuests, shareOut, vcpusPerGuest } from './guests.js';
 import { GuestPool, RunInterrupted, type LoadAnswer } from './session.js';
 import { shardCorpus } from './shard.js';
 import type { KernelRun, ProgramRecord, RunOptions, RunResult } from './types.js';
@@ -91,8 +91,10 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, whole: C
   const plan = planGuests({ requested: opts.guests, cores: availableParallelism(), memoryMb: opts.memoryMb ?? 1024,
     availableMb: freemem() / 2 ** 20, objects: corpus.sources.length + corpus.objects.length });
   if (plan.note) emit({ kind: 'note', message: plan.note });
+  const vcpus = vcpusPerGuest({ requested: opts.cpus ?? 1, guests: plan.count, cores: availableParallelism() });
+  if (vcpus.note) emit({ kind: 'note', message: vcpus.note });
   const pools = Array.from({ length: plan.count }, (_, w) => new GuestPool(deps.kernel, kernel, (n) => ({
-    memoryMb: opts.memoryMb ?? 1024, cpus: opts.cpus ?? 1,
+    memoryMb: opts.memoryMb ?? 1024, cpus: vcpus.cpus,
     bootTimeoutMs: (opts.bootTimeoutSec ?? 180) * 1000, requestTimeoutMs: (opts.loadTimeoutSec ?? 120) * 1000,
     consoleLog: opts.consoleDir ? join(opts.consoleDir, `${kernel.id}-console-${plan.count > 1 ? `g${w + 1}-` : ''}${n}.log`) : undefined,
     onProgress: progress('boot'),

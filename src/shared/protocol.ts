@@ -22,7 +22,13 @@ export type Request =
   | { id: number; type: 'ack' }           // host: shutdown reply received, power off now
   | { id: number; type: 'test-panic' }    // test hook: crash the guest kernel (sysrq c)
   | { id: number; type: 'test-stall' }    // test hook: stop answering
-  | { id: number; type: 'test-garbage' };  // test hook: write bytes that are not a frame
+  | { id: number; type: 'test-garbage' }  // test hook: write bytes that are not a frame
+  // Test hook (benchmarks: bench/veristat.ts): write the payload's files into a fresh directory and run
+  // argv there (argv[0] one of those files or a guest path); the payload is the files' bytes, in order.
+  | { id: number; type: 'exec'; argv: string[]; files: ExecFile[]; timeoutMs: number };
+
+/** One file of an 'exec' request: its name in the run directory, its size in the payload, its mode. */
+export interface ExecFile { name: string; size: number; mode: number }
 
 export type Reply =
   | { id: 0; type: 'ready'; pid: number; uptime: number }     // unsolicited, when the agent has the port open; guest seconds since boot
@@ -30,6 +36,8 @@ export type Reply =
   | { id: number; type: 'load'; results: KernelResult[]; ms: number }
   | { id: number; type: 'read-btf'; size: number }           // payload: /sys/kernel/btf/vmlinux
   | { id: number; type: 'shutdown' }
+  // exitCode null: killed by `signal` (the request's timeout: SIGKILL); ms: the child's wall time on the guest's clock
+  | { id: number; type: 'exec'; exitCode: number | null; signal: string | null; stdout: string; stderr: string; ms: number }
   | { id: number; type: 'error'; error: { name: string; message: string; errno?: number; detail?: string } };
 
 export interface Frame<T> {

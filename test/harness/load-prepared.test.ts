@@ -12,7 +12,7 @@ const info = (name: string) => ({ name, section: 'tc', type: 'sched_cls', insnCn
 const STATS = 'verification time 7 usec\nstack depth max 0\nsubprog 0 (p) main insns_self 3 insns_total 3 stack 0\nprocessed 3 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n';
 
 /** FAKE: `verify` scripts object__verifyPrograms per program; plain loads accept whatever is asked. */
-function fakeAddon(verify: Record<string, Pick<NativeProgramVerify, 'err' | 'log'>>, calls: string[]): LibbpfAddon {
+function fakeAddon(verify: Record<string, Pick<NativeProgramVerify, 'err' | 'log'> & { globalSubprogs?: boolean | null }>, calls: string[]): LibbpfAddon {
   const names = Object.keys(verify);
   return {
     libbpfVersion: 'v1.8', libbpf: 'libbpf 1.8.0 (fake)', features: ['bpf_object__prepare', 'bpf_program__clone'],
@@ -24,7 +24,7 @@ function fakeAddon(verify: Record<string, Pick<NativeProgramVerify, 'err' | 'log
     },
     async object__verifyPrograms(_b, _n, opts) {
       calls.push(`verify ${opts.programs.join(',')} quick ${opts.quickLogLevel} full ${opts.logLevel}`);
-      const programs = names.map((n) => ({ ...info(n), selected: opts.programs.includes(n), logLevel: 5, ...verify[n]! }));
+      const programs = names.map((n) => ({ ...info(n), selected: opts.programs.includes(n), logLevel: 5, globalSubprogs: null, ...verify[n]! }));
       return { available: true, openErr: 0, prepareErr: 0, libbpfLog: '', unknownPrograms: [], programs };
     },
   };
@@ -69,4 +69,15 @@ t.test('an accepted program with a global function is loaded again with the whol
   const withGlobal = STATS.replace('\nprocessed', '\nsubprog 1 (g) global insns_self 2 insns_total 2 stack 0\nprocessed');
   await loadObjectPrograms(fakeAddon({ a: { err: 0, log: STATS }, b: { err: 0, log: withGlobal } }, calls), new Uint8Array(), { object: 'o.bpf.o' });
   t.same(calls, ['verify a,b quick 4 full 5', 'load b level 5']);
+});
+
+t.test('without per-subprogram statistics (6.12), the relocated func_info decides: no global function, no second load', async (t) => {
+  const calls: string[] = [];
+  const stats612 = 'verification time 12 usec\nstack depth 0\nprocessed 3 insns (limit 1000000) max_states_per_insn 0 total_states 0 peak_states 0 mark_read 0\n';
+  await loadObjectPrograms(fakeAddon({
+    plain: { err: 0, log: stats612, globalSubprogs: false },
+    calls_global: { err: 0, log: stats612, globalSubprogs: true },
+    no_func_info: { err: 0, log: stats612, globalSubprogs: null },
+  }, calls), new Uint8Array(), { object: 'o.bpf.o' });
+  t.same(calls, ['verify plain,calls_global,no_func_info quick 4 full 5', 'load calls_global,no_func_info level 5']);
 });

@@ -1,7 +1,7 @@
 // --jobs: how many guests (cores by default, capped by memory and by the objects there are), and
 // the queue that shares objects out to them (a worker that drops out gives its object back).
 import t from 'tap';
-import { planGuests, shareOut } from '../../src/run/guests.js';
+import { planGuests, shareOut, vcpusPerGuest } from '../../src/run/guests.js';
 
 t.test('guests: --jobs, else the cores; capped by memory (said), and by the objects (silently)', async (t) => {
   t.same(planGuests({ cores: 2, memoryMb: 1024, availableMb: 20000, objects: 80 }), { count: 2, note: null });
@@ -37,4 +37,15 @@ t.test('a worker that fails drops out, its item goes to the others; all failing 
   const ran: number[] = [];
   await t.rejects(shareOut(3, [1, 2], async (i, w) => { if (w === 2 || i === 1) throw new Error(`down ${w}`); ran.push(i); }), /down/);
   t.ok(ran.includes(0) && !ran.includes(1), 'items are run until no worker is left; item 1 never ran');
+});
+
+t.test('vCPUs: several guests share the cores (said); one guest keeps what was asked', async (t) => {
+  t.same(vcpusPerGuest({ requested: 2, guests: 1, cores: 2 }), { cpus: 2, note: null });
+  t.same(vcpusPerGuest({ requested: 1, guests: 2, cores: 2 }), { cpus: 1, note: null });
+  const two = vcpusPerGuest({ requested: 2, guests: 2, cores: 2 });
+  t.equal(two.cpus, 1);
+  t.match(two.note, /2 guests at once get 1 vCPU each, not 2 \(--cpus\): 2 cores/);
+  t.equal(vcpusPerGuest({ requested: 4, guests: 2, cores: 8 }).cpus, 4, 'enough cores for all');
+  t.equal(vcpusPerGuest({ requested: 4, guests: 3, cores: 8 }).cpus, 2);
+  t.same(vcpusPerGuest({ requested: 1, guests: 8, cores: 2 }), { cpus: 1, note: null }, 'never below one, and nothing to say when one was asked');
 });

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { agentArgs, detectAccel, kernelCmdline, machineArgs, qemuArgv } from '../../vm/qemu-args.js';
+import { agentArgs, detectAccel, kernelCmdline, machineArgs, presetLpj, qemuArgv } from '../../vm/qemu-args.js';
 
 const cfg = { accel: 'tcg' as const, memoryMb: 1024, cpus: 2, bzImage: '/k/bzImage', initrd: '/i.cpio', agentSocket: '/run/a.sock', testHooks: false };
 
@@ -54,4 +54,17 @@ t.test('a host where KVM failed to run a guest is remembered per host kernel: la
   t.equal(detectAccel('/dev/null'), 'kvm');
   await markKvmUnusable('KVM internal error. Suberror: 1');
   t.equal(detectAccel('/dev/null'), 'tcg');
+});
+
+t.test('loops_per_jiffy is preset (no delay-loop calibration per vCPU), computed for HZ=100 so it errs long', async (t) => {
+  t.equal(presetLpj(2600), 26_000_000, '2.6 GHz: 2.6e9 cycles per second over 100 jiffies');
+  t.equal(presetLpj(0), 10_000_000, 'an unknown clock counts as 1 GHz');
+  t.match(kernelCmdline(false, 1234), /(^| )lpj=1234( |$)/);
+  t.match(kernelCmdline(false), /(^| )lpj=\d+( |$)/);
+});
+
+t.test('-kernel takes whatever boots: the bzImage or its PVH vmlinux', async (t) => {
+  const argv = qemuArgv({ ...cfg, bzImage: '/c/vmlinux-pvh/x/vmlinux' });
+  t.equal(argv[argv.indexOf('-kernel') + 1], '/c/vmlinux-pvh/x/vmlinux');
+  t.equal(argv[argv.indexOf('-initrd') + 1], '/i.cpio');
 });

@@ -1,7 +1,7 @@
 // Pure parts of building libbpf and bpftool from a kernel tree: version detection, build keys,
 // optional-API detection, and which tree serves which kernel spec.
 import t from 'tap';
-import { definedApis, featureDefines, libbpfVersionFromMap, parseBpftoolVersion, toolsBuildKey } from '../../vm/tools-key.js';
+import { definedApis, featureDefines, libbpfVersionFromMap, parseBpftoolVersion, realName, shareBtfObjcopyArgs, toolsBuildKey } from '../../vm/tools-key.js';
 import { parseToolsChoice, resolveTools, toolsSource } from '../../vm/tools.js';
 import { libbpfLabel } from '../../harness/native.js';
 import { UsageError } from '../../src/shared/errors.js';
@@ -98,4 +98,34 @@ t.test('resolveTools: a file: kernel gets the host\'s libbpf and bpftool, and a 
   t.same(said, [tools.note], 'said once, on the progress channel');
   const asked = await resolveTools('file:/boot/vmlinuz', parseToolsChoice('debian'));
   t.equal(asked.note, undefined, 'no note when the host\'s were asked for');
+});
+
+// readelf -sW / -SW of libbpf.a built from linux-source-6.12's tools/lib/bpf (libbpf 1.5.0), the lines that matter.
+const SYMS_15 = `
+File: libbpf.a(libbpf-in.o)
+
+Symbol table '.symtab' contains 2173 entries:
+   Num:    Value          Size Type    Bind   Vis      Ndx Name
+  1644: 000000000001eaf0   169 FUNC    GLOBAL DEFAULT    1 btf__free
+  1713: 000000000001ff20    15 FUNC    GLOBAL DEFAULT    1 btf__find_by_name_kind
+  1836: 000000000001ff10    13 FUNC    GLOBAL HIDDEN     1 btf__find_by_name_kind_own
+  2030: 00000000000240b0   477 FUNC    GLOBAL DEFAULT    1 btf__load_vmlinux_btf
+`;
+const SECTIONS_15 = `
+Section Headers:
+  [Nr] Name              Type            Address          Off    Size   ES Flg Lk Inf Al
+  [ 0]                   NULL            0000000000000000 000000 000000 00      0   0  0
+  [ 1] .text             PROGBITS        0000000000000000 000040 03a558 00  AX  0   0 16
+  [ 2] .rela.text        RELA            0000000000000000 065d60 023fb8 18   I 25   1  8
+`;
+
+t.test("the kernel's BTF shared: each libbpf original made weak and given a second name at its own place", async (t) => {
+  t.same(shareBtfObjcopyArgs(SYMS_15, SECTIONS_15), [
+    '--add-symbol', 'bpf_verdict_real_btf__load_vmlinux_btf=.text:0x00000000000240b0,global,function', '--weaken-symbol', 'btf__load_vmlinux_btf',
+    '--add-symbol', 'bpf_verdict_real_btf__free=.text:0x000000000001eaf0,global,function', '--weaken-symbol', 'btf__free',
+    '--add-symbol', 'bpf_verdict_real_btf__find_by_name_kind=.text:0x000000000001ff20,global,function', '--weaken-symbol', 'btf__find_by_name_kind',
+  ]);
+  t.throws(() => shareBtfObjcopyArgs(SYMS_15.replace(/.* btf__free\n/, ''), SECTIONS_15), /btf__free 0 times/, 'a libbpf without one of them is refused, not half-rewritten');
+  t.throws(() => shareBtfObjcopyArgs(SYMS_15, ''), /section 1/);
+  t.equal(realName('btf__free'), 'bpf_verdict_real_btf__free');
 });

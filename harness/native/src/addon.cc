@@ -117,6 +117,8 @@ class VerifyWorker : public Napi::AsyncWorker {
       o.Set("err", pv.err);
       o.Set("logLevel", pv.log_level);
       o.Set("log", pv.log);
+      if (pv.global_subprogs >= 0) o.Set("globalSubprogs", pv.global_subprogs == 1);
+      else o.Set("globalSubprogs", env.Null());
       progs.Set(i, o);
     }
     res.Set("programs", progs);

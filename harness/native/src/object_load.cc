@@ -1,6 +1,7 @@
 #include "object_load.h"
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include <algorithm>
@@ -42,6 +43,22 @@ ProgramInfo describe(const bpf_program *prog) {
   info.autoload = bpf_program__autoload(prog);
   return info;
 }
+
+#if defined(BPF_VERDICT_HAVE_BPF_OBJECT__PREPARE) && defined(BPF_VERDICT_HAVE_BPF_PROGRAM__CLONE)
+// 1: a subprogram past the entry has global linkage; 0: none has; -1: no func_info to tell.
+int global_subprogs(const bpf_object *obj, const bpf_program *prog) {
+  const struct btf *btf = bpf_object__btf(obj);
+  const bpf_func_info *fi = bpf_program__func_info(prog);
+  uint32_t n = bpf_program__func_info_cnt(prog);
+  if (!btf || !fi || n == 0) return -1;
+  for (uint32_t i = 1; i < n; i++) {
+    const struct btf_type *t = btf__type_by_id(btf, fi[i].type_id);
+    if (!t || !btf_is_func(t)) return -1;
+    if (btf_vlen(t) == BTF_FUNC_GLOBAL) return 1;  // a FUNC's vlen is its linkage
+  }
+  return 0;
+}
+#endif
 
 }  // namespace
 
@@ -146,6 +163,7 @@ VerifyOutcome object__verify_programs(const VerifyRequest &req) {
   bpf_object__for_each_program(prog, obj.get()) {
     ProgramVerify &pv = out.programs[i++];
     if (!pv.selected) continue;
+    pv.global_subprogs = global_subprogs(obj.get(), prog);
     load(prog, pv, req.quick_log_level);
     // A refusal: again with the whole log, for the message and the instruction it names.
     if (pv.err != 0 && req.log_level != req.quick_log_level) load(prog, pv, req.log_level);

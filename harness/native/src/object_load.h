@@ -64,6 +64,10 @@ struct ProgramVerify {
   int err = 0;             // negative errno of the last load of this program; 0 = accepted
   uint32_t log_level = 0;  // the level of the load whose log this is
   std::string log;
+  // Whether the relocated program calls a global function (BTF_FUNC_GLOBAL in its func_info past
+  // entry 0): the verifier then prints "Func#N ... is safe for any args ..." at level 1, even when it
+  // accepts. -1: unknown (no func_info).
+  int global_subprogs = -1;
 };
 
 struct VerifyOutcome {
