@@ -12,9 +12,11 @@ log() { printf 'setup: %s\n' "$*" >&2; }
 # libbpf-dev/libelf-dev/zlib1g-dev: the addon; bpftool: vmlinux.h;
 # flex/bison/bc/libssl-dev/dwarves/libelf-dev: building kernels from source (src: specs);
 # chromium: the HTML report's screenshot test; pkg-config: names the host libbpf when it stands in for a
-# kernel line's own (libbpf and bpftool are otherwise built from each kernel tree's tools/).
+# kernel line's own (libbpf and bpftool are otherwise built from each kernel tree's tools/);
+# zstd: unpacking a Debian bzImage's payload for the PVH boot; binutils: objcopy for the addon's libbpf.a.
 PKGS=(qemu-system-x86 busybox-static cpio clang-19 llvm-19 libbpf-dev libelf-dev zlib1g-dev
-      bpftool flex bison bc libssl-dev dwarves xz-utils rsync patch make gcc g++ python3 chromium pkg-config)
+      bpftool flex bison bc libssl-dev dwarves xz-utils rsync patch make gcc g++ python3 chromium pkg-config
+      zstd binutils)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
