@@ -87,7 +87,7 @@ export interface VerifierState {
   frames: FuncState[];       // frames[frames.length-1] is the current frame (curframe)
   refs: RefState[];
   activeLock: ActiveLock | null;
-  activeRcuLock: boolean;
+  activeRcuLocks: number;     // active_rcu_lock (6.12: 0 or 1) / active_rcu_locks (7.x: nesting depth)
   activePreemptLock: number;
   /** Conditional jumps on this path (the kernel's "sequence of 8193 jumps" counter). */
   jmps: number;
@@ -158,7 +158,7 @@ export function cloneFrame(f: FuncState): FuncState {
 export function cloneState(s: VerifierState): VerifierState {
   return {
     frames: s.frames.map(cloneFrame), refs: s.refs.map((r) => ({ ...r })),
-    activeLock: s.activeLock ? { ...s.activeLock } : null, activeRcuLock: s.activeRcuLock,
+    activeLock: s.activeLock ? { ...s.activeLock } : null, activeRcuLocks: s.activeRcuLocks,
     activePreemptLock: s.activePreemptLock, jmps: s.jmps, callbackUnrollDepth: s.callbackUnrollDepth,
   };
 }

@@ -68,4 +68,16 @@ export function kfuncTable(i: KfuncTableInput): Map<string, KfuncSpec> {
   return out;
 }
 
+/**
+ * kfunc_spin_allowed() of lines that read the kfunc's own flags (7.x): KF_SPINLOCK_SAFE for a
+ * kfunc the tree registers, null (flags unknown) for any other.
+ */
+export function spinLockSafe(kfuncs: readonly TreeKfunc[]): (name: string) => boolean | null {
+  const byName = new Map(kfuncs.map((k) => [k.name, k]));
+  return (name) => {
+    const k = byName.get(name);
+    return k ? k.flags.includes('KF_SPINLOCK_SAFE') : null;
+  };
+}
+
 export const hasFlag = (s: KfuncSpec, f: KfuncFlag): boolean => s.flags.includes(f);

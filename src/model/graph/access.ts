@@ -12,7 +12,7 @@ import { tnumIsConst, tnumStr } from '../tnum.js';
 import type { Btf, BtfType } from '../../btf/types.js';
 import { loadContext, metaOf } from './context.js';
 import { fieldTypeName, type BtfField } from './records.js';
-import { fail } from './util.js';
+import { fail, inRcuCs } from './util.js';
 import { kptrMatch } from './helpers.js';
 import { UNSUPPORTED, type RuleId } from '../../rules/index.js';
 
@@ -142,7 +142,7 @@ function kptrAccess(ctx: HookCtx, a: MemAccess, f: BtfField): HookResult {
   if (!a.write) {
     if (a.valueRegno === null) return DONE;
     const s = ctx.state;
-    const inRcu = s.activeRcuLock || !!s.activeLock || !ctx.prog.sleepable;
+    const inRcu = inRcuCs(ctx);
     const lc = loadContext(ctx.obj, ctx.profile);
     let flags = F.PTR_MAYBE_NULL;
     // rcu_safe_kptr: percpu kptrs, and referenced kptrs to program types (always "RCU protected").

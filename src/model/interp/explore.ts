@@ -49,7 +49,7 @@ function entryState(env: Env, subprog: number): VerifierState | string {
       else f.regs[i + 1] = regPtr(T.PTR_TO_MEM | F.PTR_MAYBE_NULL, { memSize: a.size, id: env.ids.next() });
     });
   }
-  return { frames: [f], refs: [], activeLock: null, activeRcuLock: false, activePreemptLock: 0, jmps: 0, callbackUnrollDepth: 0 };
+  return { frames: [f], refs: [], activeLock: null, activeRcuLocks: 0, activePreemptLock: 0, jmps: 0, callbackUnrollDepth: 0 };
 }
 
 /** Walk every path from one entry; the first finding stops the program (as the kernel does). */

@@ -86,7 +86,7 @@ function regsMaySubsume(old: VerifierState, cur: VerifierState): boolean {
 export function statesEqual(old: VerifierState, cur: VerifierState, exact: boolean): boolean {
   if (old.frames.length !== cur.frames.length) return false;
   if (!exact && !regsMaySubsume(old, cur)) return false;
-  if (old.activeRcuLock !== cur.activeRcuLock || old.activePreemptLock !== cur.activePreemptLock) return false;
+  if (old.activeRcuLocks !== cur.activeRcuLocks || old.activePreemptLock !== cur.activePreemptLock) return false;
   const ids = new IdMap();
   if (!!old.activeLock !== !!cur.activeLock) return false;
   if (old.activeLock && cur.activeLock && (old.activeLock.ptr !== cur.activeLock.ptr || !ids.check(old.activeLock.id, cur.activeLock.id))) return false;

@@ -36,7 +36,7 @@ t.test('explain shows ownership state', async (t) => {
 });
 
 t.test('describeGraphState', async (t) => {
-  const lines = describeGraphState({ frames: [], refs: [{ id: 2, insnIdx: 5, callbackRef: 0 }], activeLock: { ptr: 'btf:prog', id: 4 }, activeRcuLock: false, activePreemptLock: 0, jmps: 0 });
+  const lines = describeGraphState({ frames: [], refs: [{ id: 2, insnIdx: 5, callbackRef: 0 }], activeLock: { ptr: 'btf:prog', id: 4 }, activeRcuLocks: 0, activePreemptLock: 0, jmps: 0 });
   t.same(lines, ['refs: id=2 alloc_insn=5', 'lock: btf:prog id=4']);
 });
 
