@@ -45,10 +45,12 @@ export function modelProgram(obj: BpfObject, original: BpfProgram, opts: ModelOp
   const base = { object: obj.file, program: prog.name, section: prog.section };
   const finish = (r: Omit<ModelProgramResult, 'object' | 'program' | 'section' | 'ms'>): ModelProgramResult =>
     ({ ...base, ...r, ms: Math.round((performance.now() - t0) * 1000) / 1000 });
-  if (!MODELLED_PROG_TYPES.has(prog.progType)) {
+  const unsupportedType = (): ModelProgramResult => {
     const message = `unsupported: program type ${prog.progType} (section ${prog.section})`;
     return finish({ verdict: 'unsupported', rule: UNSUPPORTED.progType.id, insn: null, message, messageLines: [message], stateAt: null, insnProcessed: 0 });
-  }
+  };
+  // a type without a ctx layout is still checked before the walk (its checks need no ctx)
+  if (prog.progType === 'unknown') return unsupportedType();
   try {
     // libbpf applies CO-RE relocations before the kernel sees the program
     prog = relocateCore(obj, original, opts.targetBtf ?? null);
@@ -58,6 +60,7 @@ export function modelProgram(obj: BpfObject, original: BpfProgram, opts: ModelOp
     const resolve = first(scanInsns(prog.insns, profile.rules), opts.hooks ? null : graphPrecheck(obj, prog, profile));
     const pre = kfuncLicenceCheck(obj, prog, profile.rules) ?? checkSubprogs(prog, profile.rules) ?? resolve ?? checkCfg(prog, profile.rules);
     if (pre) return finish({ verdict: pre.kind, rule: pre.rule, insn: pre.insn, message: pre.message, messageLines: [...(pre.before ?? []), pre.message], stateAt: null, insnProcessed: 0 });
+    if (!MODELLED_PROG_TYPES.has(prog.progType)) return unsupportedType();
     const env = makeEnv(obj, prog, profile, opts.hooks ?? graphHooks, !!opts.trace);
     const w = verifyProgram(env);
     const f = w.finding;

@@ -94,6 +94,8 @@ export interface VerifierState {
   /** Callback frames queued on the way to this state (callback_unroll_depth): equal states at
    *  different unroll depths are callback iterations, not an infinite loop. */
   callbackUnrollDepth?: number;
+  /** may_goto_depth: may_goto fall-throughs taken on the way to this state (a loop's iterations). */
+  mayGotoDepth?: number;
 }
 
 export const MAX_BPF_REG = 11;
@@ -159,7 +161,7 @@ export function cloneState(s: VerifierState): VerifierState {
   return {
     frames: s.frames.map(cloneFrame), refs: s.refs.map((r) => ({ ...r })),
     activeLock: s.activeLock ? { ...s.activeLock } : null, activeRcuLocks: s.activeRcuLocks,
-    activePreemptLock: s.activePreemptLock, jmps: s.jmps, callbackUnrollDepth: s.callbackUnrollDepth,
+    activePreemptLock: s.activePreemptLock, jmps: s.jmps, callbackUnrollDepth: s.callbackUnrollDepth, mayGotoDepth: s.mayGotoDepth,
   };
 }
 

@@ -39,12 +39,13 @@ t.test('40 sequential branches: pruning keeps the walk linear', async (t) => {
   t.ok(r!.insnProcessed < 400, `processed ${r!.insnProcessed} insns (2^40 paths without pruning)`);
 });
 
-t.test('the processed-instruction limit', async (t) => {
+t.test('the processed-instruction limit: past it the model cannot speak for the kernel', async (t) => {
   const obj = object([mov(0, 0), add(0, 1), jlt(0, 100000, -2), exit()]);
   const env = makeEnv(obj, obj.programs[0]!, { ...getProfile('6.12'), switches: { ...getProfile('6.12').switches, insnLimit: 1000 } }, graphHooks, false);
   const w = verifyProgram(env);
-  t.equal(w.finding?.rule, 'limit.too_large');
-  t.equal(w.finding?.message, 'BPF program is too large. Processed 1001 insn');
+  t.equal(w.finding?.kind, 'unsupported');
+  t.equal(w.finding?.rule, 'model.unsupported.complexity');
+  t.match(w.finding?.message, /^unsupported: 1001 instructions processed \(past the kernel's limit/);
 });
 
 t.test('the pending-branch limit', async (t) => {
@@ -54,7 +55,8 @@ t.test('the pending-branch limit', async (t) => {
   const obj = object(raw);
   const env = makeEnv(obj, obj.programs[0]!, { ...getProfile('6.12'), switches: { ...getProfile('6.12').switches, jmpSeqLimit: 4 } }, graphHooks, false);
   const w = verifyProgram(env);
-  t.equal(w.finding?.message, 'The sequence of 5 jumps is too complex.');
+  t.equal(w.finding?.rule, 'model.unsupported.complexity');
+  t.match(w.finding?.message, /^unsupported: 5 pending branches \(past the kernel's limit/);
   t.equal(w.finding?.insn, 10, 'the fifth undecided branch');
 });
 

@@ -128,11 +128,16 @@ export function exactSignature(s: VerifierState): number {
 export function isStateVisited(env: Env, path: Path): 'prune' | Finding | null {
   const list = env.visited.get(path.insn) ?? [];
   const cbSite = env.callbackSites.has(path.insn);
+  const mayGotoSite = env.insns[path.insn]?.kind === 'may_goto';
+  const depth = path.state.mayGotoDepth ?? 0;
   let sig: number | null = null;
   for (const cp of list) {
     if (cp.branches > 0 && !cbSite) {
+      // a may_goto loop converges: an iteration within an earlier one still being explored is safe
+      if (mayGotoSite && (cp.state.mayGotoDepth ?? 0) !== depth && statesEqual(cp.state, path.state, false)) return 'prune';
       sig ??= exactSignature(path.state);
-      if (cp.sig === sig && (cp.state.callbackUnrollDepth ?? 0) === (path.state.callbackUnrollDepth ?? 0) && statesEqual(cp.state, path.state, true)) {
+      if (cp.sig === sig && (cp.state.callbackUnrollDepth ?? 0) === (path.state.callbackUnrollDepth ?? 0)
+        && (cp.state.mayGotoDepth ?? 0) === depth && statesEqual(cp.state, path.state, true)) {
         return reject(env.profile.rules, CORE.infiniteLoop, path.insn, path.insn);
       }
       continue; // still being explored: its safety is not established yet
