@@ -57,7 +57,7 @@ export function modelProgram(obj: BpfObject, original: BpfProgram, opts: ModelOp
     // before the walk, in bpf_check's order: add_subprog_and_kfunc (kfunc licence),
     // check_subprogs, resolve_pseudo_ldimm64 (one pass in insn order: the raw-field checks and
     // check_map_prog_compatibility, the graph precheck; the first by index wins), check_cfg
-    const resolve = first(scanInsns(prog.insns, profile.rules), opts.hooks ? null : graphPrecheck(obj, prog, profile));
+    const resolve = first(scanInsns(prog.insns, profile.rules, profile.switches.insnFieldsBeforeWalk), opts.hooks ? null : graphPrecheck(obj, prog, profile));
     const pre = kfuncLicenceCheck(obj, prog, profile.rules) ?? checkSubprogs(prog, profile.rules) ?? resolve ?? checkCfg(prog, profile.rules);
     if (pre) return finish({ verdict: pre.kind, rule: pre.rule, insn: pre.insn, message: pre.message, messageLines: [...(pre.before ?? []), pre.message], stateAt: null, insnProcessed: 0 });
     if (!MODELLED_PROG_TYPES.has(prog.progType)) return unsupportedType();

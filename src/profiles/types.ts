@@ -125,6 +125,12 @@ export interface Switches {
    */
   constKeyArrayLookup: boolean;
   /**
+   * check_and_resolve_insns -> check_insn_fields (7.x): register numbers and every reserved field
+   * of every instruction (reachable or not) are checked before the walk, in instruction order.
+   * 6.12: the handlers of do_check check them when the walk reaches the instruction.
+   */
+  insnFieldsBeforeWalk: boolean;
+  /**
    * check_kfunc_args without KF_TRUSTED_ARGS (7.x: every kfunc's arguments are trusted): every
    * pointer argument that is not __nullable is refused when NULL or maybe-NULL ("Possibly NULL
    * pointer passed to trusted %s"), the release argument (R1 of a KF_RELEASE kfunc) must be

@@ -28,7 +28,7 @@ export function step(env: Env, path: Path): Step {
   const rel = env.prog.relocs.get(idx);
   if (rel?.kind === 'core' && rel.unresolved) return stop(unsupported(rel.unresolved, idx, UNSUPPORTED.coreRelo));
   // the kernel's raw-field and register-number checks come first in every handler
-  const bad = insn.kind === 'ld_imm64_hi' ? null : checkInsnFields(env.profile.rules, path.state, insn, idx);
+  const bad = insn.kind === 'ld_imm64_hi' ? null : checkInsnFields(env.profile.rules, path.state, insn, idx, env.profile.switches.insnFieldsBeforeWalk);
   if (bad) return stop(bad);
   switch (insn.kind) {
     case 'alu': return alu(env, path, insn, idx);
