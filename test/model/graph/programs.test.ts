@@ -10,6 +10,7 @@ import { modelObject } from '../../../src/model/index.js';
 import { describeGraphState } from '../../../src/model/graph/explain.js';
 
 import { EXPECTED } from './expected.js';
+import { EXPECTED_73 } from './expected-73.js';
 
 const files = [...new Set(EXPECTED.map((r) => r[0]))];
 for (const file of files) {
@@ -17,6 +18,20 @@ for (const file of files) {
     const path = await compileFixture(file);
     const results = modelObject(readObject(new Uint8Array(readFileSync(path)), path));
     for (const [, program, verdict, rule, insn, message] of EXPECTED.filter((r) => r[0] === file)) {
+      const m = results.find((r) => r.program === program);
+      t.ok(m, `${program} analysed`);
+      if (!m) continue;
+      t.same({ verdict: m.verdict, rule: m.rule, insn: m.insn, message: m.message }, { verdict, rule, insn, message }, program);
+    }
+  });
+}
+
+// The same objects under the 7.3 profile, against what Debian 7.3.4 printed (expected-73.ts).
+for (const file of [...new Set(EXPECTED_73.map((r) => r[0]))]) {
+  t.test(`${file} on Linux 7.3`, async (t) => {
+    const path = await compileFixture(file);
+    const results = modelObject(readObject(new Uint8Array(readFileSync(path)), path), { profile: '7.3' });
+    for (const [, program, verdict, rule, insn, message] of EXPECTED_73.filter((r) => r[0] === file)) {
       const m = results.find((r) => r.program === program);
       t.ok(m, `${program} analysed`);
       if (!m) continue;
