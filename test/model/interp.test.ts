@@ -93,3 +93,31 @@ t.test('an unknown helper id: the kernel message; a known unmodelled helper: uns
   t.equal(b!.verdict, 'unsupported');
   t.equal(b!.message, 'unsupported: helper bpf_skb_load_bytes#26');
 });
+
+// may_goto (JMP|JCOND, src 0): the fall-through is the loop body, queued one may_goto_depth deeper;
+// the jump target (the loop's exit) is walked first. A `while (can_loop)` whose body keeps an
+// unknown scalar converges when an iteration is within an earlier one still being explored.
+const mayGoto = (off: number) => I(0xe5, 0, 0, off, 0);
+
+t.test('may_goto: an open-ended loop converges; the budget exit is walked', async (t) => {
+  // loop: may_goto +2 (to exit); r6 = *(u32 *)(r1 + 0); goto loop; exit: r0 = 0; exit
+  const raw = [mayGoto(2), ldxw(6, 1, 0), ja(-3), mov(0, 0), exit()];
+  const [r] = modelObject(object(raw));
+  t.equal(r!.verdict, 'accept');
+  t.ok(r!.insnProcessed < 30, `${r!.insnProcessed} insns processed`);
+});
+
+t.test('may_goto: a counter the kernel widens (imprecise) keeps the model going: unsupported, not a verdict', async (t) => {
+  // r6 = *(u32 *)(r1 + 0); loop: may_goto +2; r6 += 1; goto loop; r0 = 0; exit
+  const obj = object([ldxw(6, 1, 0), mayGoto(2), add(6, 1), ja(-3), mov(0, 0), exit()]);
+  const env = makeEnv(obj, obj.programs[0]!, { ...getProfile('7.3'), switches: { ...getProfile('7.3').switches, insnLimit: 2000 } }, graphHooks, false);
+  const w = verifyProgram(env);
+  t.same([w.finding?.kind, w.finding?.rule], ['unsupported', 'model.unsupported.complexity']);
+});
+
+t.test('may_goto: a rejection inside the loop body is found', async (t) => {
+  // the body reads r7, never written
+  const raw = [mayGoto(2), movr(0, 7), ja(-3), mov(0, 0), exit()];
+  const [r] = modelObject(object(raw));
+  t.same([r!.verdict, r!.rule, r!.insn, r!.message], ['reject', 'reg.not_init', 1, 'R7 !read_ok']);
+});
