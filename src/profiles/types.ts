@@ -153,6 +153,11 @@ export interface Switches {
    * 6.12's bpf_rbtree_remove takes non-owning references only.
    */
   rbNodeTakesReferenced: boolean;
+  /**
+   * check_kfunc_call refuses bpf_obj_drop/bpf_percpu_obj_drop in tracing programs (is_tracing_prog_type,
+   * and non-sleepable non-iterator TRACING) on types whose record has an NMI-unsafe field (7.x).
+   */
+  nmiUnsafeDropRefused: boolean;
   /** KF_ARG_PTR_TO_REFCOUNTED_KPTR is checked with btf_id_fixed_off_ok = false (7.x): `&obj->node` is refused. */
   refcountedKptrZeroOff: boolean;
   /**

@@ -26,6 +26,8 @@ export function graphKfunc(ctx: HookCtx, name: string): HookResult {
   const args = checkKfuncArgs(ctx, spec);
   if (!args.ok) return found(args.finding);
   const meta = args.meta;
+  const nmi = nmiUnsafeDrop(ctx, spec, meta);
+  if (nmi) return found(nmi);
 
   if (spec.callbackArg !== undefined) {
     const root = meta.rootField?.graphRoot;
@@ -71,6 +73,20 @@ export function graphKfunc(ctx: HookCtx, name: string): HookResult {
   if ('kind' in r0) return r0;
   regs[0] = r0;
   return DONE;
+}
+
+const TRACING_TYPES: readonly string[] = ['kprobe', 'tracepoint', 'perf_event', 'raw_tracepoint', 'raw_tracepoint_writable'];
+/** btf_field_is_nmi_safe(): the field types an NMI-time free may meet. */
+const NMI_SAFE: ReadonlySet<string> = new Set(['spin_lock', 'timer', 'wq', 'kptr_unref', 'refcount']);
+
+/** 7.x check_kfunc_call: obj_drop in a tracing program of a type with NMI-unsafe fields. */
+function nmiUnsafeDrop(ctx: HookCtx, spec: KfuncSpec, meta: ArgMeta) {
+  if (!ctx.profile.switches.nmiUnsafeDropRefused || spec.effect !== 'release_arg' || meta.argBtfId === null) return null;
+  const { progType, section, sleepable } = ctx.prog;
+  const tracing = TRACING_TYPES.includes(progType) || (progType === 'tracing' && !/^iter(\.s)?\//.test(section) && !sleepable);
+  if (!tracing) return null;
+  const rec = metaOf(loadContext(ctx.obj, ctx.profile), meta.argBtfId);
+  return rec?.fields.some((f) => !NMI_SAFE.has(f.type)) ? fail(ctx, 'graph.drop.nmi_unsafe_tracing', spec.name) : null;
 }
 
 /** bpf_rcu_read_lock/unlock bookkeeping (check_kfunc_call). */

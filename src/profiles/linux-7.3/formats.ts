@@ -53,6 +53,7 @@ export const FORMATS_73 = {
   'graph.drop.expected_obj_drop': '%s expected for bpf_obj_drop()',
   'graph.drop.expected_percpu_obj_drop': '%s expected for bpf_percpu_obj_drop()',
   'graph.arg.expected_alloc': '%s expected pointer to allocated object',
+  'graph.drop.nmi_unsafe_tracing': '%s cannot be used in tracing programs on types with NMI unsafe fields',
   'graph.root.bad_reg': '%s expected pointer to map value or allocated object',
   'graph.arg.var_off': "%s doesn't have constant offset. %s has to be at the constant offset",
   'graph.rbtree_remove.not_non_owning': '%s can only take non-owning or refcounted bpf_rb_node pointer',
