@@ -154,6 +154,11 @@ export interface Switches {
    */
   rbNodeTakesReferenced: boolean;
   /**
+   * btf_struct_walk loads a pointer member whose pointee is not a struct as PTR_TO_MEM | MEM_RDONLY |
+   * PTR_UNTRUSTED of size 0 (7.x, WALK_PTR_UNTRUSTED); 6.12 loads it as a scalar.
+   */
+  ptrMemberUntrustedMem: boolean;
+  /**
    * check_kfunc_call refuses bpf_obj_drop/bpf_percpu_obj_drop in tracing programs (is_tracing_prog_type,
    * and non-sleepable non-iterator TRACING) on types whose record has an NMI-unsafe field (7.x).
    */

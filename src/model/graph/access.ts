@@ -41,11 +41,18 @@ export function btfAccess(ctx: HookCtx, a: MemAccess): HookResult {
   const walk = structWalk(btf, reg.btf.id, off, a.size);
   if (walk.kind === 'error') return found(fail(ctx, walk.rule, ...walk.args));
   if (walk.kind === 'ptr' && !isAlloc) return found(unsupported(`pointer load through ${regTypeStr(reg.type)}`, ctx.insnIdx, UNSUPPORTED.btfAccess));
+  // 7.x loads a pointer to a non-struct as rdonly_untrusted_mem of size 0 (btf_struct_walk's
+  // WALK_PTR_UNTRUSTED), a type the model does not follow; 6.12 loads it as a scalar
+  if (walk.kind === 'ptr_other' && !a.write && ctx.profile.switches.ptrMemberUntrustedMem) {
+    return found(unsupported('load of a pointer-to-non-struct member of a local object (rdonly_untrusted_mem)', ctx.insnIdx, UNSUPPORTED.btfAccess));
+  }
+  if (walk.kind === 'ptr_other' && !isAlloc) return found(unsupported(`pointer load through ${regTypeStr(reg.type)}`, ctx.insnIdx, UNSUPPORTED.btfAccess));
   if (!a.write && a.valueRegno !== null && !a.atomic) curFrame(ctx.state).regs[a.valueRegno] = regUnknown();
   return DONE;
 }
 
-type Walk = { kind: 'scalar' } | { kind: 'ptr' } | { kind: 'error'; rule: RuleId; args: (string | number)[] };
+/** 'ptr' = a pointer member to a struct (WALK_PTR); 'ptr_other' = to anything else (6.12: a scalar; 7.x: WALK_PTR_UNTRUSTED). */
+type Walk = { kind: 'scalar' } | { kind: 'ptr' } | { kind: 'ptr_other' } | { kind: 'error'; rule: RuleId; args: (string | number)[] };
 
 const isStruct = (t: BtfType): t is Extract<BtfType, { kind: 'struct' | 'union' }> => t.kind === 'struct' || t.kind === 'union';
 
@@ -84,7 +91,7 @@ function structWalk(btf: Btf, id: number, off: number, size: number): Walk {
       }
       if (mt.kind === 'ptr') {
         if (esize !== size || off !== eoff) return { kind: 'error', rule: 'graph.access.ptr_member', args: [m.name, eoff, t.name, off, size] };
-        return { kind: 'ptr' };
+        return mt.type !== 0 && isStruct(btf.resolve(mt.type)) ? { kind: 'ptr' } : { kind: 'ptr_other' };
       }
       if (off + size > mend) return { kind: 'error', rule: 'graph.access.beyond_member', args: [m.name, mend, t.name, off, size] };
       return { kind: 'scalar' };

@@ -58,7 +58,7 @@ export const LINUX_6_12: Profile = {
     insnLimit: 1_000_000, jmpSeqLimit: 8192, maxCallFrames: 8, staticCallsUnderLock: true,
     releaseOrder: 'swap-last', callbackRefs: true, graphModelled: true, constKeyArrayLookup: false,
     insnFieldsBeforeWalk: false, kfuncArgsAllTrusted: false, offInVarOff: false, rbNodeTakesReferenced: false, refcountedKptrZeroOff: false,
-    nmiUnsafeDropRefused: false, kptrXchgInGraph: false, rcuCounted: false,
+    ptrMemberUntrustedMem: false, nmiUnsafeDropRefused: false, kptrXchgInGraph: false, rcuCounted: false,
   },
   rules: new RuleBook('6.12', FORMATS_612),
   kfuncs: kfuncTable({
