@@ -194,10 +194,10 @@ export interface Profile {
   kfuncs: ReadonlyMap<string, KfuncSpec>;
   /**
    * May the kfunc be called while a lock is held (6.12: is_bpf_graph_api_kfunc; 7.x:
-   * kfunc_spin_allowed, its KF_SPINLOCK_SAFE flag). null: the line's tree does not register it,
-   * so its flags are unknown.
+   * kfunc_spin_allowed: its KF_SPINLOCK_SAFE flag, if registered for the program type's hook).
+   * null: the line's tree does not register it (or for sets the table lacks), flags unknown.
    */
-  kfuncLockAllowed(name: string): boolean | null;
+  kfuncLockAllowed(name: string, progType: ProgType): boolean | null;
   /** Struct names of the line's vmlinux BTF (for the by-name __kptr lookup). */
   kernelType(name: string): KernelTypeKind;
 }

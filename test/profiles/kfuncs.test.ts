@@ -42,13 +42,14 @@ t.test('calls under a lock: is_bpf_graph_api_kfunc on 6.12, KF_SPINLOCK_SAFE on 
   t.equal(p73.kfuncs.get('bpf_list_front')!.lockAllowed, true);
   t.equal(p73.kfuncs.get('bpf_obj_drop')!.lockAllowed, false);
   // kfunc_spin_allowed() reads any kfunc's flags, modelled or not
-  t.equal(p73.kfuncLockAllowed('bpf_iter_num_new'), true, '7.3: a bpf_for loop may run under a lock');
-  t.equal(p73.kfuncLockAllowed('bpf_res_spin_lock'), true);
-  t.equal(p73.kfuncLockAllowed('bpf_obj_new'), false);
-  t.equal(p73.kfuncLockAllowed('bpf_rcu_read_lock'), false);
-  t.equal(p73.kfuncLockAllowed('bpf_skb_no_such_kfunc'), null, 'not registered in the tree: flags unknown');
-  t.equal(p612.kfuncLockAllowed('bpf_iter_num_new'), false, '6.12: the graph-API set only');
-  t.equal(p612.kfuncLockAllowed('bpf_rbtree_first'), true);
+  t.equal(p73.kfuncLockAllowed('bpf_iter_num_new', 'sched_cls'), true, '7.3: a bpf_for loop may run under a lock');
+  t.equal(p73.kfuncLockAllowed('bpf_res_spin_lock', 'xdp'), true);
+  t.equal(p73.kfuncLockAllowed('bpf_obj_new', 'sched_cls'), false);
+  t.equal(p73.kfuncLockAllowed('bpf_rcu_read_lock', 'sched_cls'), false);
+  t.equal(p73.kfuncLockAllowed('bpf_list_pop_front', 'socket_filter'), false, 'no flags for a type its hook lacks');
+  t.equal(p73.kfuncLockAllowed('bpf_skb_no_such_kfunc', 'sched_cls'), null, 'not registered in the tree: flags unknown');
+  t.equal(p612.kfuncLockAllowed('bpf_iter_num_new', 'sched_cls'), false, '6.12: the graph-API set only');
+  t.equal(p612.kfuncLockAllowed('bpf_rbtree_first', 'socket_filter'), true, '6.12: by id, whatever the type');
 });
 
 t.test('7.3 roles: the list and rbtree kfuncs 7.x added', async (t) => {

@@ -30,7 +30,7 @@ export function beforeCall(ctx: HookCtx, call: Call): Finding | null {
       return fail(ctx, 'graph.lock.call_while_locked');
     case 'kfunc': {
       if (call.moduleOff !== 0) return fail(ctx, 'graph.lock.call_while_locked');
-      const allowed = ctx.profile.kfuncLockAllowed(call.name);
+      const allowed = ctx.profile.kfuncLockAllowed(call.name, ctx.prog.progType);
       if (allowed === null) return unsupported(`kfunc ${call.name} while holding a lock (the line's tree does not register it: its flags are unknown)`, ctx.insnIdx, UNSUPPORTED.kfunc);
       return allowed ? null : fail(ctx, 'graph.lock.call_while_locked');
     }

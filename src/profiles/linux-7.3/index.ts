@@ -50,6 +50,14 @@ export const ROLES_73: Record<string, KfuncRole> = {
  */
 const DTOR_73 = ['task_struct', 'cgroup', 'bpf_cpumask', 'bpf_crypto_ctx', 'prog_test_ref_kfunc', 'prog_test_member', 'bpf_ksock'];
 
+/**
+ * Program types of kfunc sets: kfunc_init's generic and common sets; rqspinlock.c and arena.c
+ * register theirs for BPF_PROG_TYPE_UNSPEC (the common hook: every type).
+ */
+const SET_PROG_TYPES_73: Record<string, readonly ProgType[] | 'all'> = {
+  generic_btf_ids: GENERIC_PROG_TYPES_73, common_btf_ids: 'all', rqspinlock_kfunc_ids: 'all', arena_kfuncs: 'all',
+};
+
 export const LINUX_7_3: Profile = {
   name: '7.3',
   source: TREE.release,
@@ -63,9 +71,9 @@ export const LINUX_7_3: Profile = {
   rules: new RuleBook('7.3', FORMATS_73),
   kfuncs: kfuncTable({
     kfuncs: TREE.kfuncs, roles: ROLES_73,
-    setProgTypes: { generic_btf_ids: GENERIC_PROG_TYPES_73, common_btf_ids: 'all' },
+    setProgTypes: SET_PROG_TYPES_73,
     lockAllowed: (k) => k.flags.includes('KF_SPINLOCK_SAFE'),
   }),
-  kfuncLockAllowed: spinLockSafe(TREE.kfuncs),
+  kfuncLockAllowed: spinLockSafe(TREE.kfuncs, SET_PROG_TYPES_73),
   kernelType: kernelTypesOf(VMLINUX_73_STRUCTS, DTOR_73),
 };
