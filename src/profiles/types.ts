@@ -131,6 +131,12 @@ export interface Switches {
    */
   insnFieldsBeforeWalk: boolean;
   /**
+   * refine_map_lookup_value (7.x): bpf_map_lookup_elem on a map-in-map returns the inner map,
+   * CONST_PTR_TO_MAP | PTR_MAYBE_NULL (`map_ptr_or_null`); 6.12 returns map_value_or_null and
+   * makes it the inner map at the NULL check.
+   */
+  innerMapAtLookup: boolean;
+  /**
    * check_kfunc_args without KF_TRUSTED_ARGS (7.x: every kfunc's arguments are trusted): every
    * pointer argument that is not __nullable is refused when NULL or maybe-NULL ("Possibly NULL
    * pointer passed to trusted %s"), the release argument (R1 of a KF_RELEASE kfunc) must be

@@ -57,7 +57,7 @@ export const LINUX_6_12: Profile = {
   switches: {
     insnLimit: 1_000_000, jmpSeqLimit: 8192, maxCallFrames: 8, staticCallsUnderLock: true,
     releaseOrder: 'swap-last', callbackRefs: true, graphModelled: true, constKeyArrayLookup: false,
-    insnFieldsBeforeWalk: false, kfuncArgsAllTrusted: false, offInVarOff: false, rbNodeTakesReferenced: false, refcountedKptrZeroOff: false,
+    innerMapAtLookup: false, insnFieldsBeforeWalk: false, kfuncArgsAllTrusted: false, offInVarOff: false, rbNodeTakesReferenced: false, refcountedKptrZeroOff: false,
     ptrMemberUntrustedMem: false, nmiUnsafeDropRefused: false, kptrXchgInGraph: false, rcuCounted: false,
   },
   rules: new RuleBook('6.12', FORMATS_612),

@@ -65,7 +65,7 @@ export const LINUX_7_3: Profile = {
   switches: {
     insnLimit: 1_000_000, jmpSeqLimit: 8192, maxCallFrames: 8, staticCallsUnderLock: true,
     releaseOrder: 'keep-order', callbackRefs: false, graphModelled: true, constKeyArrayLookup: true,
-    insnFieldsBeforeWalk: true, kfuncArgsAllTrusted: true, offInVarOff: true, rbNodeTakesReferenced: true, refcountedKptrZeroOff: true,
+    innerMapAtLookup: true, insnFieldsBeforeWalk: true, kfuncArgsAllTrusted: true, offInVarOff: true, rbNodeTakesReferenced: true, refcountedKptrZeroOff: true,
     ptrMemberUntrustedMem: true, nmiUnsafeDropRefused: true, kptrXchgInGraph: true, rcuCounted: true,
   },
   rules: new RuleBook('7.3', FORMATS_73),
