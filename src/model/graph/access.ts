@@ -8,7 +8,7 @@ import { regArg, unsupported, type Finding } from '../finding.js';
 import { DONE, PASS, found, type HookCtx, type HookResult, type MemAccess } from '../hooks.js';
 import { regTypeStr } from '../print.js';
 import { F, T, curFrame, regPtr, regUnknown, typeIsPtrAllocObj, type RegState } from '../state.js';
-import { tnumIsConst, tnumStr } from '../tnum.js';
+import { tnumAdd, tnumConst, tnumIsConst, tnumStr } from '../tnum.js';
 import type { Btf, BtfType } from '../../btf/types.js';
 import { loadContext, metaOf } from './context.js';
 import { fieldTypeName, type BtfField } from './records.js';
@@ -23,9 +23,18 @@ export function btfAccess(ctx: HookCtx, a: MemAccess): HookResult {
   const btf = ctx.btf;
   const t = btf.get(reg.btf.id);
   const tname = t.name;
-  const off = a.off + reg.off;
-  if (off < 0) return found(fail(ctx, 'graph.access.ptr_negative', regArg(a.regno), tname, off));
-  if (!tnumIsConst(reg.varOff) || reg.varOff.value !== 0n) return found(fail(ctx, 'graph.access.ptr_var_off', regArg(a.regno), tname, off, tnumStr(reg.varOff)));
+  let off = a.off + reg.off;
+  if (ctx.profile.switches.offInVarOff) {
+    // 7.x check_ptr_to_btf_access: the variable offset first (var_off holds the fixed part, off
+    // is the instruction's), then the sign of off + var_off
+    const full = tnumAdd(reg.varOff, tnumConst(BigInt(reg.off)));
+    if (!tnumIsConst(full)) return found(fail(ctx, 'graph.access.ptr_var_off', regArg(a.regno), tname, a.off, tnumStr(full, true)));
+    off = a.off + Number(BigInt.asIntN(64, full.value));
+    if (off < 0) return found(fail(ctx, 'graph.access.ptr_negative', regArg(a.regno), tname, off));
+  } else {
+    if (off < 0) return found(fail(ctx, 'graph.access.ptr_negative', regArg(a.regno), tname, off));
+    if (!tnumIsConst(reg.varOff) || reg.varOff.value !== 0n) return found(fail(ctx, 'graph.access.ptr_var_off', regArg(a.regno), tname, off, tnumStr(reg.varOff)));
+  }
   if (reg.type & F.MEM_PERCPU) return found(fail(ctx, 'graph.access.percpu', regArg(a.regno), tname, off));
   if (a.write && (reg.type & F.PTR_UNTRUSTED)) return found(fail(ctx, 'graph.access.read_only'));
   if (a.write && !typeIsPtrAllocObj(reg.type)) return found(fail(ctx, 'graph.access.read_only'));
