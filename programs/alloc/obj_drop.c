@@ -26,7 +26,6 @@ SEC("tc")
 __description("obj_drop: dropped twice (the first drop turned the register into a scalar)")
 __failure __msg("R1 must be referenced or trusted")
 __kernel("7.3-") __msg("release kfunc bpf_obj_drop_impl expects referenced PTR_TO_BTF_ID passed to R1")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 rejects releasing an unreferenced pointer with release kfunc ... expects referenced PTR_TO_BTF_ID")
 int drop_twice(struct __sk_buff *ctx)
 {
 	struct job_rec *j = bpf_obj_new(struct job_rec);

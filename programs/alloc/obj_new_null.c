@@ -40,7 +40,6 @@ SEC("tc")
 __description("obj_new: drop without a NULL check")
 __failure __msg("Possibly NULL pointer passed to trusted arg0")
 __kernel("7.3-") __msg("Possibly NULL pointer passed to trusted R1")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 names kfunc arguments by register (R1), 6.12 by index (arg0)")
 int obj_new_drop_unchecked(struct __sk_buff *ctx)
 {
 	struct counter_obj *c = bpf_obj_new(struct counter_obj);

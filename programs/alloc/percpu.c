@@ -24,7 +24,6 @@ SEC("tc")
 __description("percpu obj: freed with the plain bpf_obj_drop")
 __failure __msg("arg#0 expected for bpf_percpu_obj_drop_impl()")
 __kernel("7.3-") __msg("R1 expected for bpf_percpu_obj_drop()")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 names kfunc arguments by register and kfuncs without _impl (R1 expected for bpf_percpu_obj_drop())")
 int percpu_plain_drop(struct __sk_buff *ctx)
 {
 	struct pcpu_tally __percpu_kptr *t = bpf_percpu_obj_new(struct pcpu_tally);
@@ -39,7 +38,6 @@ SEC("tc")
 __description("plain obj freed with bpf_percpu_obj_drop")
 __failure __msg("arg#0 expected for bpf_obj_drop_impl()")
 __kernel("7.3-") __msg("R1 expected for bpf_obj_drop()")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 names kfunc arguments by register and kfuncs without _impl (R1 expected for bpf_obj_drop())")
 int plain_percpu_drop(struct __sk_buff *ctx)
 {
 	struct pcpu_tally *t = bpf_obj_new(struct pcpu_tally);

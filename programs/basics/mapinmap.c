@@ -52,7 +52,6 @@ SEC("tc")
 __description("map-in-map: the outer lookup must be NULL-checked before the inner lookup")
 __failure __msg("R1 type=map_value_or_null expected=map_ptr")
 __kernel("7.3-") __msg("R1 type=map_ptr_or_null expected=map_ptr")
-__kernel("7.3-") __model_differs("the model gives the outer map-in-map lookup 6.12's type (map_value_or_null); 7.3 types it map_ptr_or_null")
 int inner_no_null_check(struct __sk_buff *ctx)
 {
 	int k = 0;

@@ -102,7 +102,6 @@ SEC("tc")
 __description("ringbuf: reserve size not a constant")
 __failure __msg("R2 is not a known constant'")
 __kernel("7.3-") __msg("R2 is not a const")
-__kernel("7.3-") __model_differs("the 7.3 profile keeps 6.12's text for a variable size argument (R2 must be a known constant); 7.3 says R2 is not a const")
 __naked int reserve_var_size(void)
 {
 	asm volatile ("r2 = *(u32 *)(r1 +0);"

@@ -107,7 +107,6 @@ SEC("tc")
 __description("less(): adds its own argument to the tree")
 __failure __msg("arg#1 expected pointer to allocated object")
 __kernel("7.3-") __msg("R2 expected pointer to allocated object")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 names kfunc arguments by register (R2), 6.12 by index (arg#1)")
 DEFINE_ADD_PROG(cb_readd, less_readds_arg)
 
 SEC("tc")
@@ -124,7 +123,6 @@ SEC("tc")
 __description("rbtree_add: NULL instead of a less() callback")
 __failure __msg("arg2 expected pointer to func")
 __kernel("7.3-") __msg("Possibly NULL pointer passed to trusted R3")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 checks every kfunc pointer argument for NULL first (Possibly NULL pointer passed to trusted R3)")
 DEFINE_ADD_PROG(cb_null, NULL)
 
 BPF_VERDICT_LICENSE;

@@ -88,7 +88,6 @@ SEC("tc")
 __description("rcu kptr: the loaded pointer is not owned, can't be dropped")
 __failure __msg("R1 must be referenced or trusted")
 __kernel("7.3-") __msg("release kfunc bpf_obj_drop_impl expects referenced PTR_TO_BTF_ID passed to R1")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 rejects releasing an unreferenced pointer with release kfunc ... expects referenced PTR_TO_BTF_ID")
 int kptr_drop_loaded(struct __sk_buff *ctx)
 {
 	__u32 k = ctx->hash;

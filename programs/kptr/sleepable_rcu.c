@@ -68,7 +68,6 @@ SEC("syscall")
 __description("sleepable: acquire a stashed object loaded outside any RCU section")
 __failure __msg("arg#0 is neither owning or non-owning ref")
 __kernel("7.3-") __msg("R1 is neither owning or non-owning ref")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 names kfunc arguments by register (R1), 6.12 by index (arg#0)")
 int rcu_acquire_outside(void *ctx)
 {
 	int k = 0;
@@ -90,7 +89,6 @@ SEC("syscall")
 __description("sleepable: pointer loaded in the RCU section, acquired after it ended")
 __failure __msg("arg#0 is neither owning or non-owning ref")
 __kernel("7.3-") __msg("R1 is neither owning or non-owning ref")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 names kfunc arguments by register (R1), 6.12 by index (arg#0)")
 int rcu_acquire_after_section(void *ctx)
 {
 	int k = 0;
@@ -114,7 +112,6 @@ SEC("syscall")
 __description("sleepable: RCU section left open at exit")
 __failure __msg("bpf_rcu_read_unlock is missing")
 __kernel("7.3-") __success
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 proves the constant-key array lookup non-NULL, so the path that leaves the RCU section open is dead")
 int rcu_unbalanced(void *ctx)
 {
 	int k = 0;

@@ -85,7 +85,6 @@ int stash_take_put(struct __sk_buff *ctx)
 SEC("tc")
 __description("stash: the previous blob is leaked")
 __failure __msg("Unreleased reference id=")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 ends a leak with BPF_EXIT ... would lead to reference leak after its reports, and numbers references differently")
 int stash_leak_old(struct __sk_buff *ctx)
 {
 	struct cfg_slot *s = slot(0);
@@ -143,7 +142,6 @@ SEC("tc")
 __description("stash: bpf_kptr_xchg inside a critical section")
 __failure __msg("function calls are not allowed while holding a lock")
 __kernel("7.3-") __success
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 allows bpf_kptr_xchg while a bpf_spin_lock is held")
 int stash_under_lock(struct __sk_buff *ctx)
 {
 	int k = 0;

@@ -40,7 +40,6 @@ SEC("tc")
 __description("push: the same node into a second list")
 __failure __msg("arg#1 expected pointer to allocated object")
 __kernel("7.3-") __msg("R2 expected pointer to allocated object")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 names kfunc arguments by register (R2), 6.12 by index (arg#1)")
 int push_twice(struct __sk_buff *ctx)
 {
 	struct ev_node *e = bpf_obj_new(struct ev_node);
@@ -71,7 +70,6 @@ SEC("tc")
 __description("push: maybe-NULL object whose node is at offset 0")
 __failure __msg("arg#1 expected pointer to allocated object")
 __kernel("7.3-") __msg("Possibly NULL pointer passed to trusted R2")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 checks every kfunc pointer argument for NULL first (Possibly NULL pointer passed to trusted R2)")
 int push_unchecked_offset0(struct __sk_buff *ctx)
 {
 	struct ev_head_first *e = bpf_obj_new(struct ev_head_first);

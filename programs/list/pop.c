@@ -92,7 +92,6 @@ SEC("tc")
 __description("pop: moved to another list without the NULL check")
 __failure __msg("dereference of modified ptr_or_null_ ptr R2 off=8 disallowed")
 __kernel("7.3-") __msg("Possibly NULL pointer passed to trusted R2")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 checks every kfunc pointer argument for NULL first (Possibly NULL pointer passed to trusted R2)")
 int pop_unchecked_move(struct __sk_buff *ctx)
 {
 	struct bpf_list_node *n;

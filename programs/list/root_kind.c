@@ -41,7 +41,6 @@ SEC("tc")
 __description("root kind: list head on the stack")
 __failure __msg("arg#0 expected pointer to map value or allocated object")
 __kernel("7.3-") __msg("R1 expected pointer to map value or allocated object")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 names kfunc arguments by register (R1), 6.12 by index (arg#0)")
 int root_on_stack(struct __sk_buff *ctx)
 {
 	struct bpf_list_head local_head = {};

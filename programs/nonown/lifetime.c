@@ -79,7 +79,6 @@ SEC("tc")
 __description("non-owning: dropped after unlock")
 __failure __msg("R1 must be referenced or trusted")
 __kernel("7.3-") __msg("release kfunc bpf_obj_drop_impl expects referenced PTR_TO_BTF_ID passed to R1")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 rejects releasing an unreferenced pointer with release kfunc ... expects referenced PTR_TO_BTF_ID")
 int nonown_drop_after_unlock(struct __sk_buff *ctx)
 {
 	struct plain_sess *s = bpf_obj_new(struct plain_sess);
@@ -97,7 +96,6 @@ SEC("tc")
 __description("non-owning: removed from the tree after a second critical section")
 __failure __msg("rbtree_remove node input must be non-owning ref")
 __kernel("7.3-") __msg("bpf_rbtree_remove can only take non-owning or refcounted bpf_rb_node pointer")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 words it bpf_rbtree_remove can only take non-owning or refcounted bpf_rb_node pointer")
 int nonown_remove_next_cs(struct __sk_buff *ctx)
 {
 	struct sess *s = bpf_obj_new(struct sess);

@@ -41,7 +41,6 @@ SEC("tc")
 __description("non-owning: first() result added to another tree without removing it")
 __failure __msg("arg#1 expected pointer to allocated object")
 __kernel("7.3-") __msg("R2 expected pointer to allocated object")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 names kfunc arguments by register (R2), 6.12 by index (arg#1)")
 int add_first_elsewhere(struct __sk_buff *ctx)
 {
 	struct bpf_rb_node *n;
@@ -58,7 +57,6 @@ SEC("tc")
 __description("non-owning: added node added again to the other tree")
 __failure __msg("arg#1 expected pointer to allocated object")
 __kernel("7.3-") __msg("R2 expected pointer to allocated object")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 names kfunc arguments by register (R2), 6.12 by index (arg#1)")
 int add_twice(struct __sk_buff *ctx)
 {
 	struct bkt_item *it = bpf_obj_new(struct bkt_item);

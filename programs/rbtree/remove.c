@@ -66,7 +66,6 @@ SEC("tc")
 __description("remove: an owning node never added")
 __failure __msg("rbtree_remove node input must be non-owning ref")
 __kernel("7.3-") __msg("BPF_EXIT instruction in main prog would lead to reference leak")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 lets bpf_rbtree_remove take an owning reference, so the program leaks it at exit instead")
 int remove_owning(struct __sk_buff *ctx)
 {
 	struct lease *l = bpf_obj_new(struct lease);

@@ -113,7 +113,6 @@ SEC("tc")
 __description("lru+index (bug): an owning LRU entry passed to rbtree_remove")
 __failure __msg("rbtree_remove node input must be non-owning ref")
 __kernel("7.3-") __success
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 lets bpf_rbtree_remove take an owning reference")
 int cache_evict_owning(struct __sk_buff *ctx)
 {
 	struct bpf_list_node *ln;

@@ -130,7 +130,6 @@ SEC("tc")
 __description("map roots (bug): the lookup result used before its NULL check")
 __failure __msg("R1 type=map_value_or_null expected=map_value, ptr_")
 __kernel("7.3-") __success
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 proves a constant-key array lookup non-NULL")
 int backlog_unchecked_lookup(struct __sk_buff *ctx)
 {
 	__u32 cpu = 0;

@@ -50,7 +50,6 @@ SEC("tc")
 __description("refcount_acquire: type without bpf_refcount")
 __failure __msg("arg#0 doesn't point to a type with bpf_refcount field")
 __kernel("7.3-") __msg("R1 doesn't point to a type with bpf_refcount field")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 names kfunc arguments by register (R1), 6.12 by index (arg#0)")
 int acquire_unrefcounted(struct __sk_buff *ctx)
 {
 	struct unshared_ent *u = bpf_obj_new(struct unshared_ent);
@@ -68,7 +67,6 @@ SEC("tc")
 __description("refcount_acquire: maybe-NULL input")
 __failure __msg("Possibly NULL pointer passed to trusted arg0")
 __kernel("7.3-") __msg("Possibly NULL pointer passed to trusted R1")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 names kfunc arguments by register (R1), 6.12 by index (arg0)")
 int acquire_maybe_null(struct __sk_buff *ctx)
 {
 	struct shared_ent *e = bpf_obj_new(struct shared_ent);
@@ -102,7 +100,6 @@ SEC("tc")
 __description("refcount_acquire: input is a dropped (scalar) pointer")
 __failure __msg("arg#0 is neither owning or non-owning ref")
 __kernel("7.3-") __msg("R1 is neither owning or non-owning ref")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 names kfunc arguments by register (R1), 6.12 by index (arg#0)")
 int acquire_after_drop(struct __sk_buff *ctx)
 {
 	struct shared_ent *e = bpf_obj_new(struct shared_ent);

@@ -75,7 +75,6 @@ SEC("tc")
 __description("global subprogs: callee returns with the lock held")
 __failure __msg("bpf_spin_unlock is missing")
 __kernel("7.3-") __msg("BPF_EXIT instruction in main prog cannot be used inside bpf_spin_lock-ed region")
-__kernel("7.3-") __model_differs("the 7.3 profile does not state the graph rules yet, so the model answers unsupported on 7.3; what 7.3 does: 7.3 rejects an exit with a held lock as BPF_EXIT ... cannot be used inside bpf_spin_lock-ed region")
 int global_callee_keeps_lock(struct __sk_buff *ctx)
 {
 	glist_lock_only();

@@ -77,7 +77,7 @@ export function ctxAccess(progType: ProgType, off: number, size: number, write: 
       if (write || off < 0 || off >= 0xffff || off % size !== 0) return { kind: 'invalid' };
       return { kind: 'scalar' };
     case 'tracing': case 'raw_tracepoint': case 'kprobe': case 'perf_event': case 'socket_filter':
-    case 'struct_ops': case 'lsm': case 'unknown':
+    case 'struct_ops': case 'lsm': case 'raw_tracepoint_writable': case 'unknown':
       return { kind: 'unsupported', what: `ctx access for program type ${progType}` };
   }
 }

@@ -69,6 +69,11 @@ export const HELPERS: HelperSpec[] = [
   h(132, 'bpf_ringbuf_submit', ['ringbuf_mem_release', 'anything'], 'void'),
   h(133, 'bpf_ringbuf_discard', ['ringbuf_mem_release', 'anything'], 'void'),
   { ...h(181, 'bpf_loop', ['anything', 'func', 'stack_or_null', 'anything'], 'integer'), callback: 'loop' },
+  // bpf_base_func_proto's perfmon part (the loader is privileged); probe_read_kernel unless locked down
+  { ...h(113, 'bpf_probe_read_kernel', ['uninit_mem', 'const_size_or_zero', 'anything'], 'integer'), gplOnly: true },
+  // check_map_func_compatibility: per-CPU maps only
+  { ...h(195, 'bpf_map_lookup_percpu_elem', ['const_map_ptr', 'map_key', 'anything'], 'map_value_or_null'),
+    mapTypes: [BPF_MAP_TYPE.PERCPU_HASH, BPF_MAP_TYPE.PERCPU_ARRAY, BPF_MAP_TYPE.LRU_PERCPU_HASH] },
 ];
 
 const BY_ID = new Map(HELPERS.map((x) => [x.id, x]));

@@ -12,7 +12,8 @@
 //   ldx/stx/st/atomic through PTR_TO_BTF_ID (any flags): btfAccess (the core never decides these)
 //   ldx/stx/st/atomic through PTR_TO_MAP_VALUE: the core checks bounds, then mapValueAccess
 //                (special fields: kptr loads/stores, "%s cannot be accessed directly by load/store")
-//   exit of any frame: exitChecks BEFORE the core's reference-leak check (lock held -> rcu -> refs)
+//   exit of any frame: exitChecks before and after the core's reference-leak check (the line's order:
+//                6.12 lock -> rcu -> refs, 7.x lock -> refs -> rcu)
 //   callback exit: the core checks R0 against frame.callbackRetRange and callback-owned refs
 import type { BpfObject, BpfProgram } from '../object/types.js';
 import type { Btf } from '../btf/types.js';
@@ -90,7 +91,7 @@ export interface GraphHooks {
    */
   mapValueHelperAccess?(ctx: HookCtx, reg: RegState, size: number): Finding | null;
   /** Exit checks that come before the reference-leak check (bpf_spin_unlock is missing, rcu...). */
-  exitChecks(ctx: HookCtx, exit: { mainProg: boolean; frame: FuncState }): Finding | null;
+  exitChecks(ctx: HookCtx, exit: { mainProg: boolean; frame: FuncState; phase: 'before-refs' | 'after-refs' }): Finding | null;
   /**
    * reg_may_point_to_spin_lock: after a successful NULL check, does the pointer keep its id
    * (map value / local object whose type has a bpf_spin_lock)? Absent = no.

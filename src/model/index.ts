@@ -45,19 +45,22 @@ export function modelProgram(obj: BpfObject, original: BpfProgram, opts: ModelOp
   const base = { object: obj.file, program: prog.name, section: prog.section };
   const finish = (r: Omit<ModelProgramResult, 'object' | 'program' | 'section' | 'ms'>): ModelProgramResult =>
     ({ ...base, ...r, ms: Math.round((performance.now() - t0) * 1000) / 1000 });
-  if (!MODELLED_PROG_TYPES.has(prog.progType)) {
+  const unsupportedType = (): ModelProgramResult => {
     const message = `unsupported: program type ${prog.progType} (section ${prog.section})`;
     return finish({ verdict: 'unsupported', rule: UNSUPPORTED.progType.id, insn: null, message, messageLines: [message], stateAt: null, insnProcessed: 0 });
-  }
+  };
+  // a type without a ctx layout is still checked before the walk (its checks need no ctx)
+  if (prog.progType === 'unknown') return unsupportedType();
   try {
     // libbpf applies CO-RE relocations before the kernel sees the program
     prog = relocateCore(obj, original, opts.targetBtf ?? null);
     // before the walk, in bpf_check's order: add_subprog_and_kfunc (kfunc licence),
     // check_subprogs, resolve_pseudo_ldimm64 (one pass in insn order: the raw-field checks and
     // check_map_prog_compatibility, the graph precheck; the first by index wins), check_cfg
-    const resolve = first(scanInsns(prog.insns, profile.rules), opts.hooks ? null : graphPrecheck(obj, prog, profile));
+    const resolve = first(scanInsns(prog.insns, profile.rules, profile.switches.insnFieldsBeforeWalk), opts.hooks ? null : graphPrecheck(obj, prog, profile));
     const pre = kfuncLicenceCheck(obj, prog, profile.rules) ?? checkSubprogs(prog, profile.rules) ?? resolve ?? checkCfg(prog, profile.rules);
     if (pre) return finish({ verdict: pre.kind, rule: pre.rule, insn: pre.insn, message: pre.message, messageLines: [...(pre.before ?? []), pre.message], stateAt: null, insnProcessed: 0 });
+    if (!MODELLED_PROG_TYPES.has(prog.progType)) return unsupportedType();
     const env = makeEnv(obj, prog, profile, opts.hooks ?? graphHooks, !!opts.trace);
     const w = verifyProgram(env);
     const f = w.finding;

@@ -122,6 +122,6 @@ export function formatFrame(f: FuncState, state: VerifierState, names: TypeNamer
 export function formatState(state: VerifierState, names: TypeNamer): string {
   let s = state.frames.map((f) => formatFrame(f, state, names)).join('');
   if (state.activeLock) s += ` lock=(${state.activeLock.ptr},id=${state.activeLock.id})`;
-  if (state.activeRcuLock) s += ' rcu';
+  if (state.activeRcuLocks) s += ' rcu';
   return s.trimStart();
 }

@@ -87,13 +87,15 @@ export interface VerifierState {
   frames: FuncState[];       // frames[frames.length-1] is the current frame (curframe)
   refs: RefState[];
   activeLock: ActiveLock | null;
-  activeRcuLock: boolean;
+  activeRcuLocks: number;     // active_rcu_lock (6.12: 0 or 1) / active_rcu_locks (7.x: nesting depth)
   activePreemptLock: number;
   /** Conditional jumps on this path (the kernel's "sequence of 8193 jumps" counter). */
   jmps: number;
   /** Callback frames queued on the way to this state (callback_unroll_depth): equal states at
    *  different unroll depths are callback iterations, not an infinite loop. */
   callbackUnrollDepth?: number;
+  /** may_goto_depth: may_goto fall-throughs taken on the way to this state (a loop's iterations). */
+  mayGotoDepth?: number;
 }
 
 export const MAX_BPF_REG = 11;
@@ -158,8 +160,8 @@ export function cloneFrame(f: FuncState): FuncState {
 export function cloneState(s: VerifierState): VerifierState {
   return {
     frames: s.frames.map(cloneFrame), refs: s.refs.map((r) => ({ ...r })),
-    activeLock: s.activeLock ? { ...s.activeLock } : null, activeRcuLock: s.activeRcuLock,
-    activePreemptLock: s.activePreemptLock, jmps: s.jmps, callbackUnrollDepth: s.callbackUnrollDepth,
+    activeLock: s.activeLock ? { ...s.activeLock } : null, activeRcuLocks: s.activeRcuLocks,
+    activePreemptLock: s.activePreemptLock, jmps: s.jmps, callbackUnrollDepth: s.callbackUnrollDepth, mayGotoDepth: s.mayGotoDepth,
   };
 }
 

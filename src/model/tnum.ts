@@ -116,7 +116,9 @@ export const tnumCast = (a: Tnum, bytes: number): Tnum => {
 };
 
 /** tnum_strn: "(0x0; 0xffffffff)" or the constant. */
-export function tnumStr(a: Tnum): string {
+export function tnumStr(a: Tnum, signedConst = false): string {
+  // tnum_strn (kernel/bpf/log.c): constants up to U16_MAX in decimal; 7.x also S16_MIN..-1 (signedConst)
+  if (a.mask === 0n && signedConst && s64(a.value) < 0n && s64(a.value) >= -32768n) return s64(a.value).toString();
   if (a.mask === 0n) return a.value <= 65535n ? a.value.toString() : '0x' + a.value.toString(16);
   return `(0x${a.value.toString(16)}; 0x${a.mask.toString(16)})`;
 }

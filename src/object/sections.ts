@@ -26,7 +26,7 @@ const SECTION_DEFS: SecDef[] = [
   { sec: 'netkit/primary', type: 'sched_cls' }, { sec: 'netkit/peer', type: 'sched_cls' },
   { sec: 'tracepoint+', type: 'tracepoint', attach: true }, { sec: 'tp+', type: 'tracepoint', attach: true },
   { sec: 'raw_tracepoint+', type: 'raw_tracepoint', attach: true }, { sec: 'raw_tp+', type: 'raw_tracepoint', attach: true },
-  { sec: 'raw_tracepoint.w+', type: 'unknown', attach: true }, { sec: 'raw_tp.w+', type: 'unknown', attach: true },
+  { sec: 'raw_tracepoint.w+', type: 'raw_tracepoint_writable', attach: true }, { sec: 'raw_tp.w+', type: 'raw_tracepoint_writable', attach: true },
   { sec: 'tp_btf+', type: 'tracing', attach: true }, { sec: 'fentry+', type: 'tracing', attach: true },
   { sec: 'fmod_ret+', type: 'tracing', attach: true }, { sec: 'fexit+', type: 'tracing', attach: true },
   { sec: 'fentry.s+', type: 'tracing', attach: true, sleepable: true },

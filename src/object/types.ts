@@ -69,5 +69,5 @@ export type InsnReloc =
   | { kind: 'core'; accessStr: string; relo: number; localTypeId: number; unresolved?: string; poisoned?: string };
 
 export type ProgType =
-  | 'sched_cls' | 'sched_act' | 'xdp' | 'syscall' | 'tracepoint' | 'raw_tracepoint' | 'kprobe'
+  | 'sched_cls' | 'sched_act' | 'xdp' | 'syscall' | 'tracepoint' | 'raw_tracepoint' | 'raw_tracepoint_writable' | 'kprobe'
   | 'perf_event' | 'tracing' | 'socket_filter' | 'cgroup_skb' | 'struct_ops' | 'lsm' | 'unknown';

@@ -68,4 +68,20 @@ export function kfuncTable(i: KfuncTableInput): Map<string, KfuncSpec> {
   return out;
 }
 
+/**
+ * kfunc_spin_allowed() of lines that read the kfunc's own flags (7.x): fetch_kfunc_meta finds no
+ * flags for a kfunc not registered for the program type's hook (false), else KF_SPINLOCK_SAFE;
+ * null (flags unknown) for a kfunc the tree does not register or a set or type the table lacks.
+ */
+export function spinLockSafe(kfuncs: readonly TreeKfunc[], setProgTypes: KfuncTableInput['setProgTypes']): (name: string, progType: ProgType) => boolean | null {
+  const byName = new Map(kfuncs.map((k) => [k.name, k]));
+  return (name, progType) => {
+    const k = byName.get(name);
+    const types = k ? setProgTypes[k.set] : undefined;
+    if (!k || !types || progType === 'unknown') return null;
+    if (types !== 'all' && !types.includes(progType)) return false;
+    return k.flags.includes('KF_SPINLOCK_SAFE');
+  };
+}
+
 export const hasFlag = (s: KfuncSpec, f: KfuncFlag): boolean => s.flags.includes(f);

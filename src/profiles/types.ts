@@ -124,6 +124,66 @@ export interface Switches {
    * returns a non-NULL map value (can_elide_value_nullness + get_constant_map_key, 6.14+).
    */
   constKeyArrayLookup: boolean;
+  /**
+   * check_and_resolve_insns -> check_insn_fields (7.x): register numbers and every reserved field
+   * of every instruction (reachable or not) are checked before the walk, in instruction order.
+   * 6.12: the handlers of do_check check them when the walk reaches the instruction.
+   */
+  insnFieldsBeforeWalk: boolean;
+  /**
+   * refine_map_lookup_value (7.x): bpf_map_lookup_elem on a map-in-map returns the inner map,
+   * CONST_PTR_TO_MAP | PTR_MAYBE_NULL (`map_ptr_or_null`); 6.12 returns map_value_or_null and
+   * makes it the inner map at the NULL check.
+   */
+  innerMapAtLookup: boolean;
+  /**
+   * check_kfunc_args without KF_TRUSTED_ARGS (7.x: every kfunc's arguments are trusted): every
+   * pointer argument that is not __nullable is refused when NULL or maybe-NULL ("Possibly NULL
+   * pointer passed to trusted %s"), the release argument (R1 of a KF_RELEASE kfunc) must be
+   * referenced at the argument itself ("release kfunc %s expects referenced PTR_TO_BTF_ID passed
+   * to %s", before its offset and kind checks), and an __alloc argument has no trusted check.
+   * 6.12: NULL checks only for KF_TRUSTED_ARGS/KF_RELEASE/KF_RCU kfuncs, the release check after
+   * the loop, __alloc arguments of release kfuncs checked as trusted.
+   */
+  kfuncArgsAllTrusted: boolean;
+  /**
+   * struct bpf_reg_state has no `off` (7.x): a pointer's constant offset lives in var_off, so
+   * __check_ptr_off_reg checks variable -> negative -> modified and prints var_off with the
+   * constant offset folded in; a release argument needs var_off == 0. 6.12: negative (off) ->
+   * modified (off) -> variable (var_off alone).
+   */
+  offInVarOff: boolean;
+  /**
+   * KF_ARG_PTR_TO_RB_NODE of bpf_rbtree_remove/left/right takes a non-owning reference or any
+   * referenced register (7.x: "%s can only take non-owning or refcounted bpf_rb_node pointer");
+   * 6.12's bpf_rbtree_remove takes non-owning references only.
+   */
+  rbNodeTakesReferenced: boolean;
+  /**
+   * btf_struct_walk loads a pointer member whose pointee is not a struct as PTR_TO_MEM | MEM_RDONLY |
+   * PTR_UNTRUSTED of size 0 (7.x, WALK_PTR_UNTRUSTED); 6.12 loads it as a scalar.
+   */
+  ptrMemberUntrustedMem: boolean;
+  /**
+   * check_kfunc_call refuses bpf_obj_drop/bpf_percpu_obj_drop in tracing programs (is_tracing_prog_type,
+   * and non-sleepable non-iterator TRACING) on types whose record has an NMI-unsafe field (7.x).
+   */
+  nmiUnsafeDropRefused: boolean;
+  /** KF_ARG_PTR_TO_REFCOUNTED_KPTR is checked with btf_id_fixed_off_ok = false (7.x): `&obj->node` is refused. */
+  refcountedKptrZeroOff: boolean;
+  /**
+   * bpf_kptr_xchg inside graph code (7.x): do_check_insn lets it be called while a lock is held
+   * (beside bpf_spin_unlock), and kptr_xchg_dest_types adds non-owning references (a kptr field
+   * of an object in a list or tree) to the map values and owned objects 6.12 takes.
+   */
+  kptrXchgInGraph: boolean;
+  /**
+   * RCU read-side regions as 7.x counts them: active_rcu_locks nests (no "nested rcu read lock"),
+   * check_resource_leak reports leaks before a held RCU lock at exit, and when protection ends
+   * (in_rcu_cs() false after bpf_rcu_read_unlock or bpf_spin_unlock) MEM_RCU registers lose
+   * NON_OWN_REF too. 6.12: one flag, RCU before leaks, NON_OWN_REF kept.
+   */
+  rcuCounted: boolean;
 }
 
 export interface Profile {
@@ -138,6 +198,12 @@ export interface Profile {
   rules: RuleBook;
   /** The line's kfuncs the model knows: generated flags and kinds, hand-written roles. */
   kfuncs: ReadonlyMap<string, KfuncSpec>;
+  /**
+   * May the kfunc be called while a lock is held (6.12: is_bpf_graph_api_kfunc; 7.x:
+   * kfunc_spin_allowed: its KF_SPINLOCK_SAFE flag, if registered for the program type's hook).
+   * null: the line's tree does not register it (or for sets the table lacks), flags unknown.
+   */
+  kfuncLockAllowed(name: string, progType: ProgType): boolean | null;
   /** Struct names of the line's vmlinux BTF (for the by-name __kptr lookup). */
   kernelType(name: string): KernelTypeKind;
 }

@@ -30,6 +30,7 @@ export const UNSUPPORTED = {
   ctx: u('model.unsupported.ctx', 'ctx fields the model has no layout for'),
   coreRelo: u('model.unsupported.core_relo', 'CO-RE relocations whose value needs the target kernel\'s BTF when the model was not given it, TYPE_MATCHES, and objects libbpf refuses to relocate'),
   mem: u('model.unsupported.mem', 'memory accesses through pointer types the model does not model (packet, sockets...)'),
+  complexity: u('model.unsupported.complexity', 'a walk past the kernel\'s complexity limits (1M processed instructions, 8192 pending branches): the model prunes without liveness or precision marks and widens no loop scalars, so its counts are not the kernel\'s'),
 } as const;
 
 export type UnsupportedId = (typeof UNSUPPORTED)[keyof typeof UNSUPPORTED]['id'];

@@ -89,3 +89,25 @@ t.test('the classifier knows the same messages', async (t) => {
   t.same(classifyLog(log(['invalid bpf_ld_imm64 insn'])), { rule: 'insn.invalid_ld_imm64', message: 'invalid bpf_ld_imm64 insn', insn: null });
   t.same(classifyLog(log(['0: (db) lock *(u64 *)(r10 -8) ?= r0', 'BPF_ATOMIC uses invalid atomic opcode 33'])).rule, 'insn.atomic_opcode');
 });
+
+// 7.x: check_and_resolve_insns runs check_insn_fields over every instruction before the walk
+// (kernel/bpf/verifier.c of 7.3.4), so a reserved field after an instruction the walk would refuse
+// is what 7.3 reports; 6.12 reports the first the walk reaches.
+const model73 = (raw: RawInsn[]) => {
+  const r = modelObject(object(raw), { profile: '7.3' })[0]!;
+  return { verdict: r.verdict, rule: r.rule, insn: r.insn, message: r.message };
+};
+
+t.test('7.3: the instruction fields are checked before the walk, in instruction order', async (t) => {
+  const readFirst = [I(0xbf, 0, 3), I(0xb4, 1, 7, 0, 0), exit()]; // r0 = r3 (never written); w1 = 0 with src_reg 7
+  t.same(model(readFirst), rejects('reg.not_init', 0, 'R3 !read_ok'), '6.12: the walk reads r3 first');
+  t.same(model73(readFirst), rejects('insn.reserved_fields', 1, 'BPF_MOV uses reserved fields'), '7.3: the field, before any walk');
+  // register numbers come first, per instruction, then the field checks of that instruction
+  t.same(model73([mov(0, 0), I(0xbf, 12, 0, 0, 5), exit()]), rejects('insn.reg_invalid', 1, 'R12 is invalid'), 'r12 = r0 with imm');
+  t.same(model73([mov(0, 0), I(0x05, 0, 0, 0, 1), exit()]), rejects('insn.reserved_fields', 1, 'BPF_JA uses reserved fields'));
+  // past an exit (unreachable): 7.3 still checks its fields before check_cfg's "unreachable insn"
+  t.same(model73([mov(0, 0), exit(), I(0x87, 0, 0, 0, 1), exit()]), rejects('insn.reserved_fields', 2, 'BPF_NEG uses reserved fields'));
+  t.same(model([mov(0, 0), exit(), I(0x87, 0, 0, 0, 1), exit()]).rule, 'cfg.unreachable', '6.12: check_cfg first');
+  // may_goto with imm set: 7.3 prints only the imm
+  t.same(model73([mov(0, 0), I(0xe5, 0, 0, 1, 3), exit(), exit()]), rejects('insn.invalid_may_goto', 1, 'invalid may_goto imm 3'));
+});

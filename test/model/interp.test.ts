@@ -39,12 +39,13 @@ t.test('40 sequential branches: pruning keeps the walk linear', async (t) => {
   t.ok(r!.insnProcessed < 400, `processed ${r!.insnProcessed} insns (2^40 paths without pruning)`);
 });
 
-t.test('the processed-instruction limit', async (t) => {
+t.test('the processed-instruction limit: past it the model cannot speak for the kernel', async (t) => {
   const obj = object([mov(0, 0), add(0, 1), jlt(0, 100000, -2), exit()]);
   const env = makeEnv(obj, obj.programs[0]!, { ...getProfile('6.12'), switches: { ...getProfile('6.12').switches, insnLimit: 1000 } }, graphHooks, false);
   const w = verifyProgram(env);
-  t.equal(w.finding?.rule, 'limit.too_large');
-  t.equal(w.finding?.message, 'BPF program is too large. Processed 1001 insn');
+  t.equal(w.finding?.kind, 'unsupported');
+  t.equal(w.finding?.rule, 'model.unsupported.complexity');
+  t.match(w.finding?.message, /^unsupported: 1001 instructions processed \(past the kernel's limit/);
 });
 
 t.test('the pending-branch limit', async (t) => {
@@ -54,7 +55,8 @@ t.test('the pending-branch limit', async (t) => {
   const obj = object(raw);
   const env = makeEnv(obj, obj.programs[0]!, { ...getProfile('6.12'), switches: { ...getProfile('6.12').switches, jmpSeqLimit: 4 } }, graphHooks, false);
   const w = verifyProgram(env);
-  t.equal(w.finding?.message, 'The sequence of 5 jumps is too complex.');
+  t.equal(w.finding?.rule, 'model.unsupported.complexity');
+  t.match(w.finding?.message, /^unsupported: 5 pending branches \(past the kernel's limit/);
   t.equal(w.finding?.insn, 10, 'the fifth undecided branch');
 });
 
@@ -90,4 +92,32 @@ t.test('an unknown helper id: the kernel message; a known unmodelled helper: uns
   const [b] = modelObject(object([I(0x85, 0, 0, 0, 26), exit()]));
   t.equal(b!.verdict, 'unsupported');
   t.equal(b!.message, 'unsupported: helper bpf_skb_load_bytes#26');
+});
+
+// may_goto (JMP|JCOND, src 0): the fall-through is the loop body, queued one may_goto_depth deeper;
+// the jump target (the loop's exit) is walked first. A `while (can_loop)` whose body keeps an
+// unknown scalar converges when an iteration is within an earlier one still being explored.
+const mayGoto = (off: number) => I(0xe5, 0, 0, off, 0);
+
+t.test('may_goto: an open-ended loop converges; the budget exit is walked', async (t) => {
+  // loop: may_goto +2 (to exit); r6 = *(u32 *)(r1 + 0); goto loop; exit: r0 = 0; exit
+  const raw = [mayGoto(2), ldxw(6, 1, 0), ja(-3), mov(0, 0), exit()];
+  const [r] = modelObject(object(raw));
+  t.equal(r!.verdict, 'accept');
+  t.ok(r!.insnProcessed < 30, `${r!.insnProcessed} insns processed`);
+});
+
+t.test('may_goto: a counter the kernel widens (imprecise) keeps the model going: unsupported, not a verdict', async (t) => {
+  // r6 = *(u32 *)(r1 + 0); loop: may_goto +2; r6 += 1; goto loop; r0 = 0; exit
+  const obj = object([ldxw(6, 1, 0), mayGoto(2), add(6, 1), ja(-3), mov(0, 0), exit()]);
+  const env = makeEnv(obj, obj.programs[0]!, { ...getProfile('7.3'), switches: { ...getProfile('7.3').switches, insnLimit: 2000 } }, graphHooks, false);
+  const w = verifyProgram(env);
+  t.same([w.finding?.kind, w.finding?.rule], ['unsupported', 'model.unsupported.complexity']);
+});
+
+t.test('may_goto: a rejection inside the loop body is found', async (t) => {
+  // the body reads r7, never written
+  const raw = [mayGoto(2), movr(0, 7), ja(-3), mov(0, 0), exit()];
+  const [r] = modelObject(object(raw));
+  t.same([r!.verdict, r!.rule, r!.insn, r!.message], ['reject', 'reg.not_init', 1, 'R7 !read_ok']);
 });

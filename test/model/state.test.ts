@@ -5,7 +5,7 @@ import { IdGen, acquireReference, newFrame, regPtr, releaseReference, T, type Ve
 import { getProfile } from '../../src/profiles/index.js';
 
 function stateWithRefs(n: number): VerifierState {
-  const s: VerifierState = { frames: [newFrame(0, -1, 0)], refs: [], activeLock: null, activeRcuLock: false, activePreemptLock: 0, jmps: 0, callbackUnrollDepth: 0 };
+  const s: VerifierState = { frames: [newFrame(0, -1, 0)], refs: [], activeLock: null, activeRcuLocks: 0, activePreemptLock: 0, jmps: 0, callbackUnrollDepth: 0 };
   const ids = new IdGen();
   for (let i = 0; i < n; i++) acquireReference(s, ids, 10 + i);
   return s;

@@ -31,4 +31,8 @@ t.test('printed as tnum_strn does', async (t) => {
   t.equal(tnumStr(tnumConst(12n)), '12');
   t.equal(tnumStr(tnumConst(0x10000n)), '0x10000');
   t.equal(tnumStr({ value: 0n, mask: 0xffffffffn }), '(0x0; 0xffffffff)');
+  // 7.x tnum_strn: a constant in S16_MIN..-1 prints signed (misaligned stack access off -12+0)
+  t.equal(tnumStr(tnumConst(-12n), true), '-12');
+  t.equal(tnumStr(tnumConst(-12n)), '0xfffffffffffffff4', '6.12: unsigned');
+  t.equal(tnumStr(tnumConst(-40000n), true), '0xffffffffffff63c0', 'below S16_MIN: hex');
 });

@@ -10,6 +10,7 @@ import { kernelTree } from '../fixtures/kernel-tree.js';
 
 const LINES_WITH_TREES: { line: string; series: string }[] = [
   { line: '6.12', series: '6.12' },
+  { line: '7.3', series: '7.3' },
 ];
 
 const root = resolve(import.meta.dirname, '../../..');

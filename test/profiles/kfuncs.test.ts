@@ -41,6 +41,24 @@ t.test('calls under a lock: is_bpf_graph_api_kfunc on 6.12, KF_SPINLOCK_SAFE on 
   t.equal(p612.kfuncs.get('bpf_refcount_acquire_impl')!.lockAllowed, true);
   t.equal(p73.kfuncs.get('bpf_list_front')!.lockAllowed, true);
   t.equal(p73.kfuncs.get('bpf_obj_drop')!.lockAllowed, false);
+  // kfunc_spin_allowed() reads any kfunc's flags, modelled or not
+  t.equal(p73.kfuncLockAllowed('bpf_iter_num_new', 'sched_cls'), true, '7.3: a bpf_for loop may run under a lock');
+  t.equal(p73.kfuncLockAllowed('bpf_res_spin_lock', 'xdp'), true);
+  t.equal(p73.kfuncLockAllowed('bpf_obj_new', 'sched_cls'), false);
+  t.equal(p73.kfuncLockAllowed('bpf_rcu_read_lock', 'sched_cls'), false);
+  t.equal(p73.kfuncLockAllowed('bpf_list_pop_front', 'socket_filter'), false, 'no flags for a type its hook lacks');
+  t.equal(p73.kfuncLockAllowed('bpf_skb_no_such_kfunc', 'sched_cls'), null, 'not registered in the tree: flags unknown');
+  t.equal(p612.kfuncLockAllowed('bpf_iter_num_new', 'sched_cls'), false, '6.12: the graph-API set only');
+  t.equal(p612.kfuncLockAllowed('bpf_rbtree_first', 'socket_filter'), true, '6.12: by id, whatever the type');
+});
+
+t.test('7.3 roles: the list and rbtree kfuncs 7.x added', async (t) => {
+  t.match(p73.kfuncs.get('bpf_list_add'), { ret: 'scalar', effect: 'insert' });
+  t.match(p73.kfuncs.get('bpf_list_del'), { ret: 'graph_pop', effect: 'none' });
+  t.same(kinds('7.3', 'bpf_list_del'), ['list_head', 'list_node']);
+  t.equal((p73.kfuncs.get('bpf_list_del')!.args[1] as { nonOwnAllowed: boolean }).nonOwnAllowed, true);
+  for (const k of ['bpf_list_is_first', 'bpf_list_is_last', 'bpf_list_empty']) t.match(p73.kfuncs.get(k), { ret: 'scalar', effect: 'none' }, k);
+  for (const k of ['bpf_rbtree_root', 'bpf_rbtree_left', 'bpf_rbtree_right']) t.match(p73.kfuncs.get(k), { ret: 'graph_peek', rbtreeApi: true }, k);
 });
 
 t.test('program types follow the set and the line\'s kfunc hooks', async (t) => {

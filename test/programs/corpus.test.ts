@@ -175,17 +175,18 @@ t.test('every rule message is declared by a rejected program', async (t) => {
 
 t.test('per kernel line: 7.3 declarations are as complete as 6.12\'s, and the model\'s 7.3 gaps are marked', async (t) => {
   const scoped = declared.filter((d) => d.exp.kernels.length > 0);
-  t.ok(scoped.length >= 30, `${scoped.length} programs say what 7.3 does differently`);
+  // (29 on 2026-11-29: what the 7.3.4 kernel does differently; no scope is left for the model's own gaps)
+  t.ok(scoped.length >= 25, `${scoped.length} programs say what 7.3 does differently`);
   for (const d of declared) {
     t.same(d.exp73.problems, [], `${d.file}:${d.program} 7.3 annotations understood`);
     t.ok(d.exp73.result === 'success' || d.exp73.result === 'failure', `${d.file}:${d.program} declares a 7.3 result`);
     if (d.exp73.result === 'failure' && d.topic !== 'btf') t.ok(d.exp73.messages.length > 0, `${d.file}:${d.program} has a 7.3 __msg`);
     t.same(d.exp.kernels.filter((k) => k !== '7.3-'), [], `${d.file}:${d.program}: scopes start at the checked release`);
-    // a model difference only 7.3 has names what the 7.3 profile lacks: the graph rules (one marker,
-    // so those declarations can be removed as one when they are stated), or the 7.3 behaviour the
-    // model does not follow yet
+    // a model difference only 7.3 has names the 7.3 behaviour the model does not follow (the 7.3
+    // profile states the graph rules, so no declaration leans on their absence any more)
     if (d.exp73.modelDiffers !== d.exp.modelDiffers) {
-      t.match(d.exp73.modelDiffers, /^(the 7\.3 profile does not state the graph rules yet, so the model answers unsupported on 7\.3; what 7\.3 does: \S|the (7\.3 profile|model) \S.*; 7\.3 \S)/, `${d.file}:${d.program}`);
+      t.match(d.exp73.modelDiffers, /^the (7\.3 profile|model) \S.*; 7\.3 \S/, `${d.file}:${d.program}`);
+      t.notMatch(d.exp73.modelDiffers ?? '', /does not state the graph rules/, `${d.file}:${d.program}`);
     }
   }
 });

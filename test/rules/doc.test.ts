@@ -15,7 +15,7 @@ t.test('every rule has its row, with each line\'s format', async (t) => {
   const doc = renderRulesDoc(LINES);
   for (const r of allRules) t.match(doc, new RegExp(`^\\| \`${r.id.replace(/\./g, '\\.')}\` \\|`, 'm'), r.id);
   t.match(doc, /^\| `graph\.arg\.expected_alloc` \| `arg#%d expected pointer to allocated object` \| `%s expected pointer to allocated object` \|/m);
-  t.match(doc, /^\| `call\.not_known_constant` \| `R%d is not a known constant'` \| as `kfunc\.arg\.not_const` \|/m);
+  t.match(doc, /^\| `call\.not_known_constant` \| `R%d is not a known constant'` \| `%s is not a const` \|/m);
   t.match(doc, /^\| `graph\.rcu\.nested` \| `nested rcu read lock \(kernel function %s\)` \| — \|/m);
   t.match(doc, /^\| `reg\.not_init` \| `R%d !read_ok` \| = \|/m);
 });

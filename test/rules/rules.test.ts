@@ -37,3 +37,12 @@ t.test('no source spells a model.unsupported id by hand (they come from src/rule
     t.notMatch(readFileSync(f, 'utf8'), /'model\.unsupported[.a-z_]*'/, f);
   }
 });
+
+t.test('a line may print one rule as another rule\'s message (sameAs)', async (t) => {
+  const { RuleBook } = await import('../../src/rules/index.js');
+  const { FORMATS_73 } = await import('../../src/profiles/linux-7.3/formats.js');
+  const book = new RuleBook('test', { ...FORMATS_73, 'call.not_known_constant': { sameAs: 'kfunc.arg.not_const' } });
+  t.ok(book.has('call.not_known_constant'));
+  t.equal(book.spec('call.not_known_constant').id, 'kfunc.arg.not_const', 'reported as the rule whose message it prints');
+  t.notOk(book.all().some((s) => s.id === 'call.not_known_constant'), 'one classifier entry per format');
+});

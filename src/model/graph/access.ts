@@ -8,11 +8,11 @@ import { regArg, unsupported, type Finding } from '../finding.js';
 import { DONE, PASS, found, type HookCtx, type HookResult, type MemAccess } from '../hooks.js';
 import { regTypeStr } from '../print.js';
 import { F, T, curFrame, regPtr, regUnknown, typeIsPtrAllocObj, type RegState } from '../state.js';
-import { tnumIsConst, tnumStr } from '../tnum.js';
+import { tnumAdd, tnumConst, tnumIsConst, tnumStr } from '../tnum.js';
 import type { Btf, BtfType } from '../../btf/types.js';
 import { loadContext, metaOf } from './context.js';
 import { fieldTypeName, type BtfField } from './records.js';
-import { fail } from './util.js';
+import { fail, inRcuCs } from './util.js';
 import { kptrMatch } from './helpers.js';
 import { UNSUPPORTED, type RuleId } from '../../rules/index.js';
 
@@ -23,9 +23,18 @@ export function btfAccess(ctx: HookCtx, a: MemAccess): HookResult {
   const btf = ctx.btf;
   const t = btf.get(reg.btf.id);
   const tname = t.name;
-  const off = a.off + reg.off;
-  if (off < 0) return found(fail(ctx, 'graph.access.ptr_negative', regArg(a.regno), tname, off));
-  if (!tnumIsConst(reg.varOff) || reg.varOff.value !== 0n) return found(fail(ctx, 'graph.access.ptr_var_off', regArg(a.regno), tname, off, tnumStr(reg.varOff)));
+  let off = a.off + reg.off;
+  if (ctx.profile.switches.offInVarOff) {
+    // 7.x check_ptr_to_btf_access: the variable offset first (var_off holds the fixed part, off
+    // is the instruction's), then the sign of off + var_off
+    const full = tnumAdd(reg.varOff, tnumConst(BigInt(reg.off)));
+    if (!tnumIsConst(full)) return found(fail(ctx, 'graph.access.ptr_var_off', regArg(a.regno), tname, a.off, tnumStr(full, true)));
+    off = a.off + Number(BigInt.asIntN(64, full.value));
+    if (off < 0) return found(fail(ctx, 'graph.access.ptr_negative', regArg(a.regno), tname, off));
+  } else {
+    if (off < 0) return found(fail(ctx, 'graph.access.ptr_negative', regArg(a.regno), tname, off));
+    if (!tnumIsConst(reg.varOff) || reg.varOff.value !== 0n) return found(fail(ctx, 'graph.access.ptr_var_off', regArg(a.regno), tname, off, tnumStr(reg.varOff)));
+  }
   if (reg.type & F.MEM_PERCPU) return found(fail(ctx, 'graph.access.percpu', regArg(a.regno), tname, off));
   if (a.write && (reg.type & F.PTR_UNTRUSTED)) return found(fail(ctx, 'graph.access.read_only'));
   if (a.write && !typeIsPtrAllocObj(reg.type)) return found(fail(ctx, 'graph.access.read_only'));
@@ -41,11 +50,18 @@ export function btfAccess(ctx: HookCtx, a: MemAccess): HookResult {
   const walk = structWalk(btf, reg.btf.id, off, a.size);
   if (walk.kind === 'error') return found(fail(ctx, walk.rule, ...walk.args));
   if (walk.kind === 'ptr' && !isAlloc) return found(unsupported(`pointer load through ${regTypeStr(reg.type)}`, ctx.insnIdx, UNSUPPORTED.btfAccess));
+  // 7.x loads a pointer to a non-struct as rdonly_untrusted_mem of size 0 (btf_struct_walk's
+  // WALK_PTR_UNTRUSTED), a type the model does not follow; 6.12 loads it as a scalar
+  if (walk.kind === 'ptr_other' && !a.write && ctx.profile.switches.ptrMemberUntrustedMem) {
+    return found(unsupported('load of a pointer-to-non-struct member of a local object (rdonly_untrusted_mem)', ctx.insnIdx, UNSUPPORTED.btfAccess));
+  }
+  if (walk.kind === 'ptr_other' && !isAlloc) return found(unsupported(`pointer load through ${regTypeStr(reg.type)}`, ctx.insnIdx, UNSUPPORTED.btfAccess));
   if (!a.write && a.valueRegno !== null && !a.atomic) curFrame(ctx.state).regs[a.valueRegno] = regUnknown();
   return DONE;
 }
 
-type Walk = { kind: 'scalar' } | { kind: 'ptr' } | { kind: 'error'; rule: RuleId; args: (string | number)[] };
+/** 'ptr' = a pointer member to a struct (WALK_PTR); 'ptr_other' = to anything else (6.12: a scalar; 7.x: WALK_PTR_UNTRUSTED). */
+type Walk = { kind: 'scalar' } | { kind: 'ptr' } | { kind: 'ptr_other' } | { kind: 'error'; rule: RuleId; args: (string | number)[] };
 
 const isStruct = (t: BtfType): t is Extract<BtfType, { kind: 'struct' | 'union' }> => t.kind === 'struct' || t.kind === 'union';
 
@@ -84,7 +100,7 @@ function structWalk(btf: Btf, id: number, off: number, size: number): Walk {
       }
       if (mt.kind === 'ptr') {
         if (esize !== size || off !== eoff) return { kind: 'error', rule: 'graph.access.ptr_member', args: [m.name, eoff, t.name, off, size] };
-        return { kind: 'ptr' };
+        return mt.type !== 0 && isStruct(btf.resolve(mt.type)) ? { kind: 'ptr' } : { kind: 'ptr_other' };
       }
       if (off + size > mend) return { kind: 'error', rule: 'graph.access.beyond_member', args: [m.name, mend, t.name, off, size] };
       return { kind: 'scalar' };
@@ -142,7 +158,7 @@ function kptrAccess(ctx: HookCtx, a: MemAccess, f: BtfField): HookResult {
   if (!a.write) {
     if (a.valueRegno === null) return DONE;
     const s = ctx.state;
-    const inRcu = s.activeRcuLock || !!s.activeLock || !ctx.prog.sleepable;
+    const inRcu = inRcuCs(ctx);
     const lc = loadContext(ctx.obj, ctx.profile);
     let flags = F.PTR_MAYBE_NULL;
     // rcu_safe_kptr: percpu kptrs, and referenced kptrs to program types (always "RCU protected").

@@ -27,6 +27,6 @@ export function describeGraphState(state: VerifierState): string[] {
   }
   if (state.refs.length) out.push(`refs: ${state.refs.map((r) => `id=${r.id} alloc_insn=${r.insnIdx}`).join(', ')}`);
   out.push(`lock: ${state.activeLock ? `${state.activeLock.ptr} id=${state.activeLock.id}` : 'none'}`);
-  if (state.activeRcuLock) out.push('rcu_read_lock held');
+  if (state.activeRcuLocks) out.push('rcu_read_lock held');
   return out;
 }

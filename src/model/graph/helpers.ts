@@ -12,7 +12,7 @@ import {
 import { tnumIsConst } from '../tnum.js';
 import { checkPtrOffReg } from './kfunc-args.js';
 import { loadContext, lockPtr, regRecord } from './context.js';
-import { CORE, fail, inRbtreeCb } from './util.js';
+import { CORE, demoteRcuRefs, fail, inRbtreeCb, inRcuCs } from './util.js';
 import type { BtfField } from './records.js';
 import { UNSUPPORTED } from '../../rules/index.js';
 
@@ -25,10 +25,14 @@ export function beforeCall(ctx: HookCtx, call: Call): Finding | null {
   if (!ctx.state.activeLock) return null;
   switch (call.kind) {
     case 'helper':
-      return call.id === BPF_FUNC_spin_unlock ? null : fail(ctx, 'graph.lock.call_while_locked');
+      if (call.id === BPF_FUNC_spin_unlock) return null;
+      if (call.id === BPF_FUNC_kptr_xchg && ctx.profile.switches.kptrXchgInGraph) return null;
+      return fail(ctx, 'graph.lock.call_while_locked');
     case 'kfunc': {
-      const spec = ctx.profile.kfuncs.get(call.name);
-      return call.moduleOff !== 0 || !spec?.lockAllowed ? fail(ctx, 'graph.lock.call_while_locked') : null;
+      if (call.moduleOff !== 0) return fail(ctx, 'graph.lock.call_while_locked');
+      const allowed = ctx.profile.kfuncLockAllowed(call.name, ctx.prog.progType);
+      if (allowed === null) return unsupported(`kfunc ${call.name} while holding a lock (the line's tree does not register it: its flags are unknown)`, ctx.insnIdx, UNSUPPORTED.kfunc);
+      return allowed ? null : fail(ctx, 'graph.lock.call_while_locked');
     }
     case 'subprog':
       if (!ctx.profile.switches.staticCallsUnderLock) return fail(ctx, 'graph.lock.call_while_locked');
@@ -36,11 +40,19 @@ export function beforeCall(ctx: HookCtx, call: Call): Finding | null {
   }
 }
 
-/** Main-program exit: "bpf_spin_unlock is missing" before RCU, before the core's leak check. */
-export function exitChecks(ctx: HookCtx, exit: { mainProg: boolean; frame: FuncState }): Finding | null {
+/**
+ * Main-program exit, before the core's leak check ('before-refs') and after it ('after-refs'):
+ * 6.12 checks the lock, then RCU, then leaks; 7.x's check_resource_leak the lock, leaks, then RCU.
+ */
+export function exitChecks(ctx: HookCtx, exit: { mainProg: boolean; frame: FuncState; phase: 'before-refs' | 'after-refs' }): Finding | null {
   if (!exit.mainProg) return null;
-  if (ctx.state.activeLock) return fail(ctx, 'graph.lock.missing_unlock');
-  if (ctx.state.activeRcuLock) return fail(ctx, 'graph.rcu.missing_unlock');
+  const rcuAfterRefs = ctx.profile.switches.rcuCounted;
+  if (exit.phase === 'before-refs') {
+    if (ctx.state.activeLock) return fail(ctx, 'graph.lock.missing_unlock');
+    if (ctx.state.activeRcuLocks && !rcuAfterRefs) return fail(ctx, 'graph.rcu.missing_unlock');
+    return null;
+  }
+  if (ctx.state.activeRcuLocks && rcuAfterRefs) return fail(ctx, 'graph.rcu.missing_unlock');
   return null;
 }
 
@@ -54,11 +66,14 @@ const TYPE_MATCH_CASES = [
 ] as number[];
 const expectedStr = (types: number[]): string => types.map(regTypeStr).join(', ');
 
+/** kptr_xchg_dest_types: 6.12's are the spin-lock ones; 7.x adds non-owning references. */
+const KPTR_XCHG_DEST_GRAPH = [...SPIN_LOCK_TYPES, T.PTR_TO_BTF_ID | F.MEM_ALLOC | F.NON_OWN_REF, T.PTR_TO_BTF_ID | F.MEM_ALLOC | F.NON_OWN_REF | F.MEM_RCU];
+
 /** check_reg_arg + check_reg_type + check_func_arg_reg_off for a map-value-or-local-object argument. */
-function checkObjArg(ctx: HookCtx, regno: number): Finding | null {
+function checkObjArg(ctx: HookCtx, regno: number, types: number[] = SPIN_LOCK_TYPES): Finding | null {
   const reg = ctx.reg(regno);
   if (reg.type === T.NOT_INIT) return fail(ctx, CORE.regNotInit, regno);
-  if (!SPIN_LOCK_TYPES.includes(reg.type)) return fail(ctx, CORE.argType, regno, regTypeStr(reg.type), expectedStr(SPIN_LOCK_TYPES));
+  if (!types.includes(reg.type)) return fail(ctx, CORE.argType, regArg(regno), regTypeStr(reg.type), expectedStr(types));
   if (reg.type === T.PTR_TO_MAP_VALUE) return null;
   return checkPtrOffReg(ctx, reg, regno, true);
 }
@@ -101,6 +116,8 @@ function spinLock(ctx: HookCtx, isLock: boolean): HookResult {
     // invalidate_non_owning_refs(): every non-owning reference, in every frame and spill, dies.
     forEachReg(s, (r) => { if (typeIsNonOwningRef(r.type)) markUnknown(r); });
     s.activeLock = null;
+    // 7.x: leaving the lock may end RCU protection too (sleepable programs outside an RCU region)
+    if (ctx.profile.switches.rcuCounted && !inRcuCs(ctx)) demoteRcuRefs(ctx);
   }
   clobberCallerSaved(ctx);
   return DONE;
@@ -110,7 +127,7 @@ function spinLock(ctx: HookCtx, isLock: boolean): HookResult {
 function kptrXchg(ctx: HookCtx, name: string): HookResult {
   const lc = loadContext(ctx.obj, ctx.profile);
   // R1: ARG_KPTR_XCHG_DEST
-  const dErr = checkObjArg(ctx, 1);
+  const dErr = checkObjArg(ctx, 1, ctx.profile.switches.kptrXchgInGraph ? KPTR_XCHG_DEST_GRAPH : SPIN_LOCK_TYPES);
   if (dErr) return found(dErr);
   const dst = ctx.reg(1);
   const map = dst.type === T.PTR_TO_MAP_VALUE ? dst.map : null;
@@ -131,7 +148,7 @@ function kptrXchg(ctx: HookCtx, name: string): HookResult {
   if (!isNull) {
     let t = src.type & ~F.PTR_MAYBE_NULL;
     if (t & F.MEM_ALLOC) t &= ~(F.MEM_ALLOC | F.MEM_PERCPU); // local kptrs are accepted as the source
-    if (!BTF_PTR_TYPES.includes(t)) return found(fail(ctx, CORE.argType, 2, regTypeStr(src.type), expectedStr(BTF_PTR_TYPES)));
+    if (!BTF_PTR_TYPES.includes(t)) return found(fail(ctx, CORE.argType, regArg(2), regTypeStr(src.type), expectedStr(BTF_PTR_TYPES)));
     // check_reg_type then switches on the unmasked type: a maybe-NULL or RCU local object has no case
     if (!TYPE_MATCH_CASES.includes(src.type)) return found(fail(ctx, 'graph.kptr.type_match_internal'));
     if (src.btf?.btf !== 'prog') return found(unsupported(`${name} of a kernel object`, ctx.insnIdx, UNSUPPORTED.kptr));

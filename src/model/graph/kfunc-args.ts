@@ -4,7 +4,7 @@
 import type { Finding } from '../finding.js';
 import type { HookCtx } from '../hooks.js';
 import { F, T, baseType, isConst, isNullReg, typeIsNonOwningRef, typeIsPtrAllocObj, typeMayBeNull, type RegState } from '../state.js';
-import { tnumIsConst, tnumStr } from '../tnum.js';
+import { s64, tnumAdd, tnumConst, tnumIsConst, tnumStr } from '../tnum.js';
 import { argReg, regArg, unsupported } from '../finding.js';
 import { hasFlag, isTrustedArgs, type KfuncSpec } from './kfuncs.js';
 import { isRcuReg, isTrustedReg, loadContext, lockPtr, regRecord } from './context.js';
@@ -34,22 +34,41 @@ const ANY_OFF_OK = new Set<number>([
   T.SCALAR_VALUE,
 ]);
 
-/** __check_ptr_off_reg() */
+/**
+ * __check_ptr_off_reg(). 6.12 keeps a fixed offset (reg->off) beside var_off: negative ->
+ * modified -> variable. 7.x folds it into var_off: variable (printed with it) -> negative -> modified.
+ */
 export function checkPtrOffReg(ctx: HookCtx, reg: RegState, regno: number, fixedOffOk: boolean): Finding | null {
+  if (ctx.profile.switches.offInVarOff) {
+    const full = fullVarOff(reg);
+    if (!tnumIsConst(full)) return fail(ctx, 'kfunc.arg.var_off', ctx.typeStr(reg), tnumStr(full));
+    const off = s64(full.value);
+    if (off < 0n) return fail(ctx, 'kfunc.arg.negative_off', ctx.typeStr(reg), regArg(regno), off);
+    if (!fixedOffOk && off !== 0n) return fail(ctx, 'kfunc.arg.modified_ptr', ctx.typeStr(reg), regArg(regno), off);
+    return null;
+  }
   if (reg.off < 0) return fail(ctx, 'kfunc.arg.negative_off', ctx.typeStr(reg), regArg(regno), reg.off);
   if (!fixedOffOk && reg.off) return fail(ctx, 'kfunc.arg.modified_ptr', ctx.typeStr(reg), regArg(regno), reg.off);
   if (!tnumIsConst(reg.varOff) || reg.varOff.value !== 0n) return fail(ctx, 'kfunc.arg.var_off', ctx.typeStr(reg), tnumStr(reg.varOff));
   return null;
 }
 
-/** check_func_arg_reg_off() */
-export function checkFuncArgRegOff(ctx: HookCtx, reg: RegState, regno: number, release: boolean): Finding | null {
+/** A pointer's offset as 7.x holds it: var_off with the fixed offset added. */
+export const fullVarOff = (reg: RegState) => tnumAdd(reg.varOff, tnumConst(BigInt(reg.off)));
+
+/** check_func_arg_reg_off() / __check_func_arg_reg_off(.., btf_id_fixed_off_ok) */
+export function checkFuncArgRegOff(ctx: HookCtx, reg: RegState, regno: number, release: boolean, btfIdFixedOffOk = true): Finding | null {
   if (release) {
-    if (reg.off) return fail(ctx, 'kfunc.arg.release_off', regArg(regno));
-    return checkPtrOffReg(ctx, reg, regno, false);
+    if (ctx.profile.switches.offInVarOff) {
+      const full = fullVarOff(reg);
+      if (!tnumIsConst(full) || full.value !== 0n) return fail(ctx, 'kfunc.arg.release_off', regArg(regno));
+    } else {
+      if (reg.off) return fail(ctx, 'kfunc.arg.release_off', regArg(regno));
+      return checkPtrOffReg(ctx, reg, regno, false);
+    }
   }
   if (ANY_OFF_OK.has(reg.type)) return null;
-  return checkPtrOffReg(ctx, reg, regno, BTF_ID_FIXED_OFF_OK.has(reg.type));
+  return checkPtrOffReg(ctx, reg, regno, BTF_ID_FIXED_OFF_OK.has(reg.type) && btfIdFixedOffOk);
 }
 
 const structName = (ctx: HookCtx, id: number): string => {
@@ -65,41 +84,43 @@ function allocationLocked(ctx: HookCtx, reg: RegState): 'ok' | 'none' | 'other' 
 
 export function checkKfuncArgs(ctx: HookCtx, spec: KfuncSpec): Res {
   const lc = loadContext(ctx.obj, ctx.profile);
+  const sw = ctx.profile.switches;
   const meta: ArgMeta = { refObjId: 0, releaseRegno: 0, constValue: null, rootField: null, argBtfId: null, argOwningRef: false, callbackSubprog: null };
   const release = hasFlag(spec, 'KF_RELEASE');
-  const trustedOrRcu = isTrustedArgs(spec) || hasFlag(spec, 'KF_RCU');
+  // 6.12: only KF_TRUSTED_ARGS / KF_RELEASE / KF_RCU kfuncs check their pointers for NULL; 7.x: all
+  const nullChecked = sw.kfuncArgsAllTrusted || isTrustedArgs(spec) || hasFlag(spec, 'KF_RCU');
   const bad = (finding: Finding): Res => ({ ok: false, finding });
 
   for (let i = 0; i < spec.args.length; i++) {
     const arg = spec.args[i]!;
     const regno = i + 1;
     const reg = ctx.reg(regno);
-    switch (arg.kind) {
-      case 'ignore': continue;
-      case 'scalar': case 'const':
-        if (reg.type !== T.SCALAR_VALUE) return bad(fail(ctx, 'kfunc.arg.not_scalar', regArg(regno)));
-        if (arg.kind === 'const') {
-          if (!isConst(reg)) return bad(fail(ctx, 'kfunc.arg.not_const', regArg(regno)));
-          meta.constValue = reg.varOff.value;
-        }
-        continue;
-      default: break;
+    if (arg.kind === 'ignore' || arg.kind === 'implicit') continue;
+    const scalarArg = arg.kind === 'scalar' || arg.kind === 'const';
+    // 7.x: release_regno is R1 of a KF_RELEASE kfunc, checked at the argument
+    const releaseArg = sw.kfuncArgsAllTrusted && release && regno === 1;
+    if (sw.kfuncArgsAllTrusted) {
+      if (!scalarArg && (isNullReg(reg) || typeMayBeNull(reg.type))) return bad(fail(ctx, 'kfunc.arg.maybe_null', argReg(i)));
+      if (releaseArg && !reg.refObjId && !isNullReg(reg)) return bad(fail(ctx, 'kfunc.release.no_ref', spec.name, regArg(regno)));
+      if (reg.refObjId) {
+        meta.refObjId = reg.refObjId;
+        if (releaseArg) meta.releaseRegno = regno;
+      }
+      const offErr = checkFuncArgRegOff(ctx, reg, regno, releaseArg, !(arg.kind === 'refcounted_kptr' && sw.refcountedKptrZeroOff));
+      if (offErr) return bad(offErr);
     }
-    // A pointer parameter.
-    if (trustedOrRcu && (isNullReg(reg) || typeMayBeNull(reg.type))) return bad(fail(ctx, 'kfunc.arg.maybe_null', argReg(i)));
-    if (reg.refObjId) {
-      meta.refObjId = reg.refObjId;
-      if (release) meta.releaseRegno = regno;
+    if (scalarArg) {
+      if (reg.type !== T.SCALAR_VALUE) return bad(fail(ctx, 'kfunc.arg.not_scalar', regArg(regno)));
+      if (arg.kind === 'const') {
+        if (!isConst(reg)) return bad(fail(ctx, 'kfunc.arg.not_const', regArg(regno)));
+        meta.constValue = reg.varOff.value;
+      }
+      continue;
     }
-    if (arg.kind === 'callback' && (baseType(reg.type) === T.PTR_TO_BTF_ID || baseType(reg.type) === T.PTR_TO_SOCKET ||
-        baseType(reg.type) === T.PTR_TO_SOCK_COMMON || baseType(reg.type) === T.PTR_TO_TCP_SOCK || baseType(reg.type) === T.CONST_PTR_TO_MAP))
-      return bad(unsupported(`${spec.name} with a BTF object as its callback argument`, ctx.insnIdx, UNSUPPORTED.kfuncArg));
-    if (arg.kind === 'alloc' && trustedOrRcu && !isTrustedReg(reg)) {
-      if (!hasFlag(spec, 'KF_RCU')) return bad(fail(ctx, 'kfunc.arg.not_trusted', regArg(regno)));
-      if (!isRcuReg(reg)) return bad(fail(ctx, 'kfunc.arg.not_rcu', regArg(regno)));
+    if (!sw.kfuncArgsAllTrusted) {
+      const err = preKindChecks612(ctx, spec, arg.kind, reg, regno, i, meta, nullChecked);
+      if (err) return bad(err);
     }
-    const offErr = checkFuncArgRegOff(ctx, reg, regno, release && reg.refObjId !== 0);
-    if (offErr) return bad(offErr);
 
     switch (arg.kind) {
       case 'alloc': {
@@ -133,13 +154,15 @@ export function checkKfuncArgs(ctx: HookCtx, spec: KfuncSpec): Res {
         break;
       }
       case 'list_node': case 'rb_node': {
-        const isRemove = spec.ret === 'graph_pop' && arg.kind === 'rb_node';
-        const nodeArgOfLeftRight = spec.ret === 'graph_peek' && arg.kind === 'rb_node';
-        if (nodeArgOfLeftRight) return bad(unsupported(`${spec.name} node argument (bpf-next rule)`, ctx.insnIdx, UNSUPPORTED.kfuncArg));
-        if (isRemove) {
-          if (!typeIsNonOwningRef(reg.type) || reg.refObjId) return bad(fail(ctx, 'graph.rbtree_remove.not_non_owning'));
-          if (inRbtreeCb(ctx)) return bad(fail(ctx, 'graph.rbtree_cb.remove'));
-        } else {
+        // rbtree_remove (6.12), and 7.x's remove/left/right: every rb_node argument but rbtree_add's
+        const borrowsRbNode = arg.kind === 'rb_node' && spec.effect !== 'insert';
+        if (borrowsRbNode) {
+          const nonOwning = typeIsNonOwningRef(reg.type);
+          const ok = sw.rbNodeTakesReferenced ? nonOwning || reg.refObjId !== 0 : nonOwning && !reg.refObjId;
+          if (!ok) return bad(fail(ctx, 'graph.rbtree_remove.not_non_owning', spec.name));
+          if (inRbtreeCb(ctx)) return bad(fail(ctx, 'graph.rbtree_cb.remove', spec.name));
+        } else if (!(arg.kind === 'list_node' && arg.nonOwnAllowed && typeIsNonOwningRef(reg.type) && !reg.refObjId)) {
+          // a `__nonown_allowed` list node (7.x) also takes a non-owning reference
           if (reg.type !== (T.PTR_TO_BTF_ID | F.MEM_ALLOC)) return bad(fail(ctx, 'graph.arg.expected_alloc', argReg(i)));
           if (!reg.refObjId) return bad(fail(ctx, 'graph.arg.not_referenced'));
         }
@@ -175,8 +198,31 @@ export function checkKfuncArgs(ctx: HookCtx, spec: KfuncSpec): Res {
       }
     }
   }
-  if (release && !meta.releaseRegno) return { ok: false, finding: fail(ctx, 'kfunc.release.no_ref', spec.name) };
+  if (!sw.kfuncArgsAllTrusted && release && !meta.releaseRegno) return { ok: false, finding: fail(ctx, 'kfunc.release.no_ref', spec.name) };
   return { ok: true, meta };
+}
+
+/**
+ * 6.12's checks of a pointer argument before its kind: NULL for trusted/RCU kfuncs, the
+ * reference it carries, __alloc arguments of trusted kfuncs, check_func_arg_reg_off.
+ */
+function preKindChecks612(
+  ctx: HookCtx, spec: KfuncSpec, kind: string, reg: RegState, regno: number, i: number, meta: ArgMeta, nullChecked: boolean,
+): Finding | null {
+  const release = hasFlag(spec, 'KF_RELEASE');
+  if (nullChecked && (isNullReg(reg) || typeMayBeNull(reg.type))) return fail(ctx, 'kfunc.arg.maybe_null', argReg(i));
+  if (reg.refObjId) {
+    meta.refObjId = reg.refObjId;
+    if (release) meta.releaseRegno = regno;
+  }
+  // get_kfunc_ptr_arg_type() classifies a BTF object by its register before the callback kind
+  if (kind === 'callback' && [T.PTR_TO_BTF_ID, T.PTR_TO_SOCKET, T.PTR_TO_SOCK_COMMON, T.PTR_TO_TCP_SOCK, T.CONST_PTR_TO_MAP].includes(baseType(reg.type)))
+    return unsupported(`${spec.name} with a BTF object as its callback argument`, ctx.insnIdx, UNSUPPORTED.kfuncArg);
+  if (kind === 'alloc' && nullChecked && !isTrustedReg(reg)) {
+    if (!hasFlag(spec, 'KF_RCU')) return fail(ctx, 'kfunc.arg.not_trusted', regArg(regno));
+    if (!isRcuReg(reg)) return fail(ctx, 'kfunc.arg.not_rcu', regArg(regno));
+  }
+  return checkFuncArgRegOff(ctx, reg, regno, release && reg.refObjId !== 0);
 }
 
 export { fieldTypeName };

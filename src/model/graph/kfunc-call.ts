@@ -11,7 +11,7 @@ import {
 import { hasFlag, kfuncAllowedFor, type KfuncSpec } from './kfuncs.js';
 import { checkKfuncArgs, type ArgMeta } from './kfunc-args.js';
 import { loadContext, metaOf, regRecord } from './context.js';
-import { fail, inRbtreeCb, setNonOwning } from './util.js';
+import { demoteRcuRefs, fail, inRbtreeCb, inRcuCs, setNonOwning } from './util.js';
 import { UNSUPPORTED } from '../../rules/index.js';
 
 const BPF_GLOBAL_PERCPU_MA_MAX_SIZE = 512;
@@ -26,6 +26,8 @@ export function graphKfunc(ctx: HookCtx, name: string): HookResult {
   const args = checkKfuncArgs(ctx, spec);
   if (!args.ok) return found(args.finding);
   const meta = args.meta;
+  const nmi = nmiUnsafeDrop(ctx, spec, meta);
+  if (nmi) return found(nmi);
 
   if (spec.callbackArg !== undefined) {
     const root = meta.rootField?.graphRoot;
@@ -73,21 +75,43 @@ export function graphKfunc(ctx: HookCtx, name: string): HookResult {
   return DONE;
 }
 
+const TRACING_TYPES: readonly string[] = ['kprobe', 'tracepoint', 'perf_event', 'raw_tracepoint', 'raw_tracepoint_writable'];
+/** btf_field_is_nmi_safe(): the field types an NMI-time free may meet. */
+const NMI_SAFE: ReadonlySet<string> = new Set(['spin_lock', 'timer', 'wq', 'kptr_unref', 'refcount']);
+
+/** 7.x check_kfunc_call: obj_drop in a tracing program of a type with NMI-unsafe fields. */
+function nmiUnsafeDrop(ctx: HookCtx, spec: KfuncSpec, meta: ArgMeta) {
+  if (!ctx.profile.switches.nmiUnsafeDropRefused || spec.effect !== 'release_arg' || meta.argBtfId === null) return null;
+  const { progType, section, sleepable } = ctx.prog;
+  const tracing = TRACING_TYPES.includes(progType) || (progType === 'tracing' && !/^iter(\.s)?\//.test(section) && !sleepable);
+  if (!tracing) return null;
+  const rec = metaOf(loadContext(ctx.obj, ctx.profile), meta.argBtfId);
+  return rec?.fields.some((f) => !NMI_SAFE.has(f.type)) ? fail(ctx, 'graph.drop.nmi_unsafe_tracing', spec.name) : null;
+}
+
 /** bpf_rcu_read_lock/unlock bookkeeping (check_kfunc_call). */
 function rcuEffect(ctx: HookCtx, spec: KfuncSpec): HookResult | null {
   const s = ctx.state;
   const lock = spec.effect === 'rcu_read_lock', unlock = spec.effect === 'rcu_read_unlock';
-  if (s.activeRcuLock) {
-    if (inRbtreeCb(ctx) && (lock || unlock)) return found(fail(ctx, 'graph.rbtree_cb.rcu'));
-    if (lock) return found(fail(ctx, 'graph.rcu.nested', spec.name));
-    if (unlock) {
-      forEachReg(s, (reg) => {
-        if (reg.type & F.MEM_RCU) reg.type = (reg.type & ~(F.MEM_RCU | F.PTR_MAYBE_NULL)) | F.PTR_UNTRUSTED;
-      });
-      s.activeRcuLock = false;
+  if (!lock && !unlock) return null;
+  if (ctx.profile.switches.rcuCounted) {
+    // active_rcu_locks nests; protection ends when in_rcu_cs() turns false
+    if (lock) s.activeRcuLocks++;
+    else {
+      if (!s.activeRcuLocks) return found(fail(ctx, 'graph.rcu.unmatched_unlock', spec.name));
+      s.activeRcuLocks--;
+      if (!inRcuCs(ctx)) demoteRcuRefs(ctx);
     }
-  } else if (lock) s.activeRcuLock = true;
-  else if (unlock) return found(fail(ctx, 'graph.rcu.unmatched_unlock', spec.name));
+    if (inRbtreeCb(ctx)) return found(fail(ctx, 'graph.rbtree_cb.rcu'));
+    return null;
+  }
+  if (s.activeRcuLocks) {
+    if (inRbtreeCb(ctx)) return found(fail(ctx, 'graph.rbtree_cb.rcu'));
+    if (lock) return found(fail(ctx, 'graph.rcu.nested', spec.name));
+    demoteRcuRefs(ctx);
+    s.activeRcuLocks = 0;
+  } else if (lock) s.activeRcuLocks = 1;
+  else return found(fail(ctx, 'graph.rcu.unmatched_unlock', spec.name));
   return null;
 }
 

@@ -7,7 +7,8 @@ import { reject } from '../finding.js';
 import { loadContext } from './context.js';
 import type { Profile } from '../../profiles/index.js';
 
-const TRACING: readonly ProgType[] = ['kprobe', 'tracepoint', 'perf_event', 'raw_tracepoint'];
+/** is_tracing_prog_type(): KPROBE, TRACEPOINT, PERF_EVENT, RAW_TRACEPOINT(_WRITABLE). */
+const TRACING: readonly ProgType[] = ['kprobe', 'tracepoint', 'perf_event', 'raw_tracepoint', 'raw_tracepoint_writable'];
 
 export function graphPrecheck(obj: BpfObject, prog: BpfProgram, profile: Profile): Finding | null {
   const lc = loadContext(obj, profile);

@@ -1,7 +1,7 @@
 // Small shared pieces of the graph rules: findings, the rbtree-callback test, non-owning marking.
 import { CORE, type RuleRef } from '../../rules/index.js';
 import { reject, type Finding, type FormatArg } from '../finding.js';
-import { F, type RegState } from '../state.js';
+import { F, forEachReg, type RegState } from '../state.js';
 import type { HookCtx } from '../hooks.js';
 import type { BtfRecord } from './records.js';
 
@@ -24,4 +24,21 @@ export function inRbtreeCb(ctx: HookCtx): boolean {
 export function setNonOwning(reg: RegState, rec: BtfRecord | null): void {
   reg.type |= F.NON_OWN_REF;
   if (rec && rec.refcountOff >= 0) reg.type |= F.MEM_RCU;
+}
+
+/** in_rcu_cs(): inside an RCU read-side region, under a lock (7.x: or preemption off), or not sleepable. */
+export function inRcuCs(ctx: HookCtx): boolean {
+  const s = ctx.state;
+  return s.activeRcuLocks > 0 || !!s.activeLock || !ctx.prog.sleepable || (ctx.profile.switches.rcuCounted && s.activePreemptLock > 0);
+}
+
+/**
+ * invalidate_rcu_protected_refs(): when RCU protection ends every MEM_RCU register becomes an
+ * untrusted pointer (not NULL-checked any more); 7.x also drops NON_OWN_REF.
+ */
+export function demoteRcuRefs(ctx: HookCtx): void {
+  const drop = F.MEM_RCU | F.PTR_MAYBE_NULL | (ctx.profile.switches.rcuCounted ? F.NON_OWN_REF : 0);
+  forEachReg(ctx.state, (reg) => {
+    if (reg.type & F.MEM_RCU) reg.type = (reg.type & ~drop) | F.PTR_UNTRUSTED;
+  });
 }

@@ -7,7 +7,7 @@ import { reject } from '../finding.js';
 import { CORE } from '../../rules/index.js';
 import { F, T, cloneState, curFrame, forEachReg, isNullReg, regConst, type RegState, type VerifierState } from '../state.js';
 import { U32, U64, s32, s64, tnumIsConst, u32 } from '../tnum.js';
-import { hookCtx, next, stop, type Env, type Path, type Step } from './env.js';
+import { complexityLimit, hookCtx, next, stop, type Env, type Path, type Step } from './env.js';
 import { boundsInvalid, boundsSync } from './scalar.js';
 import { checkRead } from './operands.js';
 
@@ -150,7 +150,7 @@ export function condJump(env: Env, path: Path, insn: Extract<Insn, { kind: 'jmp'
   if (taken === 1) return next(target);
   if (taken === 0) return next(idx + 1);
 
-  if (env.pending.length + 1 > env.profile.switches.jmpSeqLimit) return stop(reject(env.profile.rules, CORE.jmpSeq, idx, env.pending.length + 1));
+  if (env.pending.length + 1 > env.profile.switches.jmpSeqLimit) return stop(complexityLimit(env, idx, 'pending branches', env.pending.length + 1));
   const other = cloneState(st);
   const od = curFrame(other).regs[insn.dst]!;
   const os = insn.useReg ? curFrame(other).regs[insn.src]! : { ...s };
@@ -177,4 +177,22 @@ export function condJump(env: Env, path: Path, insn: Extract<Insn, { kind: 'jmp'
   }
   if (thisDead) return { kind: 'end' };
   return next(idx + 1);
+}
+
+/**
+ * may_goto (check_cond_jmp_op, BPF_JCOND): the path goes on at the jump target; the fall-through
+ * (the loop body, at run time taken until the budget runs out) is queued one may_goto_depth
+ * deeper. The kernel also widens imprecise scalars of the queued state against the loop's
+ * previous iteration; the model has no precision marks, so it keeps every scalar (it explores
+ * more iterations; is_state_visited ends the loop when an iteration is within an earlier one).
+ */
+export function mayGoto(env: Env, path: Path, insn: Extract<Insn, { kind: 'may_goto' }>, idx: number): Step {
+  const st = path.state;
+  st.jmps++;
+  if (env.pending.length + 1 > env.profile.switches.jmpSeqLimit) return stop(complexityLimit(env, idx, 'pending branches', env.pending.length + 1));
+  const body = cloneState(st);
+  body.mayGotoDepth = (st.mayGotoDepth ?? 0) + 1;
+  env.pending.push({ state: body, insn: idx + 1, parent: path.parent });
+  if (path.parent) path.parent.branches++;
+  return next(idx + 1 + insn.off);
 }

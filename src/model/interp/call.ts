@@ -189,10 +189,12 @@ export function exitInsn(env: Env, path: Path, idx: number): Step {
   const f = curFrame(st);
   const main = st.frames.length === 1;
   const ctx = hookCtxAt(env, path, idx);
-  const h = env.hooks.exitChecks(ctx, { mainProg: main, frame: f });
+  const h = env.hooks.exitChecks(ctx, { mainProg: main, frame: f, phase: 'before-refs' });
   if (h) return stop(h);
   const leak = leakCheck(env, path, idx);
   if (leak) return stop(leak);
+  const after = env.hooks.exitChecks(ctx, { mainProg: main, frame: f, phase: 'after-refs' });
+  if (after) return stop(after);
   if (!main) {
     const r0 = f.regs[0]!;
     if (r0.type === T.PTR_TO_STACK) return stop(reject(env.profile.rules, CORE.retStackPointer, idx));

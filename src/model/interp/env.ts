@@ -3,7 +3,8 @@
 import type { Btf } from '../../btf/types.js';
 import type { Insn } from '../../bpf/insn.js';
 import type { BpfObject, BpfProgram } from '../../object/types.js';
-import type { Finding } from '../finding.js';
+import { unsupported, type Finding } from '../finding.js';
+import { UNSUPPORTED } from '../../rules/index.js';
 import type { CallbackSpec, GraphHooks, HookCtx } from '../hooks.js';
 import type { Profile } from '../../profiles/index.js';
 import { regTypeStr, progBtfNamer, type TypeNamer } from '../print.js';
@@ -78,4 +79,14 @@ export function hookCtx(env: Env, path: Path, insnIdx: number, onCallback: (spec
     typeStr: (reg) => regTypeStr(reg.type),
     pushCallback: onCallback,
   };
+}
+
+/**
+ * The walk passed one of the kernel's complexity limits (BPF_COMPLEXITY_LIMIT_INSNS,
+ * BPF_COMPLEXITY_LIMIT_JMP_SEQ). The kernel prunes with liveness and precision marks and widens
+ * imprecise loop scalars; the model does neither, so its counts are upper bounds of the kernel's
+ * and passing a limit is not the kernel's rejection: `unsupported`, never a guess.
+ */
+export function complexityLimit(env: Env, insn: number, what: string, count: number): Finding {
+  return unsupported(`${count} ${what} (past the kernel's limit; the kernel, pruning with liveness and precision marks, may need fewer)`, insn, UNSUPPORTED.complexity);
 }

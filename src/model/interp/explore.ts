@@ -10,6 +10,7 @@ import { formatState } from '../print.js';
 import type { Profile } from '../../profiles/index.js';
 import { CORE, UNSUPPORTED } from '../../rules/index.js';
 import { reject } from '../finding.js';
+import { complexityLimit } from './env.js';
 import { F, IdGen, T, newFrame, regPtr, regUnknown, type VerifierState } from '../state.js';
 import { makeNamer, type Env, type Path } from './env.js';
 import { endPath, isStateVisited } from './prune.js';
@@ -20,7 +21,7 @@ import { globalArgs } from './call.js';
 function prunePoints(insns: Insn[]): Set<number> {
   const s = new Set<number>();
   insns.forEach((insn, i) => {
-    if (insn.kind === 'jmp') { s.add(i); s.add(i + 1 + insn.off); }
+    if (insn.kind === 'jmp' || insn.kind === 'may_goto') { s.add(i); s.add(i + 1 + insn.off); }
     else if (insn.kind === 'ja') s.add(i + 1 + insn.offset);
     else if (insn.kind === 'call') { s.add(i); s.add(i + 1); }
   });
@@ -49,7 +50,7 @@ function entryState(env: Env, subprog: number): VerifierState | string {
       else f.regs[i + 1] = regPtr(T.PTR_TO_MEM | F.PTR_MAYBE_NULL, { memSize: a.size, id: env.ids.next() });
     });
   }
-  return { frames: [f], refs: [], activeLock: null, activeRcuLock: false, activePreemptLock: 0, jmps: 0, callbackUnrollDepth: 0 };
+  return { frames: [f], refs: [], activeLock: null, activeRcuLocks: 0, activePreemptLock: 0, jmps: 0, callbackUnrollDepth: 0 };
 }
 
 /** Walk every path from one entry; the first finding stops the program (as the kernel does). */
@@ -85,7 +86,9 @@ function walkPath(env: Env, path: Path): Finding | null {
   const prev = { tokens: new Set<string>(), graph: [] as string[] };
   if (env.trace) prev.tokens = new Set(formatState(path.state, env.names).split(' '));
   for (;;) {
-    if (++env.insnProcessed > env.profile.switches.insnLimit) return reject(env.profile.rules, CORE.tooLarge, path.insn, env.insnProcessed);
+    // The model prunes less than the kernel (no liveness or precision marks): more instructions
+    // than BPF_COMPLEXITY_LIMIT_INSNS here says nothing about the kernel's own count.
+    if (++env.insnProcessed > env.profile.switches.insnLimit) return complexityLimit(env, path.insn, 'instructions processed', env.insnProcessed);
     if (env.prunePoints.has(path.insn) || env.callbackSites.has(path.insn)) {
       const v = isStateVisited(env, path);
       if (v === 'prune') { env.trace?.push(`${path.insn}: safe (state subsumed by an explored one)`); return null; }

@@ -57,6 +57,15 @@ export function helperCall(env: Env, path: Path, id: number, idx: number): Step 
     case 'integer': regs[0] = regUnknown(); break;
     case 'void': regs[0] = regNotInit(); break;
     case 'map_value_or_null': {
+      // 7.x refine_map_lookup_value: an outer map-in-map lookup is the inner map (maybe NULL) at
+      // once; 6.12 types it a map value until its NULL check
+      const outer = map as BpfMapLike | null; // set by checkArg's callback
+      if (env.profile.switches.innerMapAtLookup && outer?.innerMap) {
+        const r = regPtr(T.CONST_PTR_TO_MAP | F.PTR_MAYBE_NULL, { map: outer.innerMap });
+        r.id = env.ids.next();
+        regs[0] = r;
+        break;
+      }
       const r = regPtr(T.PTR_TO_MAP_VALUE | (lookupNotNull ? 0 : F.PTR_MAYBE_NULL), { map });
       // a non-NULL value still gets an id when it holds a lock (the lock is identified by it)
       if (!lookupNotNull || env.hooks.mayPointToSpinLock?.(r, hookCtxAt(env, path, idx))) r.id = env.ids.next();

@@ -1,5 +1,8 @@
 // The kernel's own instruction-level checks, as a class: the raw fields of every instruction are
-// checked the way 6.12 checks them, with its messages, before any semantics are modelled.
+// checked where the line checks them, with its messages, before any semantics are modelled. 6.12
+// checks most reserved fields at the front of each do_check handler (reachable instructions only);
+// 7.x's check_insn_fields checks all of them over every instruction before the walk
+// (switches.insnFieldsBeforeWalk), leaving operand reads, div by zero, shifts and atomics to the walk.
 //  - before the walk, over every instruction (reachable or not), in bpf_check's order:
 //    check_subprogs (jump targets, last insn) and the scan of resolve_pseudo_ldimm64
 //    ("BPF_LDX uses reserved fields", "invalid bpf_ld_imm64 insn", "unknown opcode %02x");
@@ -9,7 +12,7 @@
 //    interleaved with "R%d !read_ok" in the order each handler checks its operands.
 // Both read only RawInsn fields (code, dst, src, off, imm), never the decoded kind, as the kernel does.
 import type { Insn, RawInsn } from '../../bpf/insn.js';
-import { ALU, ATOMIC, CLASS, JMP, MODE, PSEUDO_CALL, PSEUDO_KFUNC_CALL, SIZE, SRC, insnClass, insnMode, insnOp, insnSize, insnSrc } from '../../bpf/opcode.js';
+import { ALU, ATOMIC, CLASS, JMP, MAY_GOTO, MODE, PSEUDO_CALL, PSEUDO_KFUNC_CALL, SIZE, SRC, insnClass, insnMode, insnOp, insnSize, insnSrc } from '../../bpf/opcode.js';
 import type { BpfProgram } from '../../object/types.js';
 import { reject, type Finding } from '../finding.js';
 import { CORE, type RuleBook } from '../../rules/index.js';
@@ -56,29 +59,83 @@ export function checkSubprogs(prog: BpfProgram, rules: RuleBook): Finding | null
 }
 
 /**
- * resolve_pseudo_ldimm64's per-instruction checks (its map checks are graphPrecheck's and the
- * ld_imm64 resolution is the object reader's). The kernel prints these before any instruction
- * line, so the log names no instruction; `insn` here is where the model found it.
+ * resolve_pseudo_ldimm64's per-instruction checks (6.12), or 7.x's check_and_resolve_insns, which
+ * also runs check_insn_fields over every instruction (`fieldsBeforeWalk`): register numbers, the
+ * ld_imm64 pair, the opcode table, then every reserved field, reachable or not. (Its map checks
+ * are graphPrecheck's and the ld_imm64 resolution is the object reader's.) The kernel prints these
+ * before any instruction line, so the log names no instruction; `insn` is where the model found it.
  */
-export function scanInsns(insns: readonly Insn[], rules: RuleBook): Finding | null {
+export function scanInsns(insns: readonly Insn[], rules: RuleBook, fieldsBeforeWalk = false): Finding | null {
   for (let i = 0; i < insns.length; i++) {
     const x = insns[i]!;
-    if (insnClass(x.code) === CLASS.LDX && ((insnMode(x.code) !== MODE.MEM && insnMode(x.code) !== MODE.MEMSX) || x.imm !== 0)) {
+    if (fieldsBeforeWalk) {
+      if (x.dst >= MAX_BPF_REG) return reject(rules, CORE.regInvalid, i, x.dst);
+      if (x.src >= MAX_BPF_REG) return reject(rules, CORE.regInvalid, i, x.src);
+    } else if (insnClass(x.code) === CLASS.LDX && ((insnMode(x.code) !== MODE.MEM && insnMode(x.code) !== MODE.MEMSX) || x.imm !== 0)) {
       return reject(rules, CORE.reservedFields, i, 'BPF_LDX');
     }
     if (x.code === LD_IMM64) {
       const hi = insns[i + 1];
       if (!hi || hi.code !== 0 || hi.dst !== 0 || hi.src !== 0 || hi.off !== 0) return reject(rules, CORE.invalidLdImm64, i);
+      if (fieldsBeforeWalk && x.off !== 0) return reject(rules, CORE.reservedFields, i, 'BPF_LD_IMM64');
       i++;
       continue;
     }
     if (!opcodeInInsnTable(x.code)) return reject(rules, CORE.unknownOpcode, i, x.code.toString(16).padStart(2, '0'));
+    if (fieldsBeforeWalk) {
+      const f = insnFields(x, rules, i);
+      if (f) return f;
+    }
+  }
+  return null;
+}
+
+/** check_insn_fields (7.x: check_alu_fields, check_jmp_fields and the load/store classes) on an opcode of the table. */
+function insnFields(x: RawInsn, rules: RuleBook, idx: number): Finding | null {
+  const cls = insnClass(x.code), op = insnOp(x.code), isX = insnSrc(x.code) === SRC.X;
+  const reserved = (bad: boolean, what: string): Finding | null => (bad ? reject(rules, CORE.reservedFields, idx, what) : null);
+  switch (cls) {
+    case CLASS.ALU: case CLASS.ALU64: {
+      if (op === ALU.NEG) return reserved(isX || x.src !== 0 || x.off !== 0 || x.imm !== 0, 'BPF_NEG');
+      if (op === ALU.END) return reserved(x.src !== 0 || x.off !== 0 || (x.imm !== 16 && x.imm !== 32 && x.imm !== 64) || (cls === CLASS.ALU64 && isX), 'BPF_END');
+      if (op === ALU.MOV) {
+        if (!isX) return reserved(x.src !== 0 || x.off !== 0, 'BPF_MOV');
+        if (cls === CLASS.ALU) return reserved((x.off !== 0 && x.off !== 8 && x.off !== 16) || x.imm !== 0, 'BPF_MOV');
+        if (x.off === 1) return null; // addr_space_cast: its own message; the walk answers unsupported for it
+        return reserved((x.off !== 0 && x.off !== 8 && x.off !== 16 && x.off !== 32) || x.imm !== 0, 'BPF_MOV');
+      }
+      const badOff = (x.off !== 0 && x.off !== 1) || (x.off === 1 && op !== ALU.MOD && op !== ALU.DIV);
+      return reserved(isX ? x.imm !== 0 || badOff : x.src !== 0 || badOff, 'BPF_ALU');
+    }
+    case CLASS.LDX: return reserved((insnMode(x.code) !== MODE.MEM && insnMode(x.code) !== MODE.MEMSX) || x.imm !== 0, 'BPF_LDX');
+    case CLASS.STX: return insnMode(x.code) === MODE.ATOMIC ? null : reserved(insnMode(x.code) !== MODE.MEM || x.imm !== 0, 'BPF_STX');
+    case CLASS.ST: return reserved(insnMode(x.code) !== MODE.MEM || x.src !== 0, 'BPF_ST');
+    case CLASS.JMP: case CLASS.JMP32: {
+      if (op === JMP.CALL) {
+        return reserved(isX || (x.src !== PSEUDO_KFUNC_CALL && x.off !== 0) || (x.src !== 0 && x.src !== PSEUDO_CALL && x.src !== PSEUDO_KFUNC_CALL)
+          || x.dst !== 0 || cls === CLASS.JMP32, 'BPF_CALL');
+      }
+      if (op === JMP.JA) {
+        if (isX) return reserved(x.src !== 0 || x.imm !== 0 || x.off !== 0, 'BPF_JA|BPF_X');
+        return reserved(x.src !== 0 || x.dst !== 0 || (cls === CLASS.JMP ? x.imm !== 0 : x.off !== 0), 'BPF_JA');
+      }
+      if (op === JMP.EXIT) return reserved(isX || x.imm !== 0 || x.src !== 0 || x.dst !== 0 || cls === CLASS.JMP32, 'BPF_EXIT');
+      if (op === JMP.JCOND) {
+        return x.code !== (CLASS.JMP | JMP.JCOND) || x.src !== MAY_GOTO || x.dst !== 0 || x.imm !== 0 ? reject(rules, CORE.invalidMayGoto, idx, x.off, x.imm) : null;
+      }
+      return reserved(isX ? x.imm !== 0 : x.src !== 0, 'BPF_JMP/JMP32');
+    }
+    case CLASS.LD: {
+      const mode = insnMode(x.code);
+      if (mode !== MODE.ABS && mode !== MODE.IND) return null;
+      return reserved(x.dst !== 0 || x.off !== 0 || insnSize(x.code) === SIZE.DW || (mode === MODE.ABS && x.src !== 0), 'BPF_LD_[ABS|IND]');
+    }
   }
   return null;
 }
 
 /** One step of a handler's front: a reserved-field test, or check_reg_arg on a register. */
-type Check = { reserved: string; bad: boolean } | { reg: number; read: boolean } | { finding: (rules: RuleBook, idx: number) => Finding | null };
+type Check = { reserved: string; bad: boolean } | { reg: number; read: boolean } | { finding: (rules: RuleBook, idx: number) => Finding | null; field?: true };
 
 const ATOMIC_OPS = new Set<number>([
   ATOMIC.ADD, ATOMIC.ADD | ATOMIC.FETCH, ATOMIC.AND, ATOMIC.AND | ATOMIC.FETCH, ATOMIC.OR, ATOMIC.OR | ATOMIC.FETCH,
@@ -147,7 +204,7 @@ function buildChecks(x: RawInsn): Check[] {
       }
       if (op === JMP.EXIT) return [{ reserved: 'BPF_EXIT', bad: x.imm !== 0 || x.src !== 0 || x.dst !== 0 }];
       if (op === JMP.JCOND) {
-        return [{ finding: (rules, idx) => (x.src !== 0 || x.dst !== 0 || x.imm !== 0 || x.off === 0 ? reject(rules, CORE.invalidMayGoto, idx, x.off, x.imm) : null) }];
+        return [{ finding: (rules, idx) => (x.src !== 0 || x.dst !== 0 || x.imm !== 0 || x.off === 0 ? reject(rules, CORE.invalidMayGoto, idx, x.off, x.imm) : null), field: true }];
       }
       return [{ reg: x.dst, read: true }, { reserved: 'BPF_JMP/JMP32', bad: isX ? x.imm !== 0 : x.src !== 0 }, ...(isX ? [{ reg: x.src, read: true }] : [])];
     }
@@ -164,16 +221,16 @@ function buildChecks(x: RawInsn): Check[] {
  * null when the raw fields are all valid and every register operand exists (and is readable
  * where the kernel checks that before a reserved field).
  */
-export function checkInsnFields(rules: RuleBook, state: VerifierState, x: RawInsn, idx: number): Finding | null {
+export function checkInsnFields(rules: RuleBook, state: VerifierState, x: RawInsn, idx: number, fieldsBeforeWalk = false): Finding | null {
   const regs = curFrame(state).regs;
   for (const c of frontChecks(x)) {
     if ('reserved' in c) {
-      if (c.bad) return reject(rules, CORE.reservedFields, idx, c.reserved);
+      if (c.bad && !fieldsBeforeWalk) return reject(rules, CORE.reservedFields, idx, c.reserved);
     } else if ('reg' in c) {
       if (c.reg >= MAX_BPF_REG) return reject(rules, CORE.regInvalid, idx, c.reg);
       if (c.read && regs[c.reg]!.type === T.NOT_INIT) return reject(rules, CORE.regNotInit, idx, c.reg);
       if (!c.read && c.reg === 10) return reject(rules, CORE.fpReadOnly, idx);
-    } else {
+    } else if (!(c.field && fieldsBeforeWalk)) {
       const f = c.finding(rules, idx);
       if (f) return f;
     }

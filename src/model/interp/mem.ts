@@ -11,7 +11,7 @@ import { CORE, UNSUPPORTED, type RuleBook } from '../../rules/index.js';
 import {
   F, MAX_BPF_STACK, T, baseType, curFrame, isConst, isPointer, regConst, regUnknown, slotIndex, type FuncState, type RegState, type StackSlot,
 } from '../state.js';
-import { tnumIsConst, tnumStr } from '../tnum.js';
+import { tnumAdd, tnumConst, tnumIsConst, tnumStr } from '../tnum.js';
 import { next, stop, type Env, type Path, type Step } from './env.js';
 import { coerceToSize, signExtend } from './scalar.js';
 import { checkRead, checkWrite } from './operands.js';
@@ -119,7 +119,12 @@ function access(env: Env, path: Path, idx: number, regno: number, insnOff: numbe
     case T.PTR_TO_STACK: {
       if (!tnumIsConst(reg.varOff)) return unsupported('variable-offset stack access', idx, UNSUPPORTED.stackVarOff);
       const total = off + Number(BigInt.asIntN(64, reg.varOff.value));
-      if (total % size !== 0) return reject(env.profile.rules, CORE.stackMisaligned, idx, tnumStr(reg.varOff), reg.off, insnOff, size);
+      if (total % size !== 0) {
+        // 7.x holds the fixed offset in var_off and prints it there (tnum_strn: small negatives in decimal)
+        const offInVarOff = env.profile.switches.offInVarOff;
+        const varOff = offInVarOff ? tnumAdd(reg.varOff, tnumConst(BigInt(reg.off))) : reg.varOff;
+        return reject(env.profile.rules, CORE.stackMisaligned, idx, tnumStr(varOff, offInVarOff), reg.off, insnOff, size);
+      }
       if (total < -MAX_BPF_STACK || total + size > 0) {
         return reject(env.profile.rules, write ? CORE.stackInvalidOff : CORE.stackInvalidReadOff, idx, regArg(regno), off, size);
       }

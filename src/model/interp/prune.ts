@@ -86,7 +86,7 @@ function regsMaySubsume(old: VerifierState, cur: VerifierState): boolean {
 export function statesEqual(old: VerifierState, cur: VerifierState, exact: boolean): boolean {
   if (old.frames.length !== cur.frames.length) return false;
   if (!exact && !regsMaySubsume(old, cur)) return false;
-  if (old.activeRcuLock !== cur.activeRcuLock || old.activePreemptLock !== cur.activePreemptLock) return false;
+  if (old.activeRcuLocks !== cur.activeRcuLocks || old.activePreemptLock !== cur.activePreemptLock) return false;
   const ids = new IdMap();
   if (!!old.activeLock !== !!cur.activeLock) return false;
   if (old.activeLock && cur.activeLock && (old.activeLock.ptr !== cur.activeLock.ptr || !ids.check(old.activeLock.id, cur.activeLock.id))) return false;
@@ -128,11 +128,16 @@ export function exactSignature(s: VerifierState): number {
 export function isStateVisited(env: Env, path: Path): 'prune' | Finding | null {
   const list = env.visited.get(path.insn) ?? [];
   const cbSite = env.callbackSites.has(path.insn);
+  const mayGotoSite = env.insns[path.insn]?.kind === 'may_goto';
+  const depth = path.state.mayGotoDepth ?? 0;
   let sig: number | null = null;
   for (const cp of list) {
     if (cp.branches > 0 && !cbSite) {
+      // a may_goto loop converges: an iteration within an earlier one still being explored is safe
+      if (mayGotoSite && (cp.state.mayGotoDepth ?? 0) !== depth && statesEqual(cp.state, path.state, false)) return 'prune';
       sig ??= exactSignature(path.state);
-      if (cp.sig === sig && (cp.state.callbackUnrollDepth ?? 0) === (path.state.callbackUnrollDepth ?? 0) && statesEqual(cp.state, path.state, true)) {
+      if (cp.sig === sig && (cp.state.callbackUnrollDepth ?? 0) === (path.state.callbackUnrollDepth ?? 0)
+        && (cp.state.mayGotoDepth ?? 0) === depth && statesEqual(cp.state, path.state, true)) {
         return reject(env.profile.rules, CORE.infiniteLoop, path.insn, path.insn);
       }
       continue; // still being explored: its safety is not established yet

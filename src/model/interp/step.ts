@@ -10,7 +10,7 @@ import {
 import { S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32, tnumAdd, tnumConst, tnumIsConst, tnumSub, u32 } from '../tnum.js';
 import { next, stop, typeStrOf, type Env, type Path, type Step } from './env.js';
 import { boundsSync, scalarAlu, signExtend, zext32 } from './scalar.js';
-import { condJump } from './branch.js';
+import { condJump, mayGoto } from './branch.js';
 import { memInsn } from './mem.js';
 import { callInsn, exitInsn } from './call.js';
 import { regTypeStr } from '../print.js';
@@ -28,7 +28,7 @@ export function step(env: Env, path: Path): Step {
   const rel = env.prog.relocs.get(idx);
   if (rel?.kind === 'core' && rel.unresolved) return stop(unsupported(rel.unresolved, idx, UNSUPPORTED.coreRelo));
   // the kernel's raw-field and register-number checks come first in every handler
-  const bad = insn.kind === 'ld_imm64_hi' ? null : checkInsnFields(env.profile.rules, path.state, insn, idx);
+  const bad = insn.kind === 'ld_imm64_hi' ? null : checkInsnFields(env.profile.rules, path.state, insn, idx, env.profile.switches.insnFieldsBeforeWalk);
   if (bad) return stop(bad);
   switch (insn.kind) {
     case 'alu': return alu(env, path, insn, idx);
@@ -44,7 +44,8 @@ export function step(env: Env, path: Path): Step {
       return stop(unsupported(insn.reason, idx, UNSUPPORTED.insn));
     case 'ld_imm64_hi':
       return stop(unsupported('jump into the middle of ld_imm64', idx, UNSUPPORTED.insn));
-    case 'addr_space_cast': case 'ld_abs': case 'ld_ind': case 'may_goto': case 'callx':
+    case 'may_goto': return mayGoto(env, path, insn, idx);
+    case 'addr_space_cast': case 'ld_abs': case 'ld_ind': case 'callx':
       return stop(unsupported(`instruction ${insn.kind}`, idx, unsupportedInsn(insn.kind)));
   }
 }

@@ -14,8 +14,11 @@ export const LINUX_6_1: Profile = {
   switches: {
     insnLimit: 1_000_000, jmpSeqLimit: 8192, maxCallFrames: 8, staticCallsUnderLock: false,
     releaseOrder: 'swap-last', callbackRefs: true, graphModelled: false, constKeyArrayLookup: false,
+    innerMapAtLookup: false, insnFieldsBeforeWalk: false, kfuncArgsAllTrusted: false, offInVarOff: false, rbNodeTakesReferenced: false, refcountedKptrZeroOff: false,
+    ptrMemberUntrustedMem: false, nmiUnsafeDropRefused: false, kptrXchgInGraph: false, rcuCounted: false,
   },
   rules: new RuleBook('6.1', FORMATS_612),
   kfuncs: new Map(),
+  kfuncLockAllowed: () => null,
   kernelType: () => 'none',
 };

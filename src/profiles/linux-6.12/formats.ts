@@ -2,7 +2,7 @@
 // (without "\n"), with a %s the kernel fills with a fixed word written in ("invalid write to stack
 // R%d..." from "invalid %s to stack R%d..."). test/profiles/formats.test.ts checks each against
 // the formats read from the tree (tree.generated.ts).
-import type { LineFormats } from '../../rules/index.js';
+import { NOT_ON_LINE, type LineFormats } from '../../rules/index.js';
 
 export const FORMATS_612 = {
   'reg.not_init': 'R%d !read_ok',
@@ -103,6 +103,7 @@ export const FORMATS_612 = {
   'graph.drop.expected_obj_drop': 'arg#%d expected for bpf_obj_drop_impl()',
   'graph.drop.expected_percpu_obj_drop': 'arg#%d expected for bpf_percpu_obj_drop_impl()',
   'graph.arg.expected_alloc': 'arg#%d expected pointer to allocated object',
+  'graph.drop.nmi_unsafe_tracing': NOT_ON_LINE,
   'graph.arg.not_referenced': 'allocated object must be referenced',
   'graph.root.bad_reg': 'arg#%d expected pointer to map value or allocated object',
   'graph.arg.var_off': "R%d doesn't have constant offset. %s has to be at the constant offset",

@@ -57,6 +57,8 @@ export const LINUX_6_12: Profile = {
   switches: {
     insnLimit: 1_000_000, jmpSeqLimit: 8192, maxCallFrames: 8, staticCallsUnderLock: true,
     releaseOrder: 'swap-last', callbackRefs: true, graphModelled: true, constKeyArrayLookup: false,
+    innerMapAtLookup: false, insnFieldsBeforeWalk: false, kfuncArgsAllTrusted: false, offInVarOff: false, rbNodeTakesReferenced: false, refcountedKptrZeroOff: false,
+    ptrMemberUntrustedMem: false, nmiUnsafeDropRefused: false, kptrXchgInGraph: false, rcuCounted: false,
   },
   rules: new RuleBook('6.12', FORMATS_612),
   kfuncs: kfuncTable({
@@ -64,5 +66,6 @@ export const LINUX_6_12: Profile = {
     setProgTypes: { generic_btf_ids: GENERIC_PROG_TYPES_612, common_btf_ids: 'all' },
     lockAllowed: (k) => GRAPH_API_612.has(k.name),
   }),
+  kfuncLockAllowed: (name) => GRAPH_API_612.has(name),
   kernelType: kernelTypesOf(VMLINUX_612_STRUCTS, DTOR_612),
 };

@@ -31,7 +31,8 @@ export const FORMATS_73 = {
   'call.zero_sized_read': '%s invalid zero-sized read: u64=[%lld,%lld]',
   'call.size_negative': "%s min value is negative, either use unsigned or 'var &= const'",
   'call.size_unbounded': "%s unbounded memory access, use 'var &= const' or 'if (var < const)'",
-  'call.not_known_constant': { sameAs: 'kfunc.arg.not_const' },
+  // process_const_alloc_mem_size (ringbuf_reserve's size)
+  'call.not_known_constant': '%s is not a const',
   'ret.subprog_not_scalar': { format: 'At subprogram exit the register R0 is not a scalar value (%s)', args: [1] },
   // exits: check_resource_leak(prefix) prints one message for every resource held at an exit
   'ref.unreleased': 'Unreleased reference id=%d alloc_insn=%d\n%s would lead to reference leak',
@@ -53,6 +54,7 @@ export const FORMATS_73 = {
   'graph.drop.expected_obj_drop': '%s expected for bpf_obj_drop()',
   'graph.drop.expected_percpu_obj_drop': '%s expected for bpf_percpu_obj_drop()',
   'graph.arg.expected_alloc': '%s expected pointer to allocated object',
+  'graph.drop.nmi_unsafe_tracing': '%s cannot be used in tracing programs on types with NMI unsafe fields',
   'graph.root.bad_reg': '%s expected pointer to map value or allocated object',
   'graph.arg.var_off': "%s doesn't have constant offset. %s has to be at the constant offset",
   'graph.rbtree_remove.not_non_owning': '%s can only take non-owning or refcounted bpf_rb_node pointer',
