@@ -24,7 +24,7 @@ export interface FindingText {
 
 /** A C string literal's body: backslashes and quotes escaped, `{{` (test_loader's regex opener) kept literal. */
 export function cString(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\{\{/g, '{{\\{\\{}}');
+  return s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\{\{/g, '{{\\\\{\\\\{}}');
 }
 
 function answerText(a: Answer | null): string {
@@ -58,7 +58,10 @@ export function findingC(f: FindingText): string {
   const lines = f.rendered.split('\n');
   const def = lines.findIndex((l) => new RegExp(`^[A-Za-z_].*\\b${p.name}\\s*\\(`).test(l));
   if (def < 0) throw new Error(`the rendered program has no definition of ${p.name}`);
+  // The renderer declares what the generator meant (a fault: __failure); the finding declares what the kernel did.
+  let sec = def;
+  while (sec > 0 && /^__[a-z_]+\b/.test(lines[sec - 1]!)) sec--;
   const tags = [description, ...tagsFor(f)];
   // test_loader's order: the tags sit between SEC() and the definition
-  return [...header, ...lines.slice(0, def), ...tags, ...lines.slice(def)].join('\n');
+  return [...header, ...lines.slice(0, sec), ...tags, ...lines.slice(def)].join('\n');
 }
