@@ -29,6 +29,7 @@ export interface TargetOptions {
   kernelBuild?: { fragments?: string[]; jobs?: number };
   /** Scratch directory (C files, objects, console logs). */
   dir: string;
+  /** Extra -I directories (the corpus headers, programs/include, are always there). */
   includeDirs?: string[];
   render: RenderObject;
   onProgress?: (message: string) => void;
@@ -73,7 +74,7 @@ export async function openTarget(deps: RunDeps, o: TargetOptions): Promise<Targe
     } catch (err) {
       note(`${o.spec}: the kernel's BTF could not be read (${errText(err).split('\n')[0]}); the model answers unsupported for CO-RE relocations`);
     }
-    const includeDirs = [headerDir(header, dir), ...(o.includeDirs ?? [CORPUS_INCLUDE]), ...(kernel.tools?.includeDir ? [kernel.tools.includeDir] : [])];
+    const includeDirs = [headerDir(header, dir), ...(o.includeDirs ?? []), CORPUS_INCLUDE, ...(kernel.tools?.includeDir ? [kernel.tools.includeDir] : [])];
     const compile = (batch: FuzzBatch, programs: FuzzProgram[]) => compilePrograms(batch, programs, { render: o.render, dir, includeDirs, signal: o.signal });
     const load = async (c: CompiledObject): Promise<Observation[]> => {
       const out = c.failed.map((f) => notCompiled(f.program.name, f.error));
