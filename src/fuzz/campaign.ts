@@ -45,6 +45,8 @@ export interface CampaignDeps {
 export interface KernelReport {
   spec: string; id: string | null; release: string | null; profile: string | null; profileNote: string | null;
   boots: number; error: string | null;
+  /** Milliseconds in clang, the guest's loads and the model (shrinking included). */
+  ms: { compile: number; load: number; model: number; verify: number };
   stats: KernelStats; shares: ReturnType<typeof shares>; coverage: Coverage | null;
 }
 
@@ -72,7 +74,7 @@ export async function runCampaign(deps: CampaignDeps, o: CampaignOptions): Promi
   const limit = o.count ?? (o.timeMs ? Infinity : 200);
   mkdirSync(o.out, { recursive: true });
   const store = new FindingsStore(o.out);
-  const reports: KernelReport[] = o.kernels.map((spec) => ({ spec, id: null, release: null, profile: null, profileNote: null, boots: 0, error: null,
+  const reports: KernelReport[] = o.kernels.map((spec) => ({ spec, id: null, release: null, profile: null, profileNote: null, boots: 0, error: null, ms: { compile: 0, load: 0, model: 0, verify: 0 },
     stats: emptyStats(), shares: shares(emptyStats()), coverage: null }));
   const coverage = o.kernels.map(() => new CoverageCounter());
   const targets: Target[] = [];
@@ -85,6 +87,7 @@ export async function runCampaign(deps: CampaignDeps, o: CampaignOptions): Promi
       const r = reports[i]!;
       r.release = t.release();
       r.boots = t.boots();
+      r.ms = { compile: Math.round(t.ms.compile), load: Math.round(t.ms.load), model: Math.round(t.ms.model), verify: Math.round(t.ms.verify) };
       r.shares = shares(r.stats);
       r.coverage = coverage[i]!.result(t.profile, GRAPH_IDS);
     });

@@ -17,6 +17,8 @@ export interface CompileSettings {
   dir: string;
   /** -I directories: the kernel's vmlinux.h, bpf_verdict.h, the loading libbpf's headers. */
   includeDirs: string[];
+  /** A precompiled vmlinux.h + bpf_verdict.h (target.ts), or null. */
+  pch?: string | null;
   signal?: AbortSignal;
 }
 
@@ -40,7 +42,7 @@ export async function compilePrograms(batch: FuzzBatch, programs: FuzzProgram[],
     const text = s.render(batch, set);
     writeFileSync(`${base}.c`, text);
     clangRuns++;
-    const r = await compileWithDeps(compileArgs(`${base}.c`, `${base}.o`, s.includeDirs, [], sys), `${base}.o`, s.signal);
+    const r = await compileWithDeps(compileArgs(`${base}.c`, `${base}.o`, s.includeDirs, s.pch ? ['-include-pch', s.pch] : [], sys), `${base}.o`, s.signal);
     return r.ok ? { ok: true, file: `${base}.o`, source: `${base}.c` } : { ok: false, stderr: r.stderr, text };
   };
   const failed: CompiledObject['failed'] = [];

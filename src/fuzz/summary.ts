@@ -17,6 +17,7 @@ export function formatCampaign(r: CampaignResult): string {
     out.push(`  model:  unsupported ${s.modelUnsupported} (${pc(k.shares.unsupportedShare)} of judged programs), model errors ${s.modelErrors}`);
     out.push(`  agreement over ${s.comparable} programs both judged: verdict ${pc(k.shares.verdictAgreement)}, verdict+rule+insn+message ${pc(k.shares.fullAgreement)}; `
       + `messages ${pc(k.shares.messageAgreement)} of ${s.bothReject} both rejected`);
+    out.push(`  time: clang ${(k.ms.compile / 1000).toFixed(1)} s, guest loads ${(k.ms.load / 1000).toFixed(1)} s, model ${(k.ms.model / 1000).toFixed(1)} s (shrinking included)`);
     out.push(`  wrong accepts (model accepts, kernel rejects) ${s.wrongAccepts}, wrong rejects ${s.wrongRejects}`);
     if (k.coverage) {
       const c = k.coverage;

@@ -2,7 +2,8 @@
 // the whole campaign (GuestPool: a guest that crashes or hangs is replaced, the object retried one
 // program at a time to find the culprit). Compile and load are separate steps so the campaign can
 // compile the next object while this guest loads the current one.
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { clangErrorSummary, clangSystemIncludes, compileArgs, compileWithDeps } from '../build/clang.js';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeObject } from '../run/analyze.js';
@@ -50,6 +51,8 @@ export interface Target {
   /** Compile and load. */
   check(batch: FuzzBatch, programs: FuzzProgram[]): Promise<Observation[]>;
   shutdown(): Promise<void>;
+  /** Milliseconds spent so far: clang (compile), the guest (load), the model (model). */
+  readonly ms: { compile: number; load: number; model: number; verify: number };
   /** The guest's uname -r, once booted. */
   release(): string | null;
   boots(): number;
@@ -75,13 +78,30 @@ export async function openTarget(deps: RunDeps, o: TargetOptions): Promise<Targe
       note(`${o.spec}: the kernel's BTF could not be read (${errText(err).split('\n')[0]}); the model answers unsupported for CO-RE relocations`);
     }
     const includeDirs = [headerDir(header, dir), ...(o.includeDirs ?? []), CORPUS_INCLUDE, ...(kernel.tools?.includeDir ? [kernel.tools.includeDir] : [])];
-    const compile = (batch: FuzzBatch, programs: FuzzProgram[]) => compilePrograms(batch, programs, { render: o.render, dir, includeDirs, signal: o.signal });
+    const ms = { compile: 0, load: 0, model: 0, verify: 0 };
+    const pch = await precompiledPrelude(dir, includeDirs, note, o.signal);
+    const compile = async (batch: FuzzBatch, programs: FuzzProgram[]): Promise<CompiledObject> => {
+      const t0 = performance.now();
+      try {
+        return await compilePrograms(batch, programs, { render: o.render, dir, includeDirs, pch, signal: o.signal });
+      } finally {
+        ms.compile += performance.now() - t0;
+      }
+    };
     const load = async (c: CompiledObject): Promise<Observation[]> => {
       const out = c.failed.map((f) => notCompiled(f.program.name, f.error));
       if (!c.object) return out;
-      const a = analyzeObject(c.object.bytes, c.object.source, deps.analysis, { profile: choice.profile, trace: false, targetBtf: btf });
       const names = c.programs.map((p) => p.name);
-      const answers = await pool.load(c.object.bytes, basename(c.object.source), names, undefined);
+      // the guest verifies while the host models: both at once
+      const t0 = performance.now();
+      const loading = pool.load(c.object.bytes, basename(c.object.source), names, undefined).finally(() => { ms.load += performance.now() - t0; });
+      loading.catch(() => undefined);
+      await new Promise((r) => setImmediate(r));   // let the request go out before the model takes the thread
+      const t1 = performance.now();
+      const a = analyzeObject(c.object.bytes, c.object.source, deps.analysis, { profile: choice.profile, trace: false, targetBtf: btf });
+      ms.model += performance.now() - t1;
+      const answers = await loading;
+      for (const x of answers) if (x.kind === 'result') ms.verify += (x.result.stats?.verificationUs ?? 0) / 1000;
       for (const name of names) {
         const ans = answers.find((x) => x.program === name);
         const info = a.programs.find((p) => p.name === name);
@@ -96,7 +116,7 @@ export async function openTarget(deps: RunDeps, o: TargetOptions): Promise<Targe
       return out;
     };
     return {
-      spec: o.spec, kernel, profile: choice.profile, profileNote: choice.note, pool, btf, includeDirs, compile, load,
+      spec: o.spec, kernel, profile: choice.profile, profileNote: choice.note, pool, btf, includeDirs, compile, load, ms,
       check: async (batch, programs) => load(await compile(batch, programs)),
       shutdown: () => pool.shutdown(),
       release: () => pool.release,
@@ -106,6 +126,23 @@ export async function openTarget(deps: RunDeps, o: TargetOptions): Promise<Targe
     await pool.shutdown();
     throw err;
   }
+}
+
+/**
+ * vmlinux.h and bpf_verdict.h as a precompiled header: parsing the kernel's vmlinux.h is most of
+ * clang's time on an object of generated programs, and every object of the campaign includes the
+ * same two. The code is the same with or without it (only the order of forward declarations in
+ * the object's BTF differs). Null (and said) when clang cannot build it: objects then compile without.
+ */
+async function precompiledPrelude(dir: string, includeDirs: string[], note: (m: string) => void, signal?: AbortSignal): Promise<string | null> {
+  const prelude = join(dir, 'prelude.h');
+  writeFileSync(prelude, '#include "vmlinux.h"\n#include "bpf_verdict.h"\n');
+  const out = join(dir, 'prelude.pch');
+  const args = compileArgs(prelude, out, includeDirs, [], await clangSystemIncludes());
+  const r = await compileWithDeps(['-x', 'c-header', ...args], out, signal);
+  if (r.ok) return out;
+  note(`the precompiled header could not be built (${clangErrorSummary(r.stderr).split('\n')[0]}); compiling without it`);
+  return null;
 }
 
 /** The directory to pass with -I so that `#include "vmlinux.h"` finds this kernel's header. */

@@ -49,7 +49,7 @@ export interface FakeTarget extends Target { loads: number; compiles: number; sh
 export function fakeTarget(spec: string, opts: { line?: '6.12' | '7.3'; onLoad?: (n: number) => void } = {}): FakeTarget {
   const t: FakeTarget = {
     spec, kernel: { spec, id: spec.replace(':', '-') }, profile: getProfile(opts.line ?? '6.12'), profileNote: null,
-    pool: null as never, btf: null, includeDirs: [], loads: 0, compiles: 0, shut: false,
+    pool: null as never, btf: null, includeDirs: [], ms: { compile: 0, load: 0, model: 0, verify: 0 }, loads: 0, compiles: 0, shut: false,
     async compile(batch: FuzzBatch, programs: FuzzProgram[]): Promise<CompiledObject> {
       t.compiles++;
       const bad = programs.filter((p) => text(p.body).includes('/* syntax */'));
