@@ -20,7 +20,7 @@
 //   7 src/run       runCorpus: builds, boots, loads, models, compares
 //   8 src/history, src/config
 //   9 src/report
-//  10 src/regress
+//  10 src/regress, src/fuzz (a campaign: generator, renderer, runner's guests, shrinker, findings)
 //  11 src/cli       parses the command line once and calls the rest
 // bench/, test/ and bin/ sit above everything.
 import t from 'tap';
@@ -40,7 +40,7 @@ const LAYERS: [prefix: string, rank: number][] = [
   ['src/run/', 7],
   ['src/history/', 8], ['src/config/', 8],
   ['src/report/', 9],
-  ['src/regress/', 10],
+  ['src/regress/', 10], ['src/fuzz/', 10],
   ['src/cli/', 11],
 ];
 

@@ -52,8 +52,7 @@ export function findingC(f: FindingText): string {
     ` * kernel: ${answerText(f.kernel)}`,
     ` * model:  ${answerText(f.model)}`,
     ` * fault injected: ${p.fault ?? 'none'}; shapes: ${p.shapes.join(', ') || 'none'}; shrunk from ${f.sizeBefore} to ${f.size} statements.`,
-    ' */',
-  ].map((l) => l.replace(/\*\//g, '* /'));
+  ].map((l) => l.replace(/\*\//g, '* /')).concat(' */');
   const description = `__description("${cString(`fuzz ${f.kind}: kernel ${f.kernel.rule ?? f.kernel.verdict}, model ${f.model?.rule ?? f.model?.verdict ?? 'not run'}`)}")`;
   const lines = f.rendered.split('\n');
   const def = lines.findIndex((l) => new RegExp(`^[A-Za-z_].*\\b${p.name}\\s*\\(`).test(l));
@@ -63,5 +62,7 @@ export function findingC(f: FindingText): string {
   while (sec > 0 && /^__[a-z_]+\b/.test(lines[sec - 1]!)) sec--;
   const tags = [description, ...tagsFor(f)];
   // test_loader's order: the tags sit between SEC() and the definition
-  return [...header, ...lines.slice(0, sec), ...tags, ...lines.slice(def)].join('\n');
+  // the licence line stays the first line
+  const spdx = lines[0]?.startsWith('// SPDX-License-Identifier') ? 1 : 0;
+  return [...lines.slice(0, spdx), ...header, ...lines.slice(spdx, sec), ...tags, ...lines.slice(def)].join('\n');
 }

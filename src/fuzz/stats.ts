@@ -56,8 +56,8 @@ export function count(s: KernelStats, o: Observation): void {
   if (k === 'accept' && m === 'reject') s.wrongRejects++;
 }
 
-/** Percent with one decimal, or null with nothing to divide by. */
-export const pct = (n: number, d: number): number | null => (d ? Math.round((1000 * n) / d) / 10 : null);
+/** Percent with two decimals, never rounded up to 100 while one program differs; null with nothing to divide by. */
+export const pct = (n: number, d: number): number | null => (d ? Math.floor((10000 * n) / d) / 100 : null);
 
 /** The shares a report shows: verdict and message agreement among comparable programs, unsupported among judged ones. */
 export function shares(s: KernelStats): { verdictAgreement: number | null; fullAgreement: number | null; messageAgreement: number | null; unsupportedShare: number | null } {

@@ -15,8 +15,8 @@ export function formatCampaign(r: CampaignResult): string {
     out.push(`${k.spec}${k.release ? ` (${k.release})` : ''}, model profile ${k.profile ?? '-'}, ${k.boots} boot${k.boots === 1 ? '' : 's'}:`);
     out.push(`  kernel: accepted ${s.kernelAccepts}, rejected ${s.kernelRejects}; compile errors ${s.compileErrors}, loader errors ${s.loaderErrors}, crashes ${s.crashes}, timeouts ${s.timeouts}`);
     out.push(`  model:  unsupported ${s.modelUnsupported} (${pc(k.shares.unsupportedShare)} of judged programs), model errors ${s.modelErrors}`);
-    out.push(`  agreement over ${s.comparable} programs both judged: verdict ${pc(k.shares.verdictAgreement)}, verdict+rule+insn+message ${pc(k.shares.fullAgreement)}; `
-      + `messages ${pc(k.shares.messageAgreement)} of ${s.bothReject} both rejected`);
+    out.push(`  agreement over ${s.comparable} programs both judged: verdict ${pc(k.shares.verdictAgreement)} (${s.verdictAgree}), `
+      + `verdict+rule+insn+message ${pc(k.shares.fullAgreement)} (${s.fullAgree}); messages ${pc(k.shares.messageAgreement)} (${s.messageAgree} of ${s.bothReject} both rejected)`);
     out.push(`  time: clang ${(k.ms.compile / 1000).toFixed(1)} s, guest loads ${(k.ms.load / 1000).toFixed(1)} s, model ${(k.ms.model / 1000).toFixed(1)} s (shrinking included)`);
     out.push(`  wrong accepts (model accepts, kernel rejects) ${s.wrongAccepts}, wrong rejects ${s.wrongRejects}`);
     if (k.coverage) {

@@ -22,7 +22,8 @@ const text = (over: Partial<FindingText> = {}): FindingText => ({
 
 t.test('a finding is a corpus program: kernel verdict and message declared, the model difference declared', async (t) => {
   const c = findingC(text());
-  t.match(c, /^\/\* Found by bpf-verdict fuzz \(seed 9\) on debian:6\.12 \(6\.12\.117\+deb12-amd64\): message\./);
+  t.match(c, /^\/\/ SPDX-License-Identifier: GPL-2\.0\n\/\* Found by bpf-verdict fuzz \(seed 9\) on debian:6\.12 \(6\.12\.117\+deb12-amd64\): message\.\n/);
+  t.match(c, /shrunk from 9 to 1 statements\.\n \*\/\n/);
   t.match(c, /SEC\("tc"\)\n__description\("fuzz message: kernel core\.ref\.leak, model core\.ref\.leak"\)\n__failure\n__msg\("Unreleased reference id=2 alloc_insn=7"\)\n__model_differs\("model: reject core\.ref\.leak at insn 12 'Unreleased reference id=3 alloc_insn=7'"\)\nint f_9_3\(/);
   t.equal(c.match(/__description/g)!.length, 1, "the renderer's tags are replaced");
   t.match(c, /#include "bpf_verdict\.h"/);
