@@ -2,11 +2,12 @@
 // generator, renderer and model. (1) The CLI fuzzes a few dozen programs: the kernel must have
 // accepted some and rejected some, every program must have been judged by kernel and model, the
 // summary on stdout and summary.json must agree, the exit code must match the findings. (2) A
-// campaign over a window of programs that holds a known model difference (seed 11, program 2943:
-// the model numbers references differently from 6.12 in "Unreleased reference id=N", recorded
-// 2026-11-29 on 6.12.117+deb12-amd64) must find it, shrink it on the kernel, and write a C file that
-// `bpf-verdict run` compiles, loads and reports `declared`. When the model stops differing there,
-// (2) fails: record another known difference here.
+// campaign whose batch holds a known model difference (test/fixtures/fuzz/ref-id-6.12.json: a
+// generated program, seed 11 program 2943 of the generator of 2026-11-29, where the model numbers
+// references differently from 6.12 in "Unreleased reference id=N"; recorded on
+// 6.12.117+deb12-amd64) next to generated programs must find it, shrink it on the kernel, and write
+// a C file that `bpf-verdict run` compiles, loads and reports `declared`. When the model stops
+// differing there, (2) fails: record another known difference in the fixture.
 import t from 'tap';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ import { openTarget } from '../../src/fuzz/target.js';
 import { generate } from '../../src/fuzz/gen/index.js';
 import { renderObject } from '../../src/fuzz/render.js';
 import { realAnalysisBackend, realKernelBackend } from '../../src/run/real.js';
-import type { Generate } from '../../src/fuzz/types.js';
+import type { FuzzBatch, Generate } from '../../src/fuzz/types.js';
 
 const bin = join(process.cwd(), 'bin', 'bpf-verdict.js');
 
@@ -50,13 +51,17 @@ t.test('the CLI fuzzes a few dozen programs on the real kernel', async (t) => {
 t.test('a known model difference is found, shrunk on the kernel, and written as a corpus program that `run` declares', async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'fuzz-e2e-find-'));
   const scratch = mkdtempSync(join(tmpdir(), 'fuzz-e2e-scratch-'));
-  // programs 2928..2959 of seed 11: the campaign's own generator, cut to that window
-  const window: Generate = (o) => generate({ ...o, first: 2928 + (o.first ?? 0) });
+  const known = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'fuzz', 'ref-id-6.12.json'), 'utf8')) as FuzzBatch;
+  // the known program among a dozen generated ones (the same shapes, other names)
+  const withKnown: Generate = (o) => {
+    const b = generate({ ...o, count: o.count - 1 });
+    return { programs: [...b.programs, ...known.programs], decls: { ...b.decls, ...known.decls } };
+  };
   const deps = { kernel: realKernelBackend, analysis: realAnalysisBackend };
   const r = await runCampaign({
     open: (spec) => openTarget(deps, { spec, memoryMb: 1024, cpus: 1, bootTimeoutSec: 300, loadTimeoutSec: 300, dir: scratch, render: renderObject }),
-    generate: window, render: renderObject,
-  }, { kernels: [KERNEL_612], seed: 11, count: 32, perObject: 32, out });
+    generate: withKnown, render: renderObject,
+  }, { kernels: [KERNEL_612], seed: 3, count: 12, perObject: 12, out });
   const f = r.findings.find((x) => x.program === 'f_11_2943');
   t.ok(f, `the known difference is found (findings: ${JSON.stringify(r.findings.map((x) => [x.program, x.kind]))})`);
   if (!f) return;
