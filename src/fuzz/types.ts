@@ -25,6 +25,8 @@ export const FAULTS = [
   'unlock-without-lock',       // bpf_spin_unlock with no lock held
   'less-cb-graph-op',          // a graph operation inside the less() callback
   'release-twice',             // an owning reference released twice (drop after push...)
+  'node-type-mismatch',        // a node of another type or field passed (by a cast) to a root's insertion
+  'unlock-wrong-lock',         // bpf_spin_unlock of a lock other than the one held
 ] as const;
 export type FaultKind = (typeof FAULTS)[number];
 

@@ -5,9 +5,10 @@
 import fc from 'fast-check';
 import { getProfile } from '../../profiles/index.js';
 import type { LineName } from '../../profiles/types.js';
-import { FAULTS, type FuzzBatch, type Generate } from '../types.js';
+import { FAULTS, type FaultKind, type FuzzBatch, type Generate } from '../types.js';
 import { CATALOGUE } from './catalogue.js';
-import { OP_NAMES, type Op } from './op.js';
+import { FAULT_SITES } from './faults.js';
+import { OP_NAMES, type Op, type OpName } from './op.js';
 import { buildProgram, type BuiltProgram, type ProgramSpec } from './program.js';
 
 export type { ProgramSpec } from './program.js';
@@ -17,21 +18,32 @@ export { buildProgram } from './program.js';
 const VALID_SHARE = 0.5;
 const SECTIONS = ['tc', 'tc', 'tc', 'xdp'];
 
-const opArb: fc.Arbitrary<Op> = fc.record({
-  op: fc.constantFrom(...OP_NAMES), a: fc.nat(255), b: fc.nat(255), c: fc.nat(255),
-});
+const field = fc.nat(255);
+const opOf = (names: readonly OpName[]): fc.Arbitrary<Op> => fc.record({ op: fc.constantFrom(...names), a: field, b: field, c: field });
+/**
+ * Every op, the ones that allocate, insert, drop and unlock more often: most ops need an owning
+ * reference or no lock held, and a program that only peeks under one lock says little.
+ */
+const WEIGHTED: OpName[] = [...OP_NAMES, 'new', 'new', 'unlock', 'unlock', 'unlock', 'push', 'add', 'drop'];
+const anyOp = opOf(WEIGHTED);
 
-/** The spec of one program (shrinks towards fewer, earlier ops). */
-export const specArbitrary: fc.Arbitrary<ProgramSpec> = fc.noBias(fc.record({
-  pick: fc.integer({ min: 0, max: 9999 }).map((n) => n / 10000),
-  section: fc.constantFrom(...SECTIONS),
-  useMap: fc.boolean(),
-  ops: fc.array(opArb, { minLength: 3, maxLength: 22 }),
-  // unbiased draws: fast-check's bias towards small values would make most programs short and
-  // most picks the first candidate
-})).map(({ pick, section, useMap, ops }) => ({
-  fault: pick < VALID_SHARE ? null : FAULTS[Math.floor(((pick - VALID_SHARE) / (1 - VALID_SHARE)) * FAULTS.length)]!,
-  section, useMap, ops,
+/** Ops of a faulty program lean towards the ops that can become its fault (one in two). */
+function opsFor(fault: FaultKind | null): fc.Arbitrary<Op[]> {
+  const sites = fault === null ? [] : FAULT_SITES[fault];
+  const op = sites.length === 0 ? anyOp : fc.oneof({ arbitrary: opOf(sites), weight: 1 }, { arbitrary: anyOp, weight: 1 });
+  return fc.array(op, { minLength: 4, maxLength: 24 });
+}
+
+/**
+ * The spec of one program: the fault first (half the programs none), then the op list (shrinks
+ * towards fewer, earlier ops). Unbiased draws: fast-check's bias towards small values would make
+ * most programs short and most picks the first candidate.
+ */
+export const specArbitrary: fc.Arbitrary<ProgramSpec> = fc.noBias(fc.integer({ min: 0, max: 9999 }).chain((n) => {
+  const pick = n / 10000;
+  const fault = pick < VALID_SHARE ? null : FAULTS[Math.floor(((pick - VALID_SHARE) / (1 - VALID_SHARE)) * FAULTS.length)]!;
+  return fc.record({ section: fc.constantFrom(...SECTIONS), useMap: fc.boolean(), ops: opsFor(fault) })
+    .map(({ section, useMap, ops }): ProgramSpec => ({ fault, section, useMap, ops }));
 }));
 
 /** A 32-bit seed for program `index` of campaign `seed` on `line` (splitmix-style mixing). */

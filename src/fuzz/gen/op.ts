@@ -7,7 +7,7 @@ import type { ShadowState } from './state.js';
 
 export const OP_NAMES = [
   'new', 'write', 'read', 'lock', 'unlock', 'push', 'add', 'pop', 'first', 'remove', 'acquire', 'drop',
-  'stash', 'unstash', 'branch', 'loop', 'subkey', 'subpush', 'gsub', 'bag',
+  'stash', 'unstash', 'branch', 'loop', 'subkey', 'subpush', 'gsub', 'bag', 'share',
   // 7.3 only (skipped where the line's kfunc table lacks them)
   'front', 'listdel', 'listadd', 'listquery', 'rbwalk',
 ] as const;
@@ -19,7 +19,7 @@ export interface Op {
   a: number;
   /** Picks a variant (front/back, constant written...). */
   b: number;
-  /** Whether the program's fault is placed here when it fits (c % 3 === 0). */
+  /** Whether the program's fault is placed here when it fits (c % 4 !== 0). */
   c: number;
   /** Fallback recipes: place the fault whenever it fits, pick the newest variable. */
   force?: boolean;

@@ -7,8 +7,8 @@ import { choose, type Op, type OpFn } from './op.js';
 import { line, nullExit, type ShadowState, type Var } from './state.js';
 
 function rootPin(s: ShadowState, o: Op, rs: RootSpec[]): RootSpec | undefined {
-  if (o.root !== undefined) return rs.find((r) => r.id === o.root);
-  return choose(rs, { ...o, force: false });
+  // a recipe's root, when it is among the candidates (else any: the recipe still places its fault)
+  return (o.root === undefined ? undefined : rs.find((r) => r.id === o.root)) ?? choose(rs, { ...o, force: false });
 }
 
 /** Take `r`'s lock (nothing when held). */
@@ -39,6 +39,13 @@ export const opUnlock: OpFn = (s, o) => {
     s.useRoot(r);
     return [line(`bpf_spin_unlock(${r.lock});`)];
   }
+  const others = s.roots().filter((r) => r.lock !== s.lock);
+  if (others.length > 0 && s.wants('unlock-wrong-lock', o.c, o.force)) {
+    const r = rootPin(s, o, others)!;
+    s.inject();   // process_spin_lock: "bpf_spin_unlock of different lock"
+    s.useRoot(r);
+    return [line(`bpf_spin_unlock(${r.lock});`)];
+  }
   const l = s.lock;
   s.unlocked();
   return [line(`bpf_spin_unlock(${l});`)];
@@ -61,6 +68,21 @@ function pairs(s: ShadowState, o: Op, kind: 'list' | 'tree', vars: Var[], lock: 
 }
 
 /**
+ * Owning nodes with a node field of `kind` and roots under the held lock that contain another
+ * type: __process_kf_arg_ptr_to_graph_node compares the node's struct with the root's __contains.
+ */
+function mismatched(s: ShadowState, o: Op, kind: 'list' | 'tree', vars: Var[]): Placed[] {
+  const out: Placed[] = [];
+  for (const v of vars) {
+    if ((kind === 'list' ? STRUCTS[v.type]!.list : STRUCTS[v.type]!.rb) === undefined) continue;
+    for (const r of s.lock === null ? s.roots() : s.lockedRoots()) {
+      if (r.kind === kind && r.elem !== v.type && (o.root === undefined || r.id === o.root)) out.push({ v, r });
+    }
+  }
+  return out;
+}
+
+/**
  * push (list) or add (tree). Fault sites first: without the lock, under another root's lock,
  * the same node again (it is non-owning now), a non-owning node to bpf_rbtree_add, a less()
  * that calls the rbtree API.
@@ -70,8 +92,8 @@ function insert(kind: 'list' | 'tree'): OpFn {
     const owning = s.owning();
     const call = (p: Placed, bad = false): Stmt => {
       if (kind === 'list') return line(`bpf_list_push_${o.b % 2 === 0 ? 'back' : 'front'}(${p.r.expr}, &${p.v.name}->node);`);
-      const cb = bad ? badLessName(p.r) : lessName(p.v.type);
-      s.use(bad ? `lessbad:${p.r.id}` : `less:${p.v.type}`);
+      const cb = bad ? badLessName(p.r) : lessName(p.r.elem);
+      s.use(bad ? `lessbad:${p.r.id}` : `less:${p.r.elem}`);
       s.shape('less-cb');
       return line(`bpf_rbtree_add(${p.r.expr}, &${p.v.name}->rb, ${cb});`);
     };
@@ -87,8 +109,18 @@ function insert(kind: 'list' | 'tree'): OpFn {
     if (s.lock === null) {
       const f = placeFault(pairs(s, o, kind, owning, 'any'), 'graph-op-without-lock');
       if (f) return f;
+      // the lock is taken (validly) for a node of another type
+      const m = choose(mismatched(s, o, kind, owning), o);
+      if (m !== undefined && s.wants('node-type-mismatch', o.c, o.force)) {
+        s.inject();
+        const out = [...lockFor(s, m.r), call(m), line(`bpf_spin_unlock(${m.r.lock});`)];
+        m.v.st = 'nonown';
+        s.unlocked();
+        return out;
+      }
     } else {
       const f = placeFault(pairs(s, o, kind, owning, 'other'), 'wrong-lock') ??
+        placeFault(mismatched(s, o, kind, owning), 'node-type-mismatch') ??
         placeFault(pairs(s, o, kind, s.nonown().filter((v) => v.inserted), 'held'), 'double-insert') ??
         (kind === 'tree' ? placeFault(pairs(s, o, kind, s.nonown().filter((v) => v.root !== undefined), 'held'), 'nonown-to-rbtree-add') : null);
       if (f) return f;
@@ -101,6 +133,10 @@ function insert(kind: 'list' | 'tree'): OpFn {
     const bad = kind === 'tree' && pl.r.home === 'global' && s.wants('less-cb-graph-op', o.c, o.force);
     if (bad) s.inject();   // in_rbtree_lock_required_cb: bpf_rbtree_remove refused in the callback
     out.push(call(pl, bad));
+    if (!bad && s.wants('double-insert', o.c, o.force)) {
+      s.inject();   // the node is non-owning now: not PTR_TO_BTF_ID|MEM_ALLOC with a ref_obj_id
+      out.push(call(pl));
+    }
     pl.v.st = 'nonown'; pl.v.root = pl.r.id; pl.v.inserted = true;
     if (STRUCTS[pl.v.type]!.refcounted) s.ctx.shapes.add(kind === 'list' ? 'shared-in-list' : 'shared-in-tree');
     if (wrap) { out.push(line(`bpf_spin_unlock(${pl.r.lock});`)); s.unlocked(); }

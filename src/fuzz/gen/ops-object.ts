@@ -57,6 +57,22 @@ function access(s: ShadowState, o: Op, kind: 'read' | 'write'): Stmt[] | null {
     s.inject();   // bpf_spin_unlock invalidated every non-owning reference
     return [line(text(choose(stale, o)!.name, 'key'))];
   }
+  // the unlock or the drop made here, validly, and the reference used after it
+  const non = s.nonown().filter(isData);
+  if (s.lock !== null && non.length > 0 && s.wants('nonown-after-unlock', o.c, o.force)) {
+    s.inject();
+    const v = choose(non, o)!;
+    const l = s.lock;
+    s.unlocked();
+    return [line(`bpf_spin_unlock(${l});`), line(text(v.name, 'key'))];
+  }
+  const own = s.owning().filter(isData);
+  if (s.lock === null && own.length > 0 && s.wants('use-after-drop', o.c, o.force)) {
+    s.inject();
+    const v = choose(own, o)!;
+    v.st = 'dead'; v.why = 'dropped';
+    return [line(`bpf_obj_drop(${v.name});`), line(text(v.name, 'key'))];
+  }
   const live = s.vars.filter((v) => v.st !== 'dead');
   if (s.wants('special-field-access', o.c, o.force)) {
     // btf_struct_access / check_map_access refuse loads and stores that touch a graph node, a
@@ -100,6 +116,10 @@ export const opDrop: OpFn = (s, o) => {
   const v = choose(s.owning(), o);
   if (v === undefined) return null;
   v.st = 'dead'; v.why = 'dropped';
+  if (s.wants('release-twice', o.c, o.force)) {
+    s.inject();
+    return [line(`bpf_obj_drop(${v.name});`), line(`bpf_obj_drop(${v.name});`)];
+  }
   return [line(`bpf_obj_drop(${v.name});`)];
 };
 
@@ -188,4 +208,31 @@ export const opGsub: OpFn = (s, o) => {
   s.use('gsub:fill_fza');
   s.shape('global-subprog');
   return [line(`sink += fz_fill_fza(${o.b});`)];
+};
+
+/**
+ * One refcounted object in a list and a tree at once: bpf_refcount_acquire gives the second
+ * owning reference, each reference is inserted under its root's lock (fza_tree, fzb_list).
+ */
+export const opShare: OpFn = (s, o) => {
+  if (s.lock !== null) return null;
+  const pre: Stmt[] = [];
+  let v = choose(s.owning().filter((x) => x.type === 'fz_shared'), o);
+  if (v === undefined) {
+    pre.push(...newObject(s, o, 'fz_shared'));
+    v = s.vars[s.vars.length - 1]!;
+  }
+  const r = s.fresh('r');
+  s.use('group:fza');
+  s.use('group:fzb');
+  s.use('less:fz_shared');
+  s.shape('refcounted-both');
+  s.shape('less-cb');
+  const out: Stmt[] = [...pre, line(`struct fz_shared *${r} = bpf_refcount_acquire(${v.name});`), nullExit(s, r),
+    line('bpf_spin_lock(&fza_lock);'), line(`bpf_rbtree_add(&fza_tree, &${v.name}->rb, fz_less_fz_shared);`),
+    line('bpf_spin_unlock(&fza_lock);'), line('bpf_spin_lock(&fzb_lock);'),
+    line(`bpf_list_push_${o.b % 2 === 0 ? 'back' : 'front'}(&fzb_list, &${r}->node);`), line('bpf_spin_unlock(&fzb_lock);')];
+  v.st = 'dead'; v.why = 'unlocked'; v.inserted = true;
+  s.add({ name: r, type: 'fz_shared', st: 'dead', why: 'unlocked', inserted: true });
+  return out;
 };

@@ -7,7 +7,7 @@ import { fallback } from './faults.js';
 import type { Op, OpFn, OpName } from './op.js';
 import { opFront, opListAdd, opListDel, opListQuery, opRbWalk } from './ops-73.js';
 import { opAdd, opFirst, opLock, opPop, opPush, opRemove, opUnlock } from './ops-graph.js';
-import { opAcquire, opBag, opDrop, opGsub, opNew, opRead, opStash, opSubKey, opSubPush, opUnstash, opWrite } from './ops-object.js';
+import { opAcquire, opBag, opDrop, opGsub, opNew, opRead, opShare, opStash, opSubKey, opSubPush, opUnstash, opWrite } from './ops-object.js';
 import { finish, opLoop } from './shapes.js';
 import { line, type GenCtx, ShadowState } from './state.js';
 
@@ -23,7 +23,7 @@ export interface ProgramSpec {
 const OPS: Record<Exclude<OpName, 'branch'>, OpFn> = {
   new: opNew, write: opWrite, read: opRead, lock: opLock, unlock: opUnlock, push: opPush, add: opAdd,
   pop: opPop, first: opFirst, remove: opRemove, acquire: opAcquire, drop: opDrop, stash: opStash,
-  unstash: opUnstash, loop: opLoop, subkey: opSubKey, subpush: opSubPush, gsub: opGsub, bag: opBag,
+  unstash: opUnstash, loop: opLoop, subkey: opSubKey, subpush: opSubPush, gsub: opGsub, bag: opBag, share: opShare,
   front: opFront, listdel: opListDel, listadd: opListAdd, listquery: opListQuery, rbwalk: opRbWalk,
 };
 

@@ -64,10 +64,14 @@ export class ShadowState {
 
   /** The program's fault may still be placed here; `force` (fallbacks) places it whenever it fits. */
   wants(f: FaultKind, pick: number, force = false): boolean {
-    return this.ctx.fault === f && !this.ctx.injected && (force || pick % 3 === 0);
+    return this.ctx.fault === f && !this.ctx.injected && (force || pick % 4 !== 0);
   }
 
-  inject(): void { this.ctx.injected = true; }
+  /** Place the fault; a second one in the same program is a generator bug (one fault per program). */
+  inject(): void {
+    if (this.ctx.injected) throw new Error(`generator: a second fault placed (${this.ctx.fault})`);
+    this.ctx.injected = true;
+  }
 
   owning(): Var[] { return this.vars.filter((v) => v.st === 'owning'); }
   nonown(): Var[] { return this.vars.filter((v) => v.st === 'nonown'); }
