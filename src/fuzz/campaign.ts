@@ -125,7 +125,7 @@ export async function runCampaign(deps: CampaignDeps, o: CampaignOptions): Promi
       const n = Math.min(perObject, limit - first);
       if (n <= 0) return null;
       const batch = deps.generate({ seed: o.seed, line: line!, count: n, first });
-      first += batch.programs.length;
+      first += n;   // program indices, whatever the generator returned for them
       // one kernel at a time: clang is the bottleneck on a small machine, two at once only contend
       const compiled: CompiledObject[] = [];
       for (const t of targets) compiled.push(await t.compile(batch, batch.programs));
@@ -136,6 +136,7 @@ export async function runCampaign(deps: CampaignDeps, o: CampaignOptions): Promi
     for (;;) {
       const cur = await next;
       if (!cur || o.signal?.aborted) break;
+      if (!cur.batch.programs.length) { next = timeUp() ? Promise.resolve(null) : prepare(); continue; }
       next = timeUp() || o.signal?.aborted ? Promise.resolve(null) : prepare();
       next.catch(() => undefined);   // its error surfaces when it is awaited
       const observed = await Promise.all(targets.map((t, i) => t.load(cur.compiled[i]!)));

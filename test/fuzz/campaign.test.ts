@@ -90,3 +90,25 @@ t.test('interrupted: stops between objects, what was found is on disk, the guest
   t.ok(readdirSync(dir).includes('summary.json'));
   t.ok(target.shut);
 });
+
+t.test('a program that takes the guest down is a crash finding, written as generated (not shrunk)', async (t) => {
+  const dir = out();
+  const target = fakeTarget('k');
+  let checks = 0;
+  const check = target.check.bind(target);
+  target.check = async (b, p) => { checks++; return check(b, p); };
+  const r = await runCampaign({
+    open: async () => target, render: renderObject,
+    generate: (o) => {
+      const b = fakeGenerate(o);
+      return { ...b, programs: b.programs.filter((p) => p.fault === null && !p.name.endsWith('_7')).map((p, i) => (i === 1 ? { ...p, body: [{ kind: 'line', text: '/* crash */ return 0;' }, ...p.body] } : p)) };
+    },
+  }, { kernels: ['k'], seed: 4, count: 6, perObject: 6, out: dir });
+  t.match(r.findings, [{ kind: 'crash', program: 'f_4_2', kernel: { verdict: 'crash', message: 'guest kernel panic while loading' }, model: { verdict: 'accept' }, shrink_rounds: 0 }]);
+  t.equal(checks, 0, 'no shrinking round for a crash');
+  t.equal(r.kernels[0]!.stats.crashes, 1);
+  const c = readFileSync(join(dir, r.findings[0]!.file!), 'utf8');
+  t.notMatch(c, /__success|__failure|__model_differs/, 'a crash declares nothing');
+  t.match(c, /: crash\./);
+  t.equal(r.exitCode, 1);
+});

@@ -30,6 +30,7 @@ const text = (b: readonly Stmt[]): string => b.map((s) => (s.kind === 'line' ? s
 
 function kernelOf(spec: string, p: FuzzProgram): KernelSide {
   const t = text(p.body);
+  if (t.includes('/* crash */')) return { kind: 'crash', error: 'guest kernel panic while loading', consoleTail: 'Kernel panic - not syncing: Fatal exception' };
   // the "patched" kernel accepts the bug: a transition
   const rejects = (t.includes('/* bug */') && !spec.includes('patched')) || t.includes('/* reject */');
   const message = rejects ? LOCK_MSG : null;
