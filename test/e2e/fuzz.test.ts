@@ -77,3 +77,27 @@ t.test('a known model difference is found, shrunk on the kernel, and written as 
   t.equal(run.exitCode, 0);
   t.ok(readdirSync(out).includes('findings.jsonl'));
 });
+
+t.test('SIGINT: exit 130, the summary and findings file on disk, no QEMU left', async (t) => {
+  const out = mkdtempSync(join(tmpdir(), 'fuzz-e2e-int-'));
+  const tmp = mkdtempSync(join(tmpdir(), 'fuzz-e2e-int-tmp-'));
+  const child = execa('node', [bin, 'fuzz', '--kernel', KERNEL_612, '--seed', '9', '--count', '100000', '--per-object', '8', '--out', out],
+    { env: { TMPDIR: tmp }, reject: false, timeout: 15 * 60_000, forceKillAfterDelay: false });
+  let stderr = '';
+  let sent = false;
+  child.stderr!.on('data', (b: Buffer) => {
+    stderr += b.toString();
+    if (!sent && /\n16 programs \(/.test(stderr)) { sent = true; child.kill('SIGINT'); }
+  });
+  const r = await child;
+  t.ok(sent, 'interrupted after the second object');
+  t.equal(r.exitCode, 130, r.stderr.slice(-1500));
+  const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  t.equal(s.interrupted, true);
+  t.ok(s.programs >= 16 && s.programs < 100000, `${s.programs} programs before the interruption`);
+  t.match(r.stdout, /interrupted/);
+  const qemus = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((p) => {
+    try { const c = readFileSync(`/proc/${p}/cmdline`, 'latin1'); return c.startsWith('qemu-system') && c.includes(tmp); } catch { return false; }
+  });
+  t.same(qemus, [], 'the guest is gone');
+});
