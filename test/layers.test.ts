@@ -20,7 +20,8 @@
 //   7 src/run       runCorpus: builds, boots, loads, models, compares
 //   8 src/history, src/config
 //   9 src/report
-//  10 src/regress, src/fuzz (a campaign: generator, renderer, runner's guests, shrinker, findings)
+//  10 src/regress, src/fuzz (a campaign builds, loads, models and compares as regress does; its
+//                   generator only reads the profiles)
 //  11 src/cli       parses the command line once and calls the rest
 // bench/, test/ and bin/ sit above everything.
 import t from 'tap';

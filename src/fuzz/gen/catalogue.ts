@@ -26,14 +26,15 @@ export const STRUCTS: Record<string, StructSpec> = {
   fz_shared: { name: 'fz_shared', list: 'node', rb: 'rb', refcounted: true, special: 'rc.__opaque[0]' },
   // An allocated object holding its own lock and list: the lock is "in the same allocation" as
   // the root only through the same owning pointer (check_reg_allocation_locked compares reg->id).
-  fz_bag: { name: 'fz_bag', refcounted: false, special: 'head.__opaque[0]' },
+  // It is a list node itself (fza_bags): one level of nesting, as the selftests' linked_list.h.
+  fz_bag: { name: 'fz_bag', list: 'node', refcounted: false, special: 'head.__opaque[0]' },
 };
 
 const STRUCT_TEXT: Record<string, string> = {
   fz_item: 'struct fz_item {\n\t__u64 key;\n\t__u64 val;\n\tstruct bpf_list_node node;\n};',
   fz_tnode: 'struct fz_tnode {\n\t__u64 key;\n\tstruct bpf_rb_node rb;\n};',
   fz_shared: 'struct fz_shared {\n\t__u64 key;\n\tstruct bpf_refcount rc;\n\tstruct bpf_list_node node;\n\tstruct bpf_rb_node rb;\n};',
-  fz_bag: 'struct fz_bag {\n\t__u64 key;\n\tstruct bpf_spin_lock lock;\n\tstruct bpf_list_head head __contains(fz_item, node);\n};',
+  fz_bag: 'struct fz_bag {\n\t__u64 key;\n\tstruct bpf_spin_lock lock;\n\tstruct bpf_list_head head __contains(fz_item, node);\n\tstruct bpf_list_node node;\n};',
 };
 
 /** Where a root lives decides the C expressions for it and its lock. */
@@ -56,6 +57,7 @@ export interface RootSpec {
 export const GLOBAL_ROOTS: RootSpec[] = [
   { id: 'fza_list', kind: 'list', elem: 'fz_item', expr: '&fza_list', lock: '&fza_lock', home: 'global', decl: 'group:fza' },
   { id: 'fza_tree', kind: 'tree', elem: 'fz_shared', expr: '&fza_tree', lock: '&fza_lock', home: 'global', decl: 'group:fza' },
+  { id: 'fza_bags', kind: 'list', elem: 'fz_bag', expr: '&fza_bags', lock: '&fza_lock', home: 'global', decl: 'group:fza' },
   { id: 'fzb_list', kind: 'list', elem: 'fz_shared', expr: '&fzb_list', lock: '&fzb_lock', home: 'global', decl: 'group:fzb' },
   { id: 'fzb_tree', kind: 'tree', elem: 'fz_tnode', expr: '&fzb_tree', lock: '&fzb_lock', home: 'global', decl: 'group:fzb' },
 ];
@@ -81,6 +83,12 @@ function less(t: string, field: string): string {
 
 export function lessName(t: string): string { return `fz_less_${t}`; }
 
+/** The `private(X)` group whose lock `lock` is ('fza', 'fzb'), if it is a global one. */
+export function globalGroup(lock: string): string | undefined {
+  const m = /^&(fz[ab])_lock$/.exec(lock);
+  return m === null ? undefined : m[1];
+}
+
 /** A less() that calls back into the rbtree API: refused while verifying the callback frame. */
 export function badLessName(tree: RootSpec): string { return `fz_less_bad_${tree.id}`; }
 
@@ -89,9 +97,10 @@ const DECLS: Decl[] = [
   // The element pointers in each section only make clang emit the element types into the program
   // BTF: `__contains` names them in a string, and the kernel looks the name up when it makes the map.
   {
-    key: 'group:fza', needs: ['struct:fz_item', 'struct:fz_shared'],
+    key: 'group:fza', needs: ['struct:fz_item', 'struct:fz_shared', 'struct:fz_bag'],
     text: 'private(FZA) struct bpf_spin_lock fza_lock;\nprivate(FZA) struct bpf_list_head fza_list __contains(fz_item, node);\n' +
-      'private(FZA) struct bpf_rb_root fza_tree __contains(fz_shared, rb);\nprivate(FZA) struct fz_item *fza_btf_item;\nprivate(FZA) struct fz_shared *fza_btf_shared;',
+      'private(FZA) struct bpf_rb_root fza_tree __contains(fz_shared, rb);\nprivate(FZA) struct bpf_list_head fza_bags __contains(fz_bag, node);\n' +
+      'private(FZA) struct fz_item *fza_btf_item;\nprivate(FZA) struct fz_shared *fza_btf_shared;\nprivate(FZA) struct fz_bag *fza_btf_bag;',
   },
   {
     key: 'group:fzb', needs: ['struct:fz_shared', 'struct:fz_tnode'],
@@ -123,6 +132,12 @@ const DECLS: Decl[] = [
     text: `static __noinline int fz_push_${r.id}(struct ${r.elem} *n)\n{\n\tbpf_spin_lock(${r.lock});\n` +
       `\tbpf_list_push_back(${r.expr}, &n->node);\n\tbpf_spin_unlock(${r.lock});\n\treturn 0;\n}`,
   })),
+  // The lock taken or released in a static subprogram: the lock state is the verifier state's,
+  // not a frame's, and an unlock in the callee invalidates the caller's non-owning references.
+  ...['fza', 'fzb'].flatMap((g) => (['lock', 'unlock'] as const).map((op) => ({
+    key: `sub:${op}_${g}`, needs: [`group:${g}`],
+    text: `static __noinline int fz_${op}_${g}(void)\n{\n\tbpf_spin_${op}(&${g}_lock);\n\treturn 0;\n}`,
+  }))),
   // A global subprogram is verified once, on its own: it starts with no references and no lock,
   // and must end with none (check_reference_leak at its exit).
   {

@@ -1,7 +1,7 @@
 // Fallback recipes: when the random op list never reached a place where the program's fault fits,
 // these ops build one and place it (`force`). Ops before the forced one are plain valid steps
 // (c = 0 never places a fault). The exit faults (leak-at-exit, exit-with-lock) are placed by
-// finish() and need no recipe.
+// finish() when no op placed them, and need no recipe.
 import type { FaultKind } from '../types.js';
 import type { Op, OpName } from './op.js';
 
@@ -42,12 +42,12 @@ export function fallback(f: FaultKind): Op[] {
 /** The ops where each fault can be placed (a faulty program's op list draws these more often). */
 export const FAULT_SITES: Record<FaultKind, readonly OpName[]> = {
   'missing-null-check': ['new', 'pop', 'first', 'remove', 'unstash', 'front', 'rbwalk', 'loop'],
-  'nonown-after-unlock': ['push', 'add', 'first', 'unlock', 'write', 'read'],
+  'nonown-after-unlock': ['push', 'add', 'first', 'unlock', 'write', 'read', 'spill'],
   'graph-op-without-lock': ['new', 'push', 'add', 'pop', 'first', 'loop', 'front'],
   'wrong-lock': ['new', 'lock', 'push', 'add', 'pop', 'first'],
   'double-insert': ['new', 'lock', 'push', 'add'],
   'drop-nonown': ['lock', 'push', 'first', 'drop'],
-  'leak-at-exit': [],
+  'leak-at-exit': ['new', 'fork'],
   'exit-with-lock': [],
   'lock-twice': ['lock'],
   'nonown-to-rbtree-add': ['lock', 'first', 'rbwalk', 'add'],

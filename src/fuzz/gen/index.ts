@@ -4,6 +4,7 @@
 // cut out of the campaign, and the op list can be shrunk with fast-check's own shrinkers.
 import fc from 'fast-check';
 import { getProfile } from '../../profiles/index.js';
+import { BpfVerdictError } from '../../shared/errors.js';
 import type { LineName } from '../../profiles/types.js';
 import { FAULTS, type FaultKind, type FuzzBatch, type Generate } from '../types.js';
 import { CATALOGUE } from './catalogue.js';
@@ -58,13 +59,22 @@ export function specFor(seed: number, line: LineName, index: number): ProgramSpe
   return fc.sample(specArbitrary, { seed: programSeed(seed, line, index), numRuns: 1 })[0]!;
 }
 
+/** What every generated program may call: allocation, lists, rbtrees, refcounts (6.4+). */
+const BASELINE = ['bpf_obj_new_impl', 'bpf_obj_drop_impl', 'bpf_refcount_acquire_impl', 'bpf_list_push_back_impl',
+  'bpf_list_pop_front', 'bpf_rbtree_add_impl', 'bpf_rbtree_first', 'bpf_rbtree_remove'];
+
 const kfuncCache = new Map<LineName, ReadonlySet<string>>();
-/** The kfuncs the line's kernel registers (its profile's tree table). */
+/** The kfuncs the line's kernel registers (its profile's tree table); a line without the graph API is refused. */
 export function lineKfuncs(line: LineName): ReadonlySet<string> {
   let k = kfuncCache.get(line);
   if (k === undefined) {
     const p = getProfile(line);
     k = new Set((p.tree?.kfuncs ?? []).map((f) => f.name));
+    const missing = BASELINE.filter((n) => !k!.has(n));
+    if (missing.length > 0) {
+      throw new BpfVerdictError(`kernel line ${line} has no ${missing.join(', ')} in its profile's kfunc table: the generator writes graph-API programs`,
+        'fuzz a line with the graph API (6.12 or 7.3)');
+    }
     kfuncCache.set(line, k);
   }
   return k;

@@ -7,7 +7,7 @@ import type { ShadowState } from './state.js';
 
 export const OP_NAMES = [
   'new', 'write', 'read', 'lock', 'unlock', 'push', 'add', 'pop', 'first', 'remove', 'acquire', 'drop',
-  'stash', 'unstash', 'branch', 'loop', 'subkey', 'subpush', 'gsub', 'bag', 'share',
+  'stash', 'unstash', 'branch', 'loop', 'subkey', 'subpush', 'gsub', 'bag', 'share', 'fork', 'spill',
   // 7.3 only (skipped where the line's kfunc table lacks them)
   'front', 'listdel', 'listadd', 'listquery', 'rbwalk',
 ] as const;

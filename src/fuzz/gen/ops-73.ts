@@ -11,7 +11,7 @@ const has = (s: ShadowState, ...names: string[]) => names.every((n) => s.ctx.kfu
 
 /** Non-owning references into a root of `kind` whose lock is held now. */
 function inRoot(s: ShadowState, kind: 'list' | 'tree'): { v: Var; r: RootSpec }[] {
-  return s.nonown().flatMap((v) => {
+  return s.nonown().filter((v) => !v.spill).flatMap((v) => {
     const r = v.root === undefined ? undefined : s.root(v.root);
     return r !== undefined && r.kind === kind && r.lock === s.lock ? [{ v, r }] : [];
   });

@@ -2,7 +2,7 @@
 // remove (a new owning reference, maybe NULL), bpf_rbtree_first (a non-owning one). An op on a
 // root whose lock is not held takes the lock first, unless the op is where the fault goes.
 import type { Stmt } from '../types.js';
-import { badLessName, lessName, type RootSpec, STRUCTS } from './catalogue.js';
+import { badLessName, globalGroup, lessName, type RootSpec, STRUCTS } from './catalogue.js';
 import { choose, type Op, type OpFn } from './op.js';
 import { line, nullExit, type ShadowState, type Var } from './state.js';
 
@@ -28,6 +28,15 @@ export const opLock: OpFn = (s, o) => {
     s.useRoot(r);
     return [line(`bpf_spin_lock(${r.lock});`)];
   }
+  // a global lock may be taken in a static subprogram instead
+  const g = globalGroup(r.lock);
+  if (g !== undefined && o.b % 4 === 3) {
+    s.useRoot(r);
+    s.use(`sub:lock_${g}`);
+    s.shape('static-subprog');
+    s.lock = r.lock;
+    return [line(`fz_lock_${g}();`)];
+  }
   return lockFor(s, r);
 };
 
@@ -48,6 +57,12 @@ export const opUnlock: OpFn = (s, o) => {
   }
   const l = s.lock;
   s.unlocked();
+  const g = globalGroup(l);
+  if (g !== undefined && o.b % 4 === 3) {
+    s.use(`sub:unlock_${g}`);
+    s.shape('static-subprog');
+    return [line(`fz_unlock_${g}();`)];
+  }
   return [line(`bpf_spin_unlock(${l});`)];
 };
 
@@ -207,7 +222,7 @@ export const opFirst: OpFn = (s, o) => {
 
 /** bpf_rbtree_remove of a non-owning node of a tree whose lock is held: an owning reference back. */
 export const opRemove: OpFn = (s, o) => {
-  const ps = s.nonown().flatMap((v) => {
+  const ps = s.nonown().filter((v) => !v.spill).flatMap((v) => {
     const r = v.root === undefined ? undefined : s.root(v.root);
     return r !== undefined && r.kind === 'tree' && r.lock === s.lock ? [{ v, r }] : [];
   });

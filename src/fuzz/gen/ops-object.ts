@@ -3,6 +3,7 @@
 import type { Stmt } from '../types.js';
 import { STASH, STRUCTS } from './catalogue.js';
 import { choose, type Op, type OpFn } from './op.js';
+import { insertLine } from './shapes.js';
 import { line, nullExit, type ShadowState, type Var } from './state.js';
 
 const NEW_TYPES = ['fz_item', 'fz_tnode', 'fz_shared'];
@@ -108,6 +109,15 @@ export const opDrop: OpFn = (s, o) => {
     }
     return null;
   }
+  // insert a node, validly, and drop the non-owning reference it leaves
+  const ins = s.owning().flatMap((v) => s.rootsFor(v.type).map((r) => ({ v, r })));
+  if (ins.length > 0 && s.wants('drop-nonown', o.c, o.force)) {
+    s.inject();
+    const { v, r } = choose(ins, o)!;
+    s.useRoot(r);
+    v.st = 'dead'; v.why = 'gone';
+    return [line(`bpf_spin_lock(${r.lock});`), ...insertLine(s, v.name, v.type, r), line(`bpf_obj_drop(${v.name});`), line(`bpf_spin_unlock(${r.lock});`)];
+  }
   const again = s.vars.filter((v) => v.st === 'dead' && (v.why === 'dropped' || (v.why === 'unlocked' && v.inserted)));
   if (again.length > 0 && s.wants('release-twice', o.c, o.force)) {
     s.inject();   // the reference was released already (by the drop, or by the insertion)
@@ -129,11 +139,13 @@ export const opDrop: OpFn = (s, o) => {
  */
 export const opAcquire: OpFn = (s, o) => {
   const plain = s.owning().filter((v) => !STRUCTS[v.type]!.refcounted);
-  if (plain.length > 0 && s.wants('refcount-no-field', o.c, o.force)) {
+  // an object of a type without bpf_refcount: one owned, or one allocated here
+  if ((plain.length > 0 || s.lock === null) && s.wants('refcount-no-field', o.c, o.force)) {
     s.inject();
-    const v = choose(plain, o)!;
+    const pre = plain.length > 0 ? [] : newObject(s, o, o.b % 2 === 0 ? 'fz_item' : 'fz_tnode');
+    const v = plain.length > 0 ? choose(plain, o)! : s.vars[s.vars.length - 1]!;
     const r = s.fresh('r');
-    return [line(`struct ${v.type} *${r} = bpf_refcount_acquire(${v.name});`), { kind: 'if', cond: r, then: [line(`bpf_obj_drop(${r});`)], else: [] }];
+    return [...pre, line(`struct ${v.type} *${r} = bpf_refcount_acquire(${v.name});`), { kind: 'if', cond: r, then: [line(`bpf_obj_drop(${r});`)], else: [] }];
   }
   const v = choose(s.vars.filter((x) => x.st !== 'dead' && STRUCTS[x.type]!.refcounted), o);
   if (v === undefined) return null;
@@ -149,9 +161,11 @@ export const opStash: OpFn = (s, o) => {
   if (!s.ctx.useMap || s.lock !== null) return null;   // 6.12 refuses helper calls under a lock
   const other = s.owning().filter((v) => v.type !== STASH.type);
   let v: Var | undefined;
-  if (other.length > 0 && s.wants('kptr-wrong-type', o.c, o.force)) {
+  const pre: Stmt[] = [];
+  if (s.wants('kptr-wrong-type', o.c, o.force)) {
     s.inject();   // map_kptr_match_type: the __kptr field names fz_item
-    v = choose(other, o)!;
+    if (other.length === 0) pre.push(...newObject(s, o, o.b % 2 === 0 ? 'fz_tnode' : 'fz_shared'));
+    v = other.length > 0 ? choose(other, o)! : s.vars[s.vars.length - 1]!;
   } else {
     v = choose(s.owning().filter((x) => x.type === STASH.type), o);
     if (v === undefined) return null;
@@ -160,7 +174,7 @@ export const opStash: OpFn = (s, o) => {
   s.shape('kptr-stash');
   v.st = 'dead'; v.why = 'stashed';
   const old = s.fresh('old');
-  return [line(`struct fz_item *${old} = bpf_kptr_xchg(&${STASH.field}, ${v.name});`),
+  return [...pre, line(`struct fz_item *${old} = bpf_kptr_xchg(&${STASH.field}, ${v.name});`),
     { kind: 'if', cond: old, then: [line(`bpf_obj_drop(${old});`)], else: [] }];
 };
 
@@ -235,4 +249,18 @@ export const opShare: OpFn = (s, o) => {
   v.st = 'dead'; v.why = 'unlocked'; v.inserted = true;
   s.add({ name: r, type: 'fz_shared', st: 'dead', why: 'unlocked', inserted: true });
   return out;
+};
+
+/**
+ * A non-owning reference copied to a volatile stack slot: the spilled copy is the same reference
+ * (valid until the unlock, then invalidated with the register, bpf_for_each_reg_in_vstate).
+ * Copies are only read and written, never handed to a kfunc that needs the node itself.
+ */
+export const opSpill: OpFn = (s, o) => {
+  const v = choose(s.nonown().filter((x) => isData(x) && !x.spill), o);
+  if (v === undefined) return null;
+  const a = s.fresh('sp');
+  s.shape('spill');
+  s.add({ name: a, type: v.type, st: 'nonown', root: v.root, spill: true });
+  return [line(`struct ${v.type} *volatile ${a} = ${v.name};`)];
 };

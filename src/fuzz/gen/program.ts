@@ -7,8 +7,8 @@ import { fallback } from './faults.js';
 import type { Op, OpFn, OpName } from './op.js';
 import { opFront, opListAdd, opListDel, opListQuery, opRbWalk } from './ops-73.js';
 import { opAdd, opFirst, opLock, opPop, opPush, opRemove, opUnlock } from './ops-graph.js';
-import { opAcquire, opBag, opDrop, opGsub, opNew, opRead, opShare, opStash, opSubKey, opSubPush, opUnstash, opWrite } from './ops-object.js';
-import { finish, opLoop } from './shapes.js';
+import { opAcquire, opBag, opDrop, opGsub, opNew, opRead, opShare, opSpill, opStash, opSubKey, opSubPush, opUnstash, opWrite } from './ops-object.js';
+import { finish, opFork, opLoop } from './shapes.js';
 import { line, type GenCtx, ShadowState } from './state.js';
 
 /** Everything a program is made from: the shrinker may cut `ops` and build it again. */
@@ -23,7 +23,7 @@ export interface ProgramSpec {
 const OPS: Record<Exclude<OpName, 'branch'>, OpFn> = {
   new: opNew, write: opWrite, read: opRead, lock: opLock, unlock: opUnlock, push: opPush, add: opAdd,
   pop: opPop, first: opFirst, remove: opRemove, acquire: opAcquire, drop: opDrop, stash: opStash,
-  unstash: opUnstash, loop: opLoop, subkey: opSubKey, subpush: opSubPush, gsub: opGsub, bag: opBag, share: opShare,
+  unstash: opUnstash, loop: opLoop, subkey: opSubKey, subpush: opSubPush, gsub: opGsub, bag: opBag, share: opShare, fork: opFork, spill: opSpill,
   front: opFront, listdel: opListDel, listadd: opListAdd, listquery: opListQuery, rbwalk: opRbWalk,
 };
 
@@ -42,9 +42,8 @@ function run(s: ShadowState, ops: Op[], depth: number): Stmt[] {
       const arm = s.clone();
       const body = [...run(arm, ops.slice(i + 1, i + 1 + n), depth + 1), ...arm.exitPath()];
       i += n;
-      s.ctx.usesRnd = true;
       s.shape('branch');
-      out.push({ kind: 'if', cond: `rnd & ${1 << (o.b % 8)}`, then: body, else: [] });
+      out.push({ kind: 'if', cond: s.branchCond(), then: body, else: [] });
       continue;
     }
     const got = OPS[o.op](s, o);
@@ -59,7 +58,7 @@ export function buildProgram(spec: ProgramSpec, name: string, line_: LineName, k
   const ctx: GenCtx = {
     line: line_, kfuncs, fault: spec.fault, injected: false, decls: new Set(), shapes: new Set(), next: 0,
     // a kptr of the wrong type needs the map value's __kptr field
-    useMap: spec.useMap || spec.fault === 'kptr-wrong-type', usesRnd: false,
+    useMap: spec.useMap || spec.fault === 'kptr-wrong-type', usesRnd: false, bits: 0,
   };
   const s = new ShadowState(ctx);
   const body = run(s, spec.ops, 0);

@@ -43,6 +43,32 @@ export const opLoop: OpFn = (s, o) => {
 };
 
 /**
+ * `if (rnd & bit) { insert v in root A } else { insert it in root B, or drop it }`: both arms
+ * consume the same reference, so the verifier reaches the join with the same references from
+ * both paths. The leak fault fits here: one arm forgets the reference.
+ */
+export const opFork: OpFn = (s, o) => {
+  if (s.lock !== null) return null;
+  const v = choose(s.owning(), o);
+  if (v === undefined) return null;
+  const roots = s.rootsFor(v.type).filter((r) => r.home !== 'nested');
+  const arm = (r: RootSpec | undefined): Stmt[] => {
+    if (r === undefined) return [line(`bpf_obj_drop(${v.name});`)];
+    s.useRoot(r);
+    return [line(`bpf_spin_lock(${r.lock});`), ...insertLine(s, v.name, v.type, r), line(`bpf_spin_unlock(${r.lock});`)];
+  };
+  const then = arm(pick(roots, o.b));
+  let otherwise = arm(o.b % 2 === 0 ? undefined : pick(roots, o.b + 1));
+  if (s.wants('leak-at-exit', o.c, o.force)) {
+    s.inject();   // the else path keeps the reference to the exit: check_reference_leak
+    otherwise = [line(`sink += ${v.name}->key;`)];
+  }
+  s.shape('branch');
+  v.st = 'dead'; v.why = 'gone';
+  return [{ kind: 'if', cond: s.branchCond(), then, else: otherwise }];
+};
+
+/**
  * The end of the program: under the lock, owning nodes that fit a locked root are inserted;
  * then the unlock; then every owning reference is inserted (with its lock) or dropped. The two
  * exit faults are placed here: one reference left owned, or a lock taken again before the return.
@@ -75,7 +101,7 @@ export function finish(s: ShadowState, n: number): Stmt[] {
   }
   for (const v of s.owning()) {
     if (v.name === leak) continue;
-    const roots = v.type === 'fz_bag' ? [] : s.rootsFor(v.type).filter((r) => r.home !== 'nested');
+    const roots = s.rootsFor(v.type).filter((r) => r.home !== 'nested');
     if (roots.length > 0 && s.lock === null && k++ % 3 !== 0) {
       const r = pick(roots, k)!;
       s.useRoot(r);
@@ -94,7 +120,8 @@ export function finish(s: ShadowState, n: number): Stmt[] {
   return out;
 }
 
-function insertLine(s: ShadowState, v: string, type: string, r: RootSpec): Stmt[] {
+/** The insertion of owning `v` into `r` (its lock held). */
+export function insertLine(s: ShadowState, v: string, type: string, r: RootSpec): Stmt[] {
   if (r.kind === 'list') return [line(`bpf_list_push_back(${r.expr}, &${v}->node);`)];
   s.use(`less:${type}`);
   s.shape('less-cb');

@@ -23,6 +23,8 @@ export interface Var {
   root?: string;
   /** Was inserted by this program (a later insertion of the same node is a double insertion). */
   inserted?: boolean;
+  /** A copy of a non-owning reference in a volatile stack slot (the verifier tracks the spill). */
+  spill?: boolean;
 }
 
 /** What the whole program shares across branch arms: names, declarations, the fault. */
@@ -36,8 +38,10 @@ export interface GenCtx {
   shapes: Set<string>;
   next: number;
   useMap: boolean;
-  /** Branches read this unknown value (bpf_get_prandom_u32 before any lock). */
+  /** Branches read bits of this unknown value (bpf_get_prandom_u32 before any lock). */
   usesRnd: boolean;
+  /** Bits of it used so far: each branch tests its own bit. */
+  bits: number;
 }
 
 export class ShadowState {
@@ -61,6 +65,16 @@ export class ShadowState {
   }
 
   shape(name: string): void { this.ctx.shapes.add(name); }
+
+  /**
+   * The condition of a new branch: a bit of `rnd` no other branch of the program tests. Two
+   * tests of one bit let clang fold the second (its arm is dead once the first is decided) and
+   * could delete the very path that holds the fault.
+   */
+  branchCond(): string {
+    this.ctx.usesRnd = true;
+    return `rnd & ${2 ** (this.ctx.bits++ % 32)}u`;
+  }
 
   /** The program's fault may still be placed here; `force` (fallbacks) places it whenever it fits. */
   wants(f: FaultKind, pick: number, force = false): boolean {
@@ -98,7 +112,7 @@ export class ShadowState {
 
   useRoot(r: RootSpec): void {
     this.use(r.decl);
-    if (r.home === 'nested') this.shape('nested-root');
+    if (r.home === 'nested' || r.elem === 'fz_bag') this.shape('nested-root');
     if (r.home === 'map') this.shape('map-value-root');
   }
 

@@ -60,7 +60,7 @@ t.test('every fault is generated on each line', async (t) => {
 
 t.test('every shape is generated on each line', async (t) => {
   const shapes = ['several-roots', 'map-value-root', 'nested-root', 'refcounted-both', 'branch', 'loop',
-    'static-subprog', 'global-subprog', 'less-cb', 'kptr-stash'];
+    'static-subprog', 'global-subprog', 'less-cb', 'kptr-stash', 'spill'];
   for (const [line, b] of batches) {
     const seen = new Set(b.programs.flatMap((p) => p.shapes));
     t.same(shapes.filter((s) => !seen.has(s)), [], `${line}: shapes never generated`);
@@ -91,4 +91,20 @@ t.test('a spec is the whole input: building it again gives the same program', as
     t.equal(cut.program.fault, spec.fault, `${n} ops: same fault`);
     t.match(renderObject(batchOf([cut])), /return 0;\n\}\n\nBPF_VERDICT_LICENSE;/);
   }
+});
+
+t.test('a line without the graph API in its profile is refused, naming what is missing', async (t) => {
+  t.throws(() => generate({ seed: 1, line: '6.1', count: 1 }), { message: /kernel line 6.1 has no bpf_obj_new_impl/, hint: /6\.12 or 7\.3/ });
+});
+
+t.test('each branch of a program tests its own bit of rnd (clang would fold a second test of one bit)', async (t) => {
+  let branches = 0;
+  for (const b of batches.values()) {
+    for (const p of b.programs) {
+      const conds = renderObject({ programs: [p], decls: b.decls }).match(/if \(rnd & \d+u\)/g) ?? [];
+      branches += conds.length;
+      t.equal(new Set(conds).size, conds.length, `${p.line} ${p.name}: ${conds.join(', ')}`);
+    }
+  }
+  t.ok(branches > 100, `${branches} branches`);
 });
