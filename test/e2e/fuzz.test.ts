@@ -91,7 +91,8 @@ t.test('SIGINT: exit 130, the summary and findings file on disk, no QEMU left', 
   });
   const r = await child;
   t.ok(sent, 'interrupted after the second object');
-  t.equal(r.exitCode, 130, r.stderr.slice(-1500));
+  t.equal(r.exitCode, 130, 'exit 130', { stderr: r.stderr.slice(-1500) });
+  t.ok(readdirSync(out).includes('findings.jsonl'), 'findings.jsonl written (empty: no finding yet)');
   const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
   t.equal(s.interrupted, true);
   t.ok(s.programs >= 16 && s.programs < 100000, `${s.programs} programs before the interruption`);
