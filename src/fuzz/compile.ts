@@ -60,20 +60,29 @@ export async function compilePrograms(batch: FuzzBatch, programs: FuzzProgram[],
       for (const p of blamed) failed.push({ program: p, error: errorsIn(r.text, r.stderr, p, set) });
       return settle(set.filter((p) => !blamed.includes(p)));
     }
+    return halves(set);
+  };
+  const halves = async (set: FuzzProgram[]): Promise<FuzzProgram[]> => {
     const half = Math.ceil(set.length / 2);
     return [...await settle(set.slice(0, half)), ...await settle(set.slice(half))];
   };
   const first = await tryCompile(programs);
-  let good: FuzzProgram[];
+  let good: FuzzProgram[] = [];
   let out: { file: string; source: string } | null = null;
   if (first.ok) { good = programs; out = first; } else {
     const blamed = blame(first.text, first.stderr, programs);
     for (const p of blamed) failed.push({ program: p, error: errorsIn(first.text, first.stderr, p, programs) });
-    good = blamed.length ? await settle(programs.filter((p) => !blamed.includes(p))) : await settle(programs);
-    if (good.length) {
-      const again = await tryCompile(good);
-      if (again.ok) out = again;
-      else for (const p of good) failed.push({ program: p, error: clangErrorSummary(again.stderr) }); // compiles alone, not together: say so per program
+    const rest = programs.filter((p) => !blamed.includes(p));
+    // the usual case: the errors were pinned, and the rest compiles as it is
+    const again = blamed.length && rest.length ? await tryCompile(rest) : null;
+    if (again?.ok) { good = rest; out = again; } else {
+      if (programs.length === 1 && !blamed.length) failed.push({ program: programs[0]!, error: clangErrorSummary(first.stderr) || 'clang failed without a message' });
+      good = programs.length === 1 ? [] : await halves(rest);
+      if (good.length) {
+        const whole = await tryCompile(good);
+        if (whole.ok) out = whole;
+        else for (const p of good) failed.push({ program: p, error: clangErrorSummary(whole.stderr) }); // compiles alone, not together: say so per program
+      }
     }
   }
   if (!out) return { object: null, programs: [], failed, clangRuns };
