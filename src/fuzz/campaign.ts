@@ -139,7 +139,7 @@ export async function runCampaign(deps: CampaignDeps, o: CampaignOptions): Promi
       if (!cur.batch.programs.length) { next = timeUp() ? Promise.resolve(null) : prepare(); continue; }
       next = timeUp() || o.signal?.aborted ? Promise.resolve(null) : prepare();
       next.catch(() => undefined);   // its error surfaces when it is awaited
-      const observed = await Promise.all(targets.map((t, i) => t.load(cur.compiled[i]!)));
+      const observed = await Promise.all(targets.map((t, i) => t.load(cur.compiled[i]!).catch((err: unknown) => { throw new TargetFailed(i, err); })));
       if (o.signal?.aborted) break;
       programs += cur.batch.programs.length;
       for (const [i, obs] of observed.entries()) {
@@ -172,9 +172,10 @@ export async function runCampaign(deps: CampaignDeps, o: CampaignOptions): Promi
   } catch (err) {
     if (o.signal?.aborted) return finish(0);
     // a guest that cannot be booted again, clang gone: what was found stands, the kernel is unusable
-    say(`campaign stopped: ${errText(err).split('\n')[0]}`);
-    const i = Math.max(0, reports.findIndex((r) => r.error === null));
-    reports[i]!.error = errText(err);
+    const i = err instanceof TargetFailed ? err.index : 0;
+    const why = errText(err instanceof TargetFailed ? err.cause : err);
+    say(`campaign stopped: ${reports[i]!.spec}: ${why.split('\n')[0]}`);
+    reports[i]!.error = why;
     return finish(3);
   } finally {
     await Promise.all(targets.map((t) => t.shutdown()));
@@ -217,6 +218,14 @@ async function report(deps: CampaignDeps, o: CampaignOptions, t: Target, store: 
   }, text);
   say(`finding ${store.list.length}: ${sig.kind} on ${t.spec} (kernel ${sig.kernelRule ?? final.kernel.verdict}, model ${sig.modelRule ?? final.model?.verdict ?? '-'})`
     + `, ${sizeBefore} -> ${f.size} statements${f.file ? `: ${join(o.out, f.file)}` : ''}`);
+}
+
+/** A kernel's guest could not go on (it could not be booted again): which kernel, and why. */
+class TargetFailed extends Error {
+  override name = 'TargetFailed';
+  constructor(readonly index: number, override readonly cause: unknown) {
+    super(errText(cause));
+  }
 }
 
 function lineOrder(a: string, b: string): number {

@@ -112,3 +112,16 @@ t.test('a program that takes the guest down is a crash finding, written as gener
   t.match(c, /: crash\./);
   t.equal(r.exitCode, 1);
 });
+
+t.test('the second kernel\'s guest cannot go on: exit 3 naming that kernel, what was found stands', async (t) => {
+  const dir = out();
+  const second = fakeTarget('debian:7.3', { onLoad: (n) => { if (n === 2) throw new Error('guest did not boot again: timed out after 180 s'); } });
+  const r = await runCampaign({ open: async (spec) => (spec === 'debian:7.3' ? second : fakeTarget(spec)), generate: fakeGenerate, render: renderObject },
+    { kernels: ['debian:6.12', 'debian:7.3'], seed: 1, count: 100, perObject: 10, out: dir, shrink: false });
+  t.equal(r.exitCode, 3);
+  t.equal(r.kernels[0]!.error, null);
+  t.match(r.kernels[1]!.error, /did not boot again/);
+  t.equal(r.programs, 10, 'the first object counted');
+  t.ok(r.findings.length >= 1, 'its findings written');
+  t.ok(second.shut);
+});
