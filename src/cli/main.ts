@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command | CommandGroup }
   regress: () => import('./commands/regress.js'),
   history: () => import('./commands/history.js'),
   merge: () => import('./commands/merge.js'),
+  fuzz: () => import('./commands/fuzz.js'),
 };
 
 const USAGE = `bpf-verdict: the BPF verifier's graph-ownership rules, real kernel vs reference model
@@ -33,6 +34,7 @@ Commands:
   regress   compare verdicts between a base and a head kernel
   history   show how outcomes changed run over run
   merge     combine the results of several runs (CI shards) into one report
+  fuzz      generated programs on real kernels and in the model; disagreements shrunk and written
 
 Examples:
   bpf-verdict run                                   # corpus on debian:6.12
@@ -40,6 +42,7 @@ Examples:
   bpf-verdict model programs/build/*.o --json
   bpf-verdict explain prog.bpf.o my_prog
   bpf-verdict regress --base src:~/linux --head src:~/linux+fix.patch
+  bpf-verdict fuzz --kernel debian:7.3 --time 10m
 
 Run 'bpf-verdict <command> --help' for a command's options.
 `;
