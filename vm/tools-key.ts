@@ -16,7 +16,8 @@ export function libbpfVersionFromMap(map: string): string | null {
 
 /** `bpftool version`'s first two lines: "bpftool v7.8.0" and "using libbpf v1.8". */
 export function parseBpftoolVersion(stdout: string): { bpftool: string; libbpf: string | null } | null {
-  const tool = /^bpftool v(\d+\.\d+\.\d+)/m.exec(stdout);
+  // 6.1's bpftool names itself by argv[0] ("/path/to/bpftool v7.1.0"); later ones print "bpftool"
+  const tool = /^(?:\S*\/)?bpftool v(\d+\.\d+\.\d+)/m.exec(stdout);
   if (!tool) return null;
   const lib = /^using libbpf v(\d+\.\d+)/m.exec(stdout);
   return { bpftool: tool[1]!, libbpf: lib ? lib[1]! : null };

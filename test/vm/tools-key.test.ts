@@ -36,6 +36,8 @@ t.test('libbpfVersionFromMap: the highest version node, compared as numbers (as 
 t.test('parseBpftoolVersion: bpftool 7.8 built from 7.3 and Debian 12\'s 7.1', async (t) => {
   t.same(parseBpftoolVersion('bpftool v7.8.0\nusing libbpf v1.8\nfeatures: skeletons, bootstrap\n'), { bpftool: '7.8.0', libbpf: '1.8' });
   t.same(parseBpftoolVersion('bpftool v7.1.0\nusing libbpf v1.1\nfeatures: libbfd, skeletons\n'), { bpftool: '7.1.0', libbpf: '1.1' });
+  // the bootstrap bpftool of 6.1.192's tree, as it printed itself (argv[0] first)
+  t.same(parseBpftoolVersion('/tmp/bt61/bootstrap/bpftool v7.1.0\nusing libbpf v1.1\nfeatures: libbpf_strict\n'), { bpftool: '7.1.0', libbpf: '1.1' });
   t.equal(parseBpftoolVersion('Usage: bpftool [OPTIONS] OBJECT\n'), null);
 });
 
