@@ -151,6 +151,9 @@ export class GuestVm {
     } catch (cause) {
       await killQemu(qemu, exitPromise);
       sink.end();
+      // KVM that cannot run the guest can end QEMU before the agent socket is even up (at once
+      // with the PVH entry, which skips the decompressor): the same fall-back to TCG as below.
+      if (accel === 'kvm' && KVM_FAILURE.test(qemuStderr)) throw new KvmUnusableError(qemuStderr.trim());
       if (qemu.pid === undefined || /No such file|ENOENT/.test(String((await exitPromise).message ?? '')) || /failed to execute qemu-system/.test(qemuStderr)) {
         throw bootFail('could not start qemu-system-x86_64', 'install qemu-system-x86 (bash scripts/setup.sh)');
       }
