@@ -14,6 +14,9 @@ export class RunInterrupted extends Error {
   override name = 'RunInterrupted';
 }
 
+/** Boots after the first that failed (a panic or oops while booting; any failure of a replacement guest). */
+const BOOT_RETRIES = 2;
+
 export class GuestPool {
   private vm: KernelSession | null = null;
   private booting: Promise<KernelSession> | null = null;
@@ -37,13 +40,15 @@ export class GuestPool {
       // than the kernel, and giving up would cost the rest of the corpus on this kernel. So does a
       // first guest whose kernel panicked or oopsed while booting: Debian's 6.12 and 7.3 images
       // occasionally do under TCG on a loaded host (text patching, timer checks), and booting again
-      // costs seconds; a kernel that cannot boot fails the second time all the same.
+      // costs seconds; a kernel that cannot boot fails every time all the same. Two more tries:
+      // with several guests booting at once on a 2-core host, two flakes in a row were seen.
       const replacement = this.boots > 0;
-      this.booting = this.bootOnce().catch((err: unknown) => {
-        if ((!replacement && !this.backend.vmFailure(err)) || this.signal?.aborted) throw err;
-        this.note(`a fresh guest did not boot (${errText(err).split('\n')[0]}); trying once more`);
-        return this.bootOnce();
-      }).finally(() => { this.booting = null; });
+      const retry = (left: number) => (err: unknown): Promise<KernelSession> => {
+        if ((!replacement && !this.backend.vmFailure(err)) || this.signal?.aborted || left === 0) throw err;
+        this.note(`a fresh guest did not boot (${errText(err).split('\n')[0]}); trying again`);
+        return this.bootOnce().catch(retry(left - 1));
+      };
+      this.booting = this.bootOnce().catch(retry(BOOT_RETRIES)).finally(() => { this.booting = null; });
     }
     return this.booting;
   }

@@ -60,6 +60,19 @@ t.test('a replacement guest that fails to boot once is tried again; the run goes
   const r = await runCorpusWith(deps, { kernels: ['debian:6.12'], paths: [join(dir, 'corpus')], guests: 1, onProgress: (e) => { if (e.kind === 'vm') notes.push(e.message); } });
   t.equal(r.kernels[0]!.error, null, 'the kernel is not declared unusable');
   t.ok(r.records.some((x) => x.program === 'declared'), 'objects after the failed boot were run');
-  t.match(notes.join('\n'), /a fresh guest did not boot \(guest kernel panic: IO-APIC \+ timer doesn't work! \(fake\)\); trying once more/);
+  t.match(notes.join('\n'), /a fresh guest did not boot \(guest kernel panic: IO-APIC \+ timer doesn't work! \(fake\)\); trying again/);
   t.equal(r.kernels[0]!.boots, calls, 'every attempt is counted as a boot');
+});
+
+t.test('a first guest that oopses on every boot: a bounded number of boots, then the kernel is unusable (no endless retry)', async (t) => {
+  const log: string[] = [];
+  const deps = fakeDeps(log);
+  let calls = 0;
+  const oops = Object.assign(new Error('guest kernel oops: Oops: int3 (fake)'), { fake: true });
+  deps.kernel = { ...deps.kernel, async boot() { calls++; throw oops; }, vmFailure: (e) => (e === oops ? { kind: 'crash', error: oops.message, consoleTail: '' } : null) };
+  const r = await runCorpusWith(deps, { kernels: ['debian:6.12'], paths: [join(dir, 'corpus')], guests: 1 });
+  // three per attempt (the first and two more); the prestarted boot and the first load each make one
+  t.equal(calls, 6, `${calls} boots: bounded`);
+  t.match(r.kernels[0]!.error, /Oops: int3/);
+  t.equal(r.exitCode, 3);
 });
