@@ -78,11 +78,11 @@ export interface LibbpfAddon {
   readonly libbpfVersion: string;
   /** Which libbpf this is, for results: "libbpf 1.8.0 (tools/lib/bpf of linux-source-7.3 7.3.4-1~bpo13+1)". */
   readonly libbpf: string;
-  /** libbpf APIs newer than 1.1 compiled into the addon (bpf_object__prepare, ...). */
+  /** What the addon was built with: libbpf APIs newer than 1.1 (bpf_object__prepare, ...), verify_programs, prog_load_capture. */
   readonly features: readonly string[];
   object__openPrograms(bytes: Uint8Array, name: string): NativeOpenOutcome;
   object__loadPrograms(bytes: Uint8Array, name: string, opts: { programs: string[]; logLevel: number; logSize: number }): Promise<NativeLoadOutcome>;
-  /** Prepare once, verify each program alone at quickLogLevel, again at logLevel when refused (libbpf >= 1.8 only). */
+  /** Prepare once, verify each program alone at quickLogLevel, again at logLevel when refused (libbpf >= 1.8, or a static build that keeps each request of a load). */
   object__verifyPrograms?(bytes: Uint8Array, name: string, opts: { programs: string[]; quickLogLevel: number; logLevel: number; logSize: number }): Promise<NativeVerifyOutcome>;
 }
 
@@ -137,7 +137,8 @@ export function loadAddon(path = findAddon()): LibbpfAddon {
       }
       return raw.object__loadPrograms(bytes, name, opts.programs, opts.logLevel, opts.logSize);
     },
-    ...((raw.features ?? []).includes('bpf_program__clone') && (raw.features ?? []).includes('bpf_object__prepare') ? {
+    // Prepare once, verify each program: libbpf 1.8's APIs, or each request of a load kept (prog_load_capture.h).
+    ...((raw.features ?? []).includes('verify_programs') ? {
       object__verifyPrograms(bytes: Uint8Array, name: string, opts: { programs: string[]; quickLogLevel: number; logLevel: number; logSize: number }) {
         if (!(bytes instanceof Uint8Array)) throw new TypeError('object bytes must be a Uint8Array');
         for (const l of [opts.quickLogLevel, opts.logLevel]) {

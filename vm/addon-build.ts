@@ -13,7 +13,7 @@ import { execa } from 'execa';
 import { ADDON_FILE, ADDON_MANIFEST, type AddonManifest } from '../harness/native.js';
 import { cacheDir, publishDir } from './cache.js';
 import { ToolsBuildError, type ToolsBuild } from './tools-build.js';
-import { featureDefines, shareBtfObjcopyArgs, STATIC_ADDON_DEFINES, STATIC_ADDON_LDFLAGS } from './tools-key.js';
+import { featureDefines, overrideObjcopyArgs, STATIC_ADDON_DEFINES, STATIC_ADDON_LDFLAGS } from './tools-key.js';
 
 export interface AddonBuild { path: string; manifest: AddonManifest }
 
@@ -54,7 +54,7 @@ export async function buildAddon(tools: ToolsBuild, progress: (m: string) => voi
     await cp(join(nativeDir, 'binding.gyp'), join(work, 'binding.gyp'));
     await cp(join(nativeDir, 'src'), join(work, 'src'), { recursive: true });
     const nodedir = existsSync('/usr/include/node/node_api.h') ? ['--nodedir=/usr'] : [];
-    const archive = await shareBtfArchive(tools.libbpfArchive, join(work, 'libbpf-shared-btf.a'));
+    const archive = await overridableArchive(tools.libbpfArchive, join(work, 'libbpf-overridable.a'));
     const r = await execa(process.execPath, [nodeGyp(root), 'rebuild', ...nodedir,
       `--libbpf_include=${tools.includeDir}`,
       `--libbpf_libs=${archive} -lelf -lz`,
@@ -77,12 +77,12 @@ export async function buildAddon(tools: ToolsBuild, progress: (m: string) => voi
   return { path, manifest: JSON.parse(await readFile(join(dir, ADDON_MANIFEST), 'utf8')) as AddonManifest };
 }
 
-/** A copy of libbpf.a whose BTF load/free/search functions the addon overrides (vm/tools-key.ts shareBtfObjcopyArgs). */
-async function shareBtfArchive(libbpfArchive: string, out: string): Promise<string> {
+/** A copy of libbpf.a whose OVERRIDDEN_FUNCTIONS the addon overrides (vm/tools-key.ts overrideObjcopyArgs). */
+async function overridableArchive(libbpfArchive: string, out: string): Promise<string> {
   const readelf = async (flag: string) => (await execa('readelf', [flag, libbpfArchive], { maxBuffer: 256 << 20 })).stdout;
   let args: string[];
   try {
-    args = shareBtfObjcopyArgs(await readelf('-sW'), await readelf('-SW'));
+    args = overrideObjcopyArgs(await readelf('-sW'), await readelf('-SW'));
   } catch (err) {
     throw new ToolsBuildError(`cannot prepare ${libbpfArchive} for the addon: ${(err as Error).message}`, [], 'is it a libbpf.a from a kernel tree\'s tools/lib/bpf?');
   }

@@ -61,26 +61,31 @@ export function featureDefines(apis: readonly OptionalLibbpfApi[]): string[] {
 }
 
 /**
- * libbpf's functions that load, free and search the kernel's BTF: an addon linked statically
- * overrides them (harness/native/src/vmlinux_btf_share.cc) to parse that BTF once per process.
+ * libbpf's functions that an addon linked statically overrides: those that load, free and search
+ * the kernel's BTF (harness/native/src/vmlinux_btf_share.cc: that BTF parsed once per process),
+ * and those that send a program to the kernel and bind .rodata to it
+ * (harness/native/src/prog_load_capture.cc: prepare once, verify each program, before libbpf 1.8).
  */
-export const SHARED_BTF_FUNCTIONS = ['btf__load_vmlinux_btf', 'btf__free', 'btf__find_by_name_kind'] as const;
+export const OVERRIDDEN_FUNCTIONS = [
+  'btf__load_vmlinux_btf', 'btf__free', 'btf__find_by_name_kind',
+  'bpf_prog_load', 'bpf_prog_bind_map',
+] as const;
 /** The name the original of each keeps in the rewritten archive. */
 export const realName = (fn: string): string => `bpf_verdict_real_${fn}`;
 
 /**
- * objcopy arguments that let an addon override SHARED_BTF_FUNCTIONS in a libbpf.a. libbpf's
+ * objcopy arguments that let an addon override OVERRIDDEN_FUNCTIONS in a libbpf.a. libbpf's
  * Makefile links all of libbpf into one relocatable object (libbpf-in.o), so its calls between
  * libbpf.c and btf.c are not undefined references that ld --wrap could redirect; they are
  * relocations against global symbols, which a strong definition elsewhere wins over once the
  * originals are weak. Each original keeps a second, global name (realName) at the same place.
  * From `readelf -sW` and `readelf -SW` of the archive; pure.
  */
-export function shareBtfObjcopyArgs(readelfSymbols: string, readelfSections: string): string[] {
+export function overrideObjcopyArgs(readelfSymbols: string, readelfSections: string): string[] {
   const sections = new Map<string, string>();
   for (const m of readelfSections.matchAll(/^\s*\[\s*(\d+)\]\s+(\S+)/gm)) sections.set(m[1]!, m[2]!);
   const args: string[] = [];
-  for (const fn of SHARED_BTF_FUNCTIONS) {
+  for (const fn of OVERRIDDEN_FUNCTIONS) {
     const defs = [...readelfSymbols.matchAll(new RegExp(`^\\s*\\d+:\\s+([0-9a-f]+)\\s+\\S+\\s+FUNC\\s+GLOBAL\\s+DEFAULT\\s+(\\d+)\\s+${fn}$`, 'gm'))];
     if (defs.length !== 1) throw new Error(`libbpf.a defines ${fn} ${defs.length} times (want once, in one object)`);
     const [, value, ndx] = defs[0]!;
@@ -96,5 +101,5 @@ export function shareBtfObjcopyArgs(readelfSymbols: string, readelfSections: str
  * inside the addon.
  */
 export const STATIC_ADDON_LDFLAGS = ['-Wl,--exclude-libs,ALL'];
-/** The define that compiles vmlinux_btf_share.cc's overrides in (only against an archive rewritten by shareBtfObjcopyArgs). */
-export const STATIC_ADDON_DEFINES = ['BPF_VERDICT_SHARE_VMLINUX_BTF'];
+/** The defines that compile the overrides in (only against an archive rewritten by overrideObjcopyArgs). */
+export const STATIC_ADDON_DEFINES = ['BPF_VERDICT_SHARE_VMLINUX_BTF', 'BPF_VERDICT_CAPTURE_PROG_LOAD'];

@@ -14,7 +14,7 @@
   "targets": [
     {
       "target_name": "bpf_verdict_native",
-      "sources": ["src/addon.cc", "src/object_load.cc", "src/print_capture.cc", "src/vmlinux_btf_share.cc"],
+      "sources": ["src/addon.cc", "src/object_load.cc", "src/print_capture.cc", "src/prog_load_capture.cc", "src/vmlinux_btf_share.cc"],
       "include_dirs": ["<@(libbpf_include)", "<!(node -p \"require('node-addon-api').include_dir\")"],
       "libraries": ["<@(libbpf_libs)"],
       "ldflags": ["<@(libbpf_ldflags)"],

@@ -15,7 +15,7 @@ const STATS = 'verification time 7 usec\nstack depth max 0\nsubprog 0 (p) main i
 function fakeAddon(verify: Record<string, Pick<NativeProgramVerify, 'err' | 'log'> & { globalSubprogs?: boolean | null }>, calls: string[]): LibbpfAddon {
   const names = Object.keys(verify);
   return {
-    libbpfVersion: 'v1.8', libbpf: 'libbpf 1.8.0 (fake)', features: ['bpf_object__prepare', 'bpf_program__clone'],
+    libbpfVersion: 'v1.8', libbpf: 'libbpf 1.8.0 (fake)', features: ['bpf_object__prepare', 'bpf_program__clone', 'verify_programs'],
     object__openPrograms: () => ({ err: 0, libbpfLog: '', programs: names.map(info) }),
     async object__loadPrograms(_b, _n, opts) {
       calls.push(`load ${opts.programs.join(',')} level ${opts.logLevel}`);

@@ -1,7 +1,7 @@
 // Pure parts of building libbpf and bpftool from a kernel tree: version detection, build keys,
 // optional-API detection, and which tree serves which kernel spec.
 import t from 'tap';
-import { definedApis, featureDefines, libbpfVersionFromMap, parseBpftoolVersion, realName, shareBtfObjcopyArgs, toolsBuildKey } from '../../vm/tools-key.js';
+import { definedApis, featureDefines, libbpfVersionFromMap, parseBpftoolVersion, realName, overrideObjcopyArgs, toolsBuildKey } from '../../vm/tools-key.js';
 import { parseToolsChoice, resolveTools, toolsSource } from '../../vm/tools.js';
 import { libbpfLabel } from '../../harness/native.js';
 import { UsageError } from '../../src/shared/errors.js';
@@ -111,7 +111,9 @@ Symbol table '.symtab' contains 2173 entries:
   1644: 000000000001eaf0   169 FUNC    GLOBAL DEFAULT    1 btf__free
   1713: 000000000001ff20    15 FUNC    GLOBAL DEFAULT    1 btf__find_by_name_kind
   1836: 000000000001ff10    13 FUNC    GLOBAL HIDDEN     1 btf__find_by_name_kind_own
+  1872: 000000000001c6c0   244 FUNC    GLOBAL DEFAULT    1 bpf_prog_bind_map
   2030: 00000000000240b0   477 FUNC    GLOBAL DEFAULT    1 btf__load_vmlinux_btf
+  2127: 0000000000019260  2217 FUNC    GLOBAL DEFAULT    1 bpf_prog_load
 `;
 const SECTIONS_15 = `
 Section Headers:
@@ -121,13 +123,15 @@ Section Headers:
   [ 2] .rela.text        RELA            0000000000000000 065d60 023fb8 18   I 25   1  8
 `;
 
-t.test("the kernel's BTF shared: each libbpf original made weak and given a second name at its own place", async (t) => {
-  t.same(shareBtfObjcopyArgs(SYMS_15, SECTIONS_15), [
+t.test("overrides (the kernel's BTF shared, each program's load request kept): each libbpf original made weak and given a second name at its own place", async (t) => {
+  t.same(overrideObjcopyArgs(SYMS_15, SECTIONS_15), [
     '--add-symbol', 'bpf_verdict_real_btf__load_vmlinux_btf=.text:0x00000000000240b0,global,function', '--weaken-symbol', 'btf__load_vmlinux_btf',
     '--add-symbol', 'bpf_verdict_real_btf__free=.text:0x000000000001eaf0,global,function', '--weaken-symbol', 'btf__free',
     '--add-symbol', 'bpf_verdict_real_btf__find_by_name_kind=.text:0x000000000001ff20,global,function', '--weaken-symbol', 'btf__find_by_name_kind',
+    '--add-symbol', 'bpf_verdict_real_bpf_prog_load=.text:0x0000000000019260,global,function', '--weaken-symbol', 'bpf_prog_load',
+    '--add-symbol', 'bpf_verdict_real_bpf_prog_bind_map=.text:0x000000000001c6c0,global,function', '--weaken-symbol', 'bpf_prog_bind_map',
   ]);
-  t.throws(() => shareBtfObjcopyArgs(SYMS_15.replace(/.* btf__free\n/, ''), SECTIONS_15), /btf__free 0 times/, 'a libbpf without one of them is refused, not half-rewritten');
-  t.throws(() => shareBtfObjcopyArgs(SYMS_15, ''), /section 1/);
+  t.throws(() => overrideObjcopyArgs(SYMS_15.replace(/.* btf__free\n/, ''), SECTIONS_15), /btf__free 0 times/, 'a libbpf without one of them is refused, not half-rewritten');
+  t.throws(() => overrideObjcopyArgs(SYMS_15, ''), /section 1/);
   t.equal(realName('btf__free'), 'bpf_verdict_real_btf__free');
 });

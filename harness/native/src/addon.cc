@@ -165,6 +165,14 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 #ifdef BPF_VERDICT_HAVE_BPF_PROGRAM__CLONE
   features.Set(features.Length(), "bpf_program__clone");
 #endif
+  // object__verifyPrograms works: with the two APIs above, or by keeping each BPF_PROG_LOAD
+  // request of a bpf_object__load (prog_load_capture.h).
+#if (defined(BPF_VERDICT_HAVE_BPF_OBJECT__PREPARE) && defined(BPF_VERDICT_HAVE_BPF_PROGRAM__CLONE))
+  features.Set(features.Length(), "verify_programs");
+#elif defined(BPF_VERDICT_CAPTURE_PROG_LOAD)
+  features.Set(features.Length(), "prog_load_capture");
+  features.Set(features.Length(), "verify_programs");
+#endif
   exports.Set("features", features);
   return exports;
 }

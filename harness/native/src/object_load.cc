@@ -5,12 +5,20 @@
 #include <bpf/libbpf.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <memory>
 
 #include <unistd.h>
 
 #include "print_capture.h"
+#include "prog_load_capture.h"
+
+#if defined(BPF_VERDICT_HAVE_BPF_OBJECT__PREPARE) && defined(BPF_VERDICT_HAVE_BPF_PROGRAM__CLONE)
+#define BPF_VERDICT_NATIVE_CLONE 1
+#else
+#define BPF_VERDICT_NATIVE_CLONE 0
+#endif
 
 namespace bpfverdict {
 
@@ -44,15 +52,16 @@ ProgramInfo describe(const bpf_program *prog) {
   return info;
 }
 
-#if defined(BPF_VERDICT_HAVE_BPF_OBJECT__PREPARE) && defined(BPF_VERDICT_HAVE_BPF_PROGRAM__CLONE)
+#if BPF_VERDICT_NATIVE_CLONE || defined(BPF_VERDICT_CAPTURE_PROG_LOAD)
 // 1: a subprogram past the entry has global linkage; 0: none has; -1: no func_info to tell.
-int global_subprogs(const bpf_object *obj, const bpf_program *prog) {
+// `fi` holds `n` records of `rec_size` bytes, each starting with struct bpf_func_info.
+int global_subprogs(const bpf_object *obj, const void *fi, uint32_t n, uint32_t rec_size) {
   const struct btf *btf = bpf_object__btf(obj);
-  const bpf_func_info *fi = bpf_program__func_info(prog);
-  uint32_t n = bpf_program__func_info_cnt(prog);
-  if (!btf || !fi || n == 0) return -1;
+  if (!btf || !fi || n == 0 || rec_size < sizeof(bpf_func_info)) return -1;
   for (uint32_t i = 1; i < n; i++) {
-    const struct btf_type *t = btf__type_by_id(btf, fi[i].type_id);
+    bpf_func_info rec;
+    memcpy(&rec, static_cast<const uint8_t *>(fi) + static_cast<size_t>(i) * rec_size, sizeof(rec));
+    const struct btf_type *t = btf__type_by_id(btf, rec.type_id);
     if (!t || !btf_is_func(t)) return -1;
     if (btf_vlen(t) == BTF_FUNC_GLOBAL) return 1;  // a FUNC's vlen is its linkage
   }
@@ -119,7 +128,7 @@ LoadOutcome object__load_programs(const LoadRequest &req) {
 
 VerifyOutcome object__verify_programs(const VerifyRequest &req) {
   VerifyOutcome out;
-#if defined(BPF_VERDICT_HAVE_BPF_OBJECT__PREPARE) && defined(BPF_VERDICT_HAVE_BPF_PROGRAM__CLONE)
+#if BPF_VERDICT_NATIVE_CLONE || defined(BPF_VERDICT_CAPTURE_PROG_LOAD)
   out.available = true;
   install_print_capture();
   PrintCapture capture(&out.libbpf_log);
@@ -137,33 +146,60 @@ VerifyOutcome object__verify_programs(const VerifyRequest &req) {
     pv.selected = req.programs.empty()
                       ? pv.info.autoload
                       : std::find(req.programs.begin(), req.programs.end(), pv.info.name) != req.programs.end();
-    // Prepared (relocated) only when selected; nothing is loaded by prepare itself.
+    // Prepared (relocated) only when selected.
     bpf_program__set_autoload(prog, pv.selected);
     out.programs.push_back(std::move(pv));
   }
+
+#if BPF_VERDICT_NATIVE_CLONE
+  // libbpf 1.8+: prepare loads nothing; each clone is one BPF_PROG_LOAD of the prepared program.
   out.prepare_err = bpf_object__prepare(obj.get());
   if (out.prepare_err) return out;
+  auto send = [](bpf_program *p, char *log_buf, uint32_t log_size, uint32_t level) {
+    LIBBPF_OPTS(bpf_prog_load_opts, opts);
+    if (log_buf) {
+      opts.log_buf = log_buf;
+      opts.log_size = log_size;
+      opts.log_level = level;
+    }
+    return bpf_program__clone(p, &opts);
+  };
+  auto subprogs = [&](bpf_program *p) {
+    return global_subprogs(obj.get(), bpf_program__func_info(p), bpf_program__func_info_cnt(p), sizeof(bpf_func_info));
+  };
+#else
+  // Older libbpf: bpf_object__load with each program's request kept instead of sent.
+  CaptureOutcome captured = object__load_captured(obj.get());
+  out.prepare_err = captured.err;
+  if (!captured.declined.empty()) out.libbpf_log += "bpf-verdict: loading the plain way: " + captured.declined + "\n";
+  if (out.prepare_err) return out;
+  auto send = [&](bpf_program *p, char *log_buf, uint32_t log_size, uint32_t level) {
+    auto it = captured.loads.find(p);
+    return it == captured.loads.end() ? -ENOENT : captured__load(it->second, log_buf, log_size, level);
+  };
+  auto subprogs = [&](bpf_program *p) {
+    auto it = captured.loads.find(p);
+    if (it == captured.loads.end()) return -1;
+    const CapturedLoad &l = it->second;
+    return global_subprogs(obj.get(), l.func_info.data(), l.opts.func_info_cnt, l.opts.func_info_rec_size);
+  };
+#endif
 
   std::unique_ptr<char[]> buf(new char[req.log_size > 0 ? req.log_size : 1]);
   auto load = [&](bpf_program *p, ProgramVerify &pv, uint32_t level) {
-    LIBBPF_OPTS(bpf_prog_load_opts, opts);
-    if (req.log_size > 0 && level > 0) {
-      buf[0] = '\0';
-      opts.log_buf = buf.get();
-      opts.log_size = req.log_size;
-      opts.log_level = level;
-    }
-    int fd = bpf_program__clone(p, &opts);
+    bool logged = req.log_size > 0 && level > 0;
+    if (logged) buf[0] = '\0';
+    int fd = send(p, logged ? buf.get() : nullptr, req.log_size, level);
     pv.err = fd < 0 ? fd : 0;
     if (fd >= 0) close(fd);
-    pv.log_level = opts.log_buf ? level : 0;
-    pv.log = opts.log_buf ? std::string(buf.get(), strnlen(buf.get(), req.log_size)) : std::string();
+    pv.log_level = logged ? level : 0;
+    pv.log = logged ? std::string(buf.get(), strnlen(buf.get(), req.log_size)) : std::string();
   };
   size_t i = 0;
   bpf_object__for_each_program(prog, obj.get()) {
     ProgramVerify &pv = out.programs[i++];
     if (!pv.selected) continue;
-    pv.global_subprogs = global_subprogs(obj.get(), prog);
+    pv.global_subprogs = subprogs(prog);
     load(prog, pv, req.quick_log_level);
     // A refusal: again with the whole log, for the message and the instruction it names.
     if (pv.err != 0 && req.log_level != req.quick_log_level) load(prog, pv, req.log_level);

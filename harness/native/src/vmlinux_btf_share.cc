@@ -6,7 +6,7 @@
 // The kernel's BTF cannot change while the kernel runs, and libbpf only reads it (split module BTF
 // is built on top of it, never into it), so a guest agent that loads hundreds of objects keeps the
 // first parse. The functions below override libbpf's own in a libbpf.a whose originals vm/addon-build.ts
-// made weak and gave a second name (bpf_verdict_real_*; vm/tools-key.ts shareBtfObjcopyArgs), so
+// made weak and gave a second name (bpf_verdict_real_*; vm/tools-key.ts overrideObjcopyArgs), so
 // every call libbpf makes lands here. Name lookups in the shared BTF are remembered too: before
 // libbpf 1.8 each one scans every type. Compiled only with BPF_VERDICT_SHARE_VMLINUX_BTF (static
 // builds against such an archive; a shared libbpf.so keeps its calls to itself).
