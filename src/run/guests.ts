@@ -24,6 +24,20 @@ export function planGuests(o: { requested?: number; cores: number; memoryMb: num
 export const QEMU_OVERHEAD_MB = 64;
 
 /**
+ * How a run of several kernels spends `jobs` guests at once: kernels side by side, in `lanes`
+ * that each take the next kernel when they finish one, each kernel with `guestsPerKernel` of the
+ * guests. One guest's boot is a fixed cost loading cannot share out (a few seconds under TCG,
+ * against well under a second of verification for a corpus); two kernels side by side each pay it
+ * at the same time, where two guests of one kernel pay it twice over. So kernels go side by side
+ * first and only spare guests go to a kernel's own queue.
+ */
+export function planLanes(o: { jobs: number; kernels: number }): { lanes: number; guestsPerKernel: number } {
+  const jobs = Math.max(1, o.jobs);
+  const lanes = Math.max(1, Math.min(jobs, o.kernels));
+  return { lanes, guestsPerKernel: Math.max(1, Math.floor(jobs / lanes)) };
+}
+
+/**
  * vCPUs per guest when several guests run at once: no more, all together, than the host's cores.
  * Under TCG each vCPU is a host thread emulating a CPU flat out; two 2-vCPU guests on a 2-core host
  * time-slice four such threads (plus QEMU's I/O threads and the host's own compiling and model),

@@ -18,7 +18,7 @@ import { displayPath as display, errText } from './describe.js';
 import { analyzeObject, type ObjectAnalysis } from './analyze.js';
 import type { AnalysisBackend, KernelBackend, KernelHandle } from './backend.js';
 import { corpusForKernel, discoverCorpus, type Corpus } from './corpus.js';
-import { planGuests, shareOut, vcpusPerGuest } from './guests.js';
+import { planGuests, planLanes, shareOut, vcpusPerGuest } from './guests.js';
 import { GuestPool, RunInterrupted, type LoadAnswer } from './session.js';
 import { shardCorpus } from './shard.js';
 import type { KernelRun, ProgramRecord, RunOptions, RunResult } from './types.js';
@@ -36,28 +36,38 @@ export async function runCorpusWith(deps: RunDeps, opts: RunOptions): Promise<Ru
       ? `shard ${opts.shard.index}/${opts.shard.count} holds none of the ${found.sources.length + found.objects.length} files under ${opts.paths.join(', ')}`
       : `no programs found under ${opts.paths.join(', ')}` });
   }
-  const records: ProgramRecord[] = [];
-  const kernels: KernelRun[] = [];
-  for (const spec of opts.kernels) {
-    if (opts.signal?.aborted) break;
-    const run: KernelRun = {
-      spec, id: null, release: null, profile: null, profileNote: null, error: null, boots: 0,
-      ms: { resolve: 0, build: 0, boot: 0, load: 0, model: 0 }, built: { compiled: 0, cached: 0, failed: 0 }, verificationUs: 0,
-    };
-    kernels.push(run);
-    try {
-      await runKernel(deps, opts, spec, corpus, run, records);
-    } catch (err) {
-      if (opts.signal?.aborted) break;   // not the kernel's fault: the results so far stand
-      run.error = errText(err);
-      emit({ kind: 'kernel', spec, phase: 'done', message: `unusable: ${run.error.split('\n')[0]}` });
+  const kernels: KernelRun[] = opts.kernels.map((spec) => ({
+    spec, id: null, release: null, profile: null, profileNote: null, error: null, boots: 0,
+    ms: { resolve: 0, build: 0, boot: 0, load: 0, model: 0 }, built: { compiled: 0, cached: 0, failed: 0 }, verificationUs: 0,
+  }));
+  // Each kernel's records in its own list, joined in the order the kernels were given: the same
+  // records in the same order whatever runs side by side.
+  const perKernel: ProgramRecord[][] = kernels.map(() => []);
+  const { lanes, guestsPerKernel } = planLanes({ jobs: opts.guests ?? availableParallelism(), kernels: kernels.length });
+  const started: KernelRun[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: lanes }, async () => {
+    for (let i = next++; i < kernels.length; i = next++) {
+      if (opts.signal?.aborted) return;
+      const run = kernels[i]!;
+      started.push(run);
+      try {
+        await runKernel(deps, opts, run.spec, corpus, run, perKernel[i]!, { guests: guestsPerKernel, lanes });
+      } catch (err) {
+        if (opts.signal?.aborted) return;   // not the kernel's fault: the results so far stand
+        run.error = errText(err);
+        emit({ kind: 'kernel', spec: run.spec, phase: 'done', message: `unusable: ${run.error.split('\n')[0]}` });
+      }
     }
-  }
+  }));
+  const records = perKernel.flat();
   const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
   for (const r of records) counts[r.outcome]++;
-  const exitCode = kernels.some((k) => k.error) ? 3 : records.every((r) => isGreen(r.outcome)) ? 0 : 1;
+  // A kernel never started (the run was interrupted first) is not reported as run.
+  const ran = kernels.filter((k) => started.includes(k));
+  const exitCode = ran.some((k) => k.error) ? 3 : records.every((r) => isGreen(r.outcome)) ? 0 : 1;
   const interrupted = opts.signal?.aborted ? interruptionName(opts.signal.reason) : null;
-  return { startedAt: new Date(t0).toISOString(), durationMs: Date.now() - t0, kernels, records, counts, exitCode, interrupted,
+  return { startedAt: new Date(t0).toISOString(), durationMs: Date.now() - t0, kernels: ran, records, counts, exitCode, interrupted,
     ...(opts.shard ? { shard: opts.shard } : {}) };
 }
 
@@ -65,8 +75,9 @@ function interruptionName(reason: unknown): string {
   return typeof reason === 'string' ? reason : reason instanceof Error ? reason.message : 'interrupted';
 }
 
+/** `share`: this kernel's guests, and how many kernels run side by side (planLanes). */
 async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, whole: Corpus,
-                         run: KernelRun, records: ProgramRecord[]): Promise<void> {
+                         run: KernelRun, records: ProgramRecord[], share: { guests: number; lanes: number }): Promise<void> {
   const emit = opts.onProgress ?? (() => undefined);
   const progress = (phase: 'resolve' | 'header' | 'build' | 'boot' | 'load') => (message: string) => emit({ kind: 'kernel', spec, phase, message });
   let t = performance.now();
@@ -87,11 +98,12 @@ async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, whole: C
     emit({ kind: 'note', message: `${spec} (${kernel.version ? `Linux ${kernel.version}` : 'version unknown'}): ${left.length} files for other kernel lines left out: ${left.join(', ')}` });
   }
 
-  // Several guests of this kernel at once (--jobs), objects shared out from one queue.
-  const plan = planGuests({ requested: opts.guests, cores: availableParallelism(), memoryMb: opts.memoryMb ?? 1024,
-    availableMb: freemem() / 2 ** 20, objects: corpus.sources.length + corpus.objects.length });
+  // Several guests of this kernel at once (--jobs), objects shared out from one queue; the memory
+  // and the cores are shared with the kernels running beside it.
+  const plan = planGuests({ requested: share.guests, cores: availableParallelism(), memoryMb: opts.memoryMb ?? 1024,
+    availableMb: freemem() / 2 ** 20 / share.lanes, objects: corpus.sources.length + corpus.objects.length });
   if (plan.note) emit({ kind: 'note', message: plan.note });
-  const vcpus = vcpusPerGuest({ requested: opts.cpus ?? 1, guests: plan.count, cores: availableParallelism() });
+  const vcpus = vcpusPerGuest({ requested: opts.cpus ?? 1, guests: plan.count * share.lanes, cores: availableParallelism() });
   if (vcpus.note) emit({ kind: 'note', message: vcpus.note });
   const pools = Array.from({ length: plan.count }, (_, w) => new GuestPool(deps.kernel, kernel, (n) => ({
     memoryMb: opts.memoryMb ?? 1024, cpus: vcpus.cpus,

@@ -1,7 +1,7 @@
 // --jobs: how many guests (cores by default, capped by memory and by the objects there are), and
 // the queue that shares objects out to them (a worker that drops out gives its object back).
 import t from 'tap';
-import { planGuests, shareOut, vcpusPerGuest } from '../../src/run/guests.js';
+import { planGuests, planLanes, shareOut, vcpusPerGuest } from '../../src/run/guests.js';
 
 t.test('guests: --jobs, else the cores; capped by memory (said), and by the objects (silently)', async (t) => {
   t.same(planGuests({ cores: 2, memoryMb: 1024, availableMb: 20000, objects: 80 }), { count: 2, note: null });
@@ -48,4 +48,13 @@ t.test('vCPUs: several guests share the cores (said); one guest keeps what was a
   t.equal(vcpusPerGuest({ requested: 4, guests: 2, cores: 8 }).cpus, 4, 'enough cores for all');
   t.equal(vcpusPerGuest({ requested: 4, guests: 3, cores: 8 }).cpus, 2);
   t.same(vcpusPerGuest({ requested: 1, guests: 8, cores: 2 }), { cpus: 1, note: null }, 'never below one, and nothing to say when one was asked');
+});
+
+t.test('lanes: kernels side by side first, spare guests to each kernel', async (t) => {
+  t.same(planLanes({ jobs: 2, kernels: 1 }), { lanes: 1, guestsPerKernel: 2 });
+  t.same(planLanes({ jobs: 2, kernels: 2 }), { lanes: 2, guestsPerKernel: 1 });
+  t.same(planLanes({ jobs: 2, kernels: 3 }), { lanes: 2, guestsPerKernel: 1 }, 'the third kernel waits for a lane');
+  t.same(planLanes({ jobs: 1, kernels: 3 }), { lanes: 1, guestsPerKernel: 1 }, 'one after another');
+  t.same(planLanes({ jobs: 5, kernels: 2 }), { lanes: 2, guestsPerKernel: 2 }, 'never more guests than --jobs');
+  t.same(planLanes({ jobs: 4, kernels: 0 }), { lanes: 1, guestsPerKernel: 4 });
 });

@@ -35,3 +35,32 @@ t.test('a guest that cannot boot drops out; the others finish', async (t) => {
   t.equal(r.kernels[0]!.error, null);
   t.match(vm.join('\n'), /guest 2 is out \(guest never reached the agent .*\); 1 guest carries on/);
 });
+
+t.test('several kernels: side by side, one guest each, within --jobs; records in the order the kernels were given', async (t) => {
+  const kernels = ['debian:6.12', 'debian:7.3'];
+  const watch = (deps: ReturnType<typeof fakeDeps>, delayFor: string) => {
+    const seen = { live: 0, most: 0 };
+    const boot = deps.kernel.boot.bind(deps.kernel);
+    deps.kernel.boot = async (k, o) => {
+      // The first kernel is the slow one: it finishes last when both run at once.
+      if (k.spec === delayFor) await new Promise((r) => setTimeout(r, 30));
+      const vm = await boot(k, o);
+      seen.most = Math.max(seen.most, ++seen.live);
+      const shutdown = vm.shutdown.bind(vm);
+      vm.shutdown = async () => { seen.live--; return shutdown(); };
+      return vm;
+    };
+    return seen;
+  };
+  const oneDeps = fakeDeps([]);
+  const oneSeen = watch(oneDeps, 'debian:6.12');
+  const one = await runCorpusWith(oneDeps, { ...opts, kernels, guests: 1 });
+  t.equal(oneSeen.most, 1, '--jobs 1: one guest at a time');
+  const twoDeps = fakeDeps([]);
+  const twoSeen = watch(twoDeps, 'debian:6.12');
+  const two = await runCorpusWith(twoDeps, { ...opts, kernels, guests: 2 });
+  t.equal(twoSeen.most, 2, '--jobs 2: both kernels at once');
+  t.equal(jsonLines(two), jsonLines(one), 'the same records in the same order');
+  t.same(two.kernels.map((k) => k.spec), kernels);
+  t.same([...new Set(two.records.map((r) => r.kernel))], kernels, 'the first kernel\'s records first, though it finished last');
+});
