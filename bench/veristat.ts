@@ -147,6 +147,10 @@ try {
   console.log(`veristat of ${veristat.treeLabel} (libbpf ${veristat.libbpfVersion}); bpf-verdict's loader with ${kernel.tools?.libbpf ?? 'the host libbpf'}`);
   console.log(`load average before: ${load()}`);
   for (const [label, objs] of objectSets) {
+    if (!objs.length) {
+      console.log(`\n${label}: none compiles against this kernel's vmlinux.h; left out`);
+      continue;
+    }
     progress(`${label}: ${objs.length} objects; warming up`);
     await loader(vm, objs.slice(0, 2), 1);
     await runVeristat(vm, objs.slice(0, 2), false);

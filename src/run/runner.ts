@@ -45,6 +45,15 @@ export async function runCorpusWith(deps: RunDeps, opts: RunOptions): Promise<Ru
   const perKernel: ProgramRecord[][] = kernels.map(() => []);
   const { lanes, guestsPerKernel } = planLanes({ jobs: opts.guests ?? availableParallelism(), kernels: kernels.length });
   const started: KernelRun[] = [];
+  // Kernels are resolved one at a time, in the order given, even when they then run side by side:
+  // a src: kernel with a patch builds incrementally from the build of the one before it (its base),
+  // which two builds at once would both miss, and two builds share the same cores anyway.
+  let resolving: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(f: () => Promise<T>): Promise<T> => {
+    const p = resolving.then(f);
+    resolving = p.catch(() => undefined);
+    return p;
+  };
   let next = 0;
   await Promise.all(Array.from({ length: lanes }, async () => {
     for (let i = next++; i < kernels.length; i = next++) {
@@ -52,7 +61,7 @@ export async function runCorpusWith(deps: RunDeps, opts: RunOptions): Promise<Ru
       const run = kernels[i]!;
       started.push(run);
       try {
-        await runKernel(deps, opts, run.spec, corpus, run, perKernel[i]!, { guests: guestsPerKernel, lanes });
+        await runKernel(deps, opts, run.spec, corpus, run, perKernel[i]!, { guests: guestsPerKernel, lanes, inTurn });
       } catch (err) {
         if (opts.signal?.aborted) return;   // not the kernel's fault: the results so far stand
         run.error = errText(err);
@@ -75,13 +84,13 @@ function interruptionName(reason: unknown): string {
   return typeof reason === 'string' ? reason : reason instanceof Error ? reason.message : 'interrupted';
 }
 
-/** `share`: this kernel's guests, and how many kernels run side by side (planLanes). */
-async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, whole: Corpus,
-                         run: KernelRun, records: ProgramRecord[], share: { guests: number; lanes: number }): Promise<void> {
+/** `share`: this kernel's guests, how many kernels run side by side (planLanes), and the turn it resolves in. */
+async function runKernel(deps: RunDeps, opts: RunOptions, spec: string, whole: Corpus, run: KernelRun, records: ProgramRecord[],
+                         share: { guests: number; lanes: number; inTurn: <T>(f: () => Promise<T>) => Promise<T> }): Promise<void> {
   const emit = opts.onProgress ?? (() => undefined);
   const progress = (phase: 'resolve' | 'header' | 'build' | 'boot' | 'load') => (message: string) => emit({ kind: 'kernel', spec, phase, message });
   let t = performance.now();
-  const kernel = await deps.kernel.resolve(spec, progress('resolve'), { kernelBuild: opts.kernelBuild, tools: opts.tools });
+  const kernel = await share.inTurn(() => deps.kernel.resolve(spec, progress('resolve'), { kernelBuild: opts.kernelBuild, tools: opts.tools }));
   run.id = kernel.id;
   if (kernel.tools) {
     run.libbpf = kernel.tools.libbpf;

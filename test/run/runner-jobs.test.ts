@@ -58,7 +58,17 @@ t.test('several kernels: side by side, one guest each, within --jobs; records in
   t.equal(oneSeen.most, 1, '--jobs 1: one guest at a time');
   const twoDeps = fakeDeps([]);
   const twoSeen = watch(twoDeps, 'debian:6.12');
+  // Resolving (which builds a src: kernel, the next one seeded from it) stays one at a time, in order.
+  const resolved: string[] = [];
+  let resolving = 0;
+  const resolve = twoDeps.kernel.resolve.bind(twoDeps.kernel);
+  twoDeps.kernel.resolve = async (spec, progress, o) => {
+    t.equal(resolving++, 0, `${spec} resolves alone`);
+    if (spec === kernels[0]) await new Promise((r) => setTimeout(r, 20));
+    try { return await resolve(spec, progress, o); } finally { resolving--; resolved.push(spec); }
+  };
   const two = await runCorpusWith(twoDeps, { ...opts, kernels, guests: 2 });
+  t.same(resolved, kernels, 'resolved in the order given');
   t.equal(twoSeen.most, 2, '--jobs 2: both kernels at once');
   t.equal(jsonLines(two), jsonLines(one), 'the same records in the same order');
   t.same(two.kernels.map((k) => k.spec), kernels);
