@@ -43,8 +43,9 @@ export const KERNEL_BUILD_HELP = `\
   --make-jobs N        make -j for src: kernel builds (default: all CPUs)`;
 
 export const GUEST_JOBS_HELP = `\
-  -j, --jobs N         guests of a kernel run at once, objects shared out from one queue
-                       (default: the number of CPUs; capped by available memory / --memory)`;
+  -j, --jobs N         guests run at once: several kernels side by side (a guest each), spare
+                       guests to a kernel's own queue of objects (default: the number of CPUs;
+                       capped by available memory / --memory)`;
 
 export const VM_HELP = `\
   --memory MB          guest memory, ${L.memoryMb.min}..${L.memoryMb.max} (config: memory; default ${D.memoryMb})

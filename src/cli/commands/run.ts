@@ -28,8 +28,9 @@ Usage: ${USAGE}
 
 Compile the corpus (default: the config's corpus, else programs/), load every program in a real
 kernel under QEMU and in the reference model, compare both with the expectation each program
-declares (test_loader annotations), and report. Each kernel boots --jobs guests (default: one
-per CPU) that take objects from one queue; records come out in the same order whatever --jobs is.
+declares (test_loader annotations), and report. --jobs guests run at once (default: one per CPU):
+kernels side by side first, one guest each; spare guests take a kernel's objects from one queue.
+Records come out in the same order whatever --jobs is.
 A guest that crashes costs only its culprit program: it is replaced and the others carry on.
 
 Outcomes: agree, declared (a difference the program declares with __model_differs),
