@@ -2,8 +2,8 @@
 // corpus in programs/, compiled with clang-19 against the kernel's own vmlinux.h), with
 // our batched strategy and with a naive one-load-per-program loop, plus how much of the
 // wall time the verifier itself reports (sum of "verification time").
-// With a libbpf that has bpf_object__prepare and bpf_program__clone (1.8+: --tools of a 7.3 tree),
-// also the plain bpf_object__load batches beside the prepare-once path that is the default there.
+// With an addon that prepares once (libbpf 1.8's bpf_object__prepare + bpf_program__clone, or an
+// older libbpf's kept requests: docs/libbpf.md), also the plain bpf_object__load batches beside it.
 //   node dist/bench/load.js [--kernel debian:6.12] [--tools auto|debian|TREE] [OBJ.o ...]
 // Figures on stdout; progress on stderr.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -76,7 +76,7 @@ await withVm(kernel, { onProgress: progress }, async (vm) => {
   for (const r of batched.results) if (r.program !== '(object)') names.set(r.object, [...(names.get(r.object) ?? []), r.program]);
   const naive = await perProgramPass(vm, objs, names);
   const parallel = await batchedPass(vm, objs, 2);
-  const prepared = vm.libbpfFeatures.includes('bpf_program__clone');
+  const prepared = vm.libbpfFeatures.includes('verify_programs');
   const plain = prepared ? await batchedPass(vm, objs, 1, 'object-load') : null;
   const disagree = naive.results.filter((r) => batched.results.find((b) => b.object === r.object && b.program === r.program)?.verdict !== r.verdict);
   if (disagree.length) process.stderr.write(`WARNING: ${disagree.length} verdicts differ between batched and per-program loads: ${disagree.map((d) => d.program).join(', ')}\n`);

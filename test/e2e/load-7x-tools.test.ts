@@ -26,7 +26,7 @@ t.test('the tools are the 7.3 tree\'s: libbpf 1.8.0 in the addon, bpftool 7.8.0 
   t.match(vm.release, /^7\.3\.\d+/);
   t.match(kernel.tools?.libbpf, /^libbpf 1\.8\.0 \(tools\/lib\/bpf of /);
   t.equal(kernel.tools?.bpftool.version, '7.8.0');
-  t.same(vm.libbpfFeatures, ['bpf_object__prepare', 'bpf_program__clone'], 'libbpf 1.8\'s prepare-once APIs, found in libbpf.a and compiled in');
+  t.same(vm.libbpfFeatures, ['bpf_object__prepare', 'bpf_program__clone', 'verify_programs'], 'libbpf 1.8\'s prepare-once APIs, found in libbpf.a and compiled in');
   t.equal(kernel.tools?.note, undefined, 'no note: nothing stands in for the kernel\'s own tools');
   const h = await readFile(header, 'utf8');
   t.match(h, /\/\* BPF kfuncs \*\//, 'bpftool 7.8 writes kfunc prototypes');
