@@ -20,6 +20,8 @@ const BOOT_RETRIES = 2;
 export class GuestPool {
   private vm: KernelSession | null = null;
   private booting: Promise<KernelSession> | null = null;
+  /** How the prestarted boot failed, kept for the first load (which would otherwise boot again). */
+  private prestartError: { err: unknown } | null = null;
   boots = 0;
   bootMs = 0;
   release: string | null = null;
@@ -33,6 +35,11 @@ export class GuestPool {
 
   private session(): Promise<KernelSession> {
     if (this.signal?.aborted) return Promise.reject(new RunInterrupted('interrupted before the guest was booted'));
+    if (this.prestartError) {
+      const { err } = this.prestartError;
+      this.prestartError = null;
+      return Promise.reject(err);
+    }
     if (this.vm) return Promise.resolve(this.vm);
     if (!this.booting) {
       // A replacement guest (after a crash or timeout) gets a second try: this kernel booted
@@ -68,7 +75,9 @@ export class GuestPool {
    * failure) is delivered to the first load. Saves most of a boot's wall time on every run.
    */
   prestart(): void {
-    this.session().catch(() => undefined);
+    const boot = this.session();
+    // A load that joined the boot while it ran got the failure itself; otherwise the first one gets it.
+    boot.catch((err) => { if (!this.vm && !this.booting) this.prestartError = { err }; });
   }
 
   private async discard(): Promise<void> {
