@@ -1,5 +1,6 @@
-// --jobs and --shard on the real default kernel (Debian's 6.12 in QEMU) with a small part of the
-// corpus: two guests give the records of one guest, in the same order; two shards merged give the
+// --jobs and --shard on the config's real kernels (Debian's 6.12 and 7.3 in QEMU) with a small part
+// of the corpus: two kernels side by side, or two guests of one kernel, give the records of one
+// guest at a time, in the same order; two shards merged give the
 // records of one unsharded run. Records are compared without what differs from guest to guest
 // whatever the scheduling: timings (the model's ms, the verifier's "verification time" line) and
 // the kernel addresses of maps the verifier prints for ld_imm64 (0xff11..., 0xffa0...).
@@ -40,13 +41,25 @@ t.test('the subset ran in one guest', async (t) => {
   t.equal(one.exitCode, 0);
 });
 
-t.test('--jobs 2: the same records in the same order, with two guests', async (t) => {
+t.test('--jobs 2, the config\'s two kernels side by side (a guest each): the same records in the same order', async (t) => {
   const two = await bv(['run', '--json', '-j', '2', ...subset]);
   t.equal(two.exitCode, one.exitCode);
-  t.match(two.stderr, /2 guest boots/, 'two guests booted');
+  t.match(two.stderr, /kernel debian:6\.12 .*1 guest boot/, 'one guest of 6.12');
+  t.match(two.stderr, /kernel debian:7\.3 .*1 guest boot/, 'one guest of 7.3');
   const twos = untimed(two.stdout);
   t.same(twos.map(key), ones.map(key), 'same order');
   t.same(twos, ones, 'same records');
+});
+
+t.test('--jobs 2 on one kernel: two guests share its objects; the same records in the same order', async (t) => {
+  const two = await bv(['run', '--json', '-j', '2', '--kernel', 'debian:6.12', ...subset]);
+  t.equal(two.exitCode, one.exitCode);
+  t.match(two.stderr, /2 guest boots/, 'two guests booted');
+  const twos = untimed(two.stdout);
+  const ones612 = ones.filter((j) => j.kernel_spec === 'debian:6.12');
+  t.ok(ones612.length > 0 && ones612.length < ones.length, 'the one-guest run had both kernels');
+  t.same(twos.map(key), ones612.map(key), 'same order');
+  t.same(twos, ones612, 'same records');
 });
 
 t.test('two shards merged: the records of one unsharded run', async (t) => {
