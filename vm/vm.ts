@@ -33,6 +33,13 @@ export interface BootOptions {
   pvh?: boolean;
   /** Aborting kills QEMU at once, also mid-boot, and removes the run directory (an interrupted run). */
   signal?: AbortSignal;
+  /**
+   * Boots after the first when the kernel panics or oopses while booting (default 2). Debian's 6.12
+   * and 7.3 images occasionally oops in boot-time text patching under TCG with several vCPUs on a
+   * busy host ("Oops: int3"); booting again costs seconds, and a kernel that cannot boot fails
+   * every time all the same. `run` sets 0: its guest pool has its own policy (src/run/session.ts).
+   */
+  bootRetries?: number;
 }
 
 export interface LoadObjectOptions { object: string; programs?: string[]; logLevel?: number; logSize?: number; strategy?: 'auto' | 'object-load'; timeoutMs?: number }
@@ -46,6 +53,8 @@ const KVM_FAILURE = /KVM internal error|failed to set MSR|kvm_buf_set_msrs|faile
 class KvmUnusableError extends Error {
   override name = 'KvmUnusableError';
 }
+/** Boots after the first that panicked or oopsed while booting (BootOptions.bootRetries). */
+const BOOT_RETRIES = 2;
 /** After a panic line, let the trace reach the console before reporting. */
 const PANIC_SETTLE_MS = 1500;
 
@@ -77,6 +86,17 @@ export class GuestVm {
   }
 
   static async boot(opts: BootOptions): Promise<GuestVm> {
+    for (let left = opts.bootRetries ?? BOOT_RETRIES; ; left--) {
+      try {
+        return await GuestVm.bootOnce(opts);
+      } catch (err) {
+        if (!(err instanceof VmPanicError) || err.kind === 'exit' || left <= 0 || opts.signal?.aborted) throw err;
+        opts.onProgress?.(`the guest did not boot (${err.message}); booting again (${err.hint ?? 'no console kept'})`);
+      }
+    }
+  }
+
+  private static async bootOnce(opts: BootOptions): Promise<GuestVm> {
     const auto = opts.accel === undefined;
     const accel = opts.accel ?? detectAccel();
     try {

@@ -23,7 +23,9 @@ export const realKernelBackend: KernelBackend = {
   },
   async boot(kernel, o): Promise<KernelSession> {
     const vm = await GuestVm.boot({ kernel: kernel as KernelImage, memoryMb: o.memoryMb, cpus: o.cpus, bootTimeoutMs: o.bootTimeoutMs,
-      requestTimeoutMs: o.requestTimeoutMs, consoleLog: o.consoleLog, onProgress: o.onProgress, signal: o.signal });
+      requestTimeoutMs: o.requestTimeoutMs, consoleLog: o.consoleLog, onProgress: o.onProgress, signal: o.signal,
+      // GuestPool decides about boots again (src/run/session.ts), and counts each one.
+      bootRetries: 0 });
     return { release: vm.release, load: (bytes, opts) => vm.loadObject(bytes, opts), shutdown: () => vm.shutdown(), kill: () => vm.kill() };
   },
   vmFailure(err) {

@@ -69,3 +69,18 @@ t.test('test hooks are refused unless the VM was booted for tests', async (t) =>
   t.equal(vm.shutdownKind, 'poweroff', 'the guest powered itself off after the agent\'s ack (no kill needed)');
   t.ok(processGone(pid));
 });
+
+t.test('a kernel that panics while booting is booted twice more, then a VmPanicError; bootRetries: 0 boots once', async (t) => {
+  // 160 MiB cannot hold the unpacked guest image: Debian's 6.12 panics ("System is deadlocked on
+  // memory") before the agent starts, on every boot, as a kernel that cannot boot does.
+  const said: string[] = [];
+  const err = await GuestVm.boot({ kernel, memoryMb: 160, cpus: 1, onProgress: (m) => said.push(m) }).then(() => null, (e: unknown) => e);
+  t.type(err, VmPanicError, `got: ${String(err)}`);
+  t.equal((err as VmPanicError).kind, 'panic');
+  t.equal(said.filter((m) => m.startsWith('booting ')).length, 3, 'three boots');
+  t.equal(said.filter((m) => /^the guest did not boot \(guest kernel panic: .*\); booting again \(the whole console is in \S+\)$/.test(m)).length, 2, 'each retry said, with its console');
+  const once: string[] = [];
+  const err1 = await GuestVm.boot({ kernel, memoryMb: 160, cpus: 1, bootRetries: 0, onProgress: (m) => once.push(m) }).then(() => null, (e: unknown) => e);
+  t.type(err1, VmPanicError);
+  t.equal(once.filter((m) => m.startsWith('booting ')).length, 1, 'one boot');
+});
