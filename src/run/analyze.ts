@@ -32,13 +32,35 @@ export interface ObjectAnalysis {
   modelMs: number;
 }
 
-export function analyzeObject(bytes: Uint8Array, file: string, a: AnalysisBackend, opts: { profile: Profile; trace: boolean; targetBtf: Btf | null }): ObjectAnalysis {
+/** What loading an object needs from the host, before the model: its programs and the log level they declare. */
+export interface ObjectRead {
+  file: string;
+  object: BpfObject | null;
+  readError: string | null;
+  names: string[];
+  logLevel: number | undefined;
+}
+
+/** Read the object and its declarations only (cheap): enough to send it to a guest while the model runs. */
+export function readForLoad(bytes: Uint8Array, file: string, a: AnalysisBackend): ObjectRead {
   let obj: BpfObject;
   try {
     obj = a.readObject(bytes, file);
   } catch (err) {
-    return { object: null, readError: describe(err), programs: [], logLevel: undefined, modelMs: 0 };
+    return { file, object: null, readError: describe(err), names: [], logLevel: undefined };
   }
+  const levels = obj.programs.map((p) => parseExpectation(p.declTags).logLevel).filter((l): l is number => l !== null);
+  return { file, object: obj, readError: null, names: obj.programs.map((p) => p.name), logLevel: levels.length ? Math.max(...levels) : undefined };
+}
+
+export function analyzeObject(bytes: Uint8Array, file: string, a: AnalysisBackend, opts: { profile: Profile; trace: boolean; targetBtf: Btf | null }): ObjectAnalysis {
+  return analyzeRead(readForLoad(bytes, file, a), a, opts);
+}
+
+/** The model's side of an object already read (readForLoad). */
+export function analyzeRead(read: ObjectRead, a: AnalysisBackend, opts: { profile: Profile; trace: boolean; targetBtf: Btf | null }): ObjectAnalysis {
+  const { file, object: obj } = read;
+  if (!obj) return { object: null, readError: read.readError, programs: [], logLevel: undefined, modelMs: 0 };
   const t0 = performance.now();
   let models: ModelSide[] = [];
   let modelError: unknown = null;
@@ -56,8 +78,7 @@ export function analyzeObject(bytes: Uint8Array, file: string, a: AnalysisBacken
     return { name: p.name, section: p.section, expectation: parseExpectation(p.declTags), model: m,
       expectationFor: (release) => parseExpectation(p.declTags, release), insnAt: (idx) => insnView(p, idx) };
   });
-  const levels = programs.map((p) => p.expectation.logLevel).filter((l): l is number => l !== null);
-  return { object: obj, readError: null, programs, logLevel: levels.length ? Math.max(...levels) : undefined, modelMs };
+  return { object: obj, readError: null, programs, logLevel: read.logLevel, modelMs };
 }
 
 function insnView(p: BpfProgram, idx: number): InsnView | null {

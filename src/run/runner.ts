@@ -15,7 +15,7 @@ import type { KernelResult } from '../shared/verdict.js';
 import type { Btf } from '../btf/types.js';
 import { getProfile, profileForRelease, type Profile } from '../profiles/index.js';
 import { displayPath as display, errText } from './describe.js';
-import { analyzeObject, type ObjectAnalysis } from './analyze.js';
+import { analyzeRead, readForLoad, type ObjectAnalysis } from './analyze.js';
 import type { AnalysisBackend, KernelBackend, KernelHandle } from './backend.js';
 import { corpusForKernel, discoverCorpus, type Corpus } from './corpus.js';
 import { planGuests, planLanes, shareOut, vcpusPerGuest } from './guests.js';
@@ -195,12 +195,20 @@ async function runObject(deps: RunDeps, opts: RunOptions, spec: string, kernel: 
   } catch (err) {
     return [notLoaded(spec, kernel, o.object, o.source, o.file, `cannot read ${o.file}: ${(err as Error).message}`)];
   }
-  const a = analyzeObject(bytes, o.object, deps.analysis, { profile, trace: opts.trace ?? false, targetBtf });
-  run.ms.model += a.modelMs;
-  const names = a.programs.length ? a.programs.map((p) => p.name) : ['(object)'];
+  // The guest verifies while the host runs the model: the load is sent first (it needs only the
+  // program names and the declared log level), the model runs during it, then the answers are read.
+  const read = readForLoad(bytes, o.object, deps.analysis);
+  const names = read.names.length ? read.names : ['(object)'];
   const t = performance.now();
-  const answers = await pool.load(bytes, o.object, names, a.logLevel);
-  run.ms.load += performance.now() - t;
+  let loadMs = 0;
+  const loading = pool.load(bytes, o.object, names, read.logLevel).finally(() => { loadMs = performance.now() - t; });
+  loading.catch(() => undefined);   // awaited below; a failure must not be unhandled while the model runs
+  // Let the request reach the guest before the model takes the event loop.
+  await new Promise((r) => setImmediate(r));
+  const a = analyzeRead(read, deps.analysis, { profile, trace: opts.trace ?? false, targetBtf });
+  run.ms.model += a.modelMs;
+  const answers = await loading;
+  run.ms.load += loadMs;
   for (const ans of answers) if (ans.kind === 'result') run.verificationUs += ans.result.stats?.verificationUs ?? 0;
   // The declarations that hold for this kernel: the version its spec resolved to (Debian's
   // upstream version, a bzImage's own version string), else the guest's uname -r (Debian's 6.1

@@ -74,3 +74,22 @@ t.test('several kernels: side by side, one guest each, within --jobs; records in
   t.same(two.kernels.map((k) => k.spec), kernels);
   t.same([...new Set(two.records.map((r) => r.kernel))], kernels, 'the first kernel\'s records first, though it finished last');
 });
+
+t.test('an object is sent to the guest before the host runs the model on it (the two overlap)', async (t) => {
+  const events: string[] = [];
+  const deps = fakeDeps([]);
+  const boot = deps.kernel.boot.bind(deps.kernel);
+  deps.kernel.boot = async (k, o) => {
+    const vm = await boot(k, o);
+    const load = vm.load.bind(vm);
+    return { ...vm, load: async (bytes, lo) => { events.push(`send ${lo.object}`); return load(bytes, lo); } };
+  };
+  const model = deps.analysis.model.bind(deps.analysis);
+  deps.analysis.model = (obj, mo) => { events.push(`model ${obj.file}`); return model(obj, mo); };
+  const r = await runCorpusWith(deps, { ...opts, guests: 1 });
+  const one = await runCorpusWith(fakeDeps([]), { ...opts, guests: 1 });
+  t.equal(jsonLines(r), jsonLines(one), 'the same records');
+  const firstSend = events.findIndex((e) => e.startsWith('send '));
+  const object = events[firstSend]!.slice('send '.length);
+  t.ok(firstSend >= 0 && firstSend < events.indexOf(`model ${object}`), `${object}: sent, then modelled (${events.slice(0, 4).join(', ')})`);
+});
