@@ -50,7 +50,12 @@ export async function loadObjectPrograms(addon: LibbpfAddon, bytes: Uint8Array, 
   const logLevel = (opts.logLevel ?? DEFAULT_LOG_LEVEL) === 0 ? 0 : (opts.logLevel ?? DEFAULT_LOG_LEVEL) | BPF_LOG_STATS;
   const logSize = opts.logSize ?? DEFAULT_LOG_SIZE;
   const name = objectName(opts.object);
-  const opened = addon.object__openPrograms(bytes, name);
+  const prepared = !!addon.object__verifyPrograms && opts.strategy !== 'object-load' && logLevel === (1 | BPF_LOG_STATS) && logSize > 0;
+  // The prepared path opens the object itself and lists every program in it: one open, not two.
+  const v = prepared
+    ? await addon.object__verifyPrograms!(bytes, name, { programs: opts.programs ?? [], allPrograms: true, quickLogLevel: BPF_LOG_STATS, logLevel, logSize })
+    : null;
+  const opened = v?.available ? { err: v.openErr, libbpfLog: v.libbpfLog, programs: v.programs } : addon.object__openPrograms(bytes, name);
   if (opened.err !== 0) {
     return [{ ...objectLoaderError(opts.object, -opened.err, opened.libbpfLog), libbpf: addon.libbpf }];
   }
@@ -65,19 +70,16 @@ export async function loadObjectPrograms(addon: LibbpfAddon, bytes: Uint8Array, 
 
   const results = new Map<string, KernelResult>();
   let pending = all.filter((p) => wanted.includes(p));
-  if (addon.object__verifyPrograms && opts.strategy !== 'object-load' && logLevel === (1 | BPF_LOG_STATS) && logSize > 0) {
-    const v = await addon.object__verifyPrograms(bytes, name, { programs: pending, quickLogLevel: BPF_LOG_STATS, logLevel, logSize });
-    if (v.available && v.openErr === 0 && v.prepareErr === 0 && !v.unknownPrograms.length) {
-      const rest: string[] = [];
-      for (const p of pending) {
-        const pv = v.programs.find((x) => x.name === p)!;
-        const errno = -pv.err;
-        const settled = errno === 0 ? statsLogIsWholeLog(pv.log) || pv.globalSubprogs === false : errno !== ENOSPC && pv.log.trim() !== '' && !isLibbpfPoison(pv.log);
-        if (settled) results.set(p, classify(opts.object, pv, errno, libbpfLinesFor(v.libbpfLog, p, all)));
-        else rest.push(p);
-      }
-      pending = rest;
+  if (v?.available && v.prepareErr === 0 && !v.unknownPrograms.length) {
+    const rest: string[] = [];
+    for (const p of pending) {
+      const pv = v.programs.find((x) => x.name === p)!;
+      const errno = -pv.err;
+      const settled = pv.selected && (errno === 0 ? statsLogIsWholeLog(pv.log) || pv.globalSubprogs === false : errno !== ENOSPC && pv.log.trim() !== '' && !isLibbpfPoison(pv.log));
+      if (settled) results.set(p, classify(opts.object, pv, errno, libbpfLinesFor(v.libbpfLog, p, all)));
+      else rest.push(p);
     }
+    pending = rest;
   }
   while (pending.length) {
     const out = await load(pending);

@@ -65,7 +65,7 @@ export interface NativeVerifyOutcome {
 }
 
 interface RawAddon {
-  object__verifyPrograms(bytes: Uint8Array, name: string, programs: string[], quickLogLevel: number, logLevel: number, logSize: number): Promise<NativeVerifyOutcome>;
+  object__verifyPrograms(bytes: Uint8Array, name: string, programs: string[], quickLogLevel: number, logLevel: number, logSize: number, allPrograms: boolean): Promise<NativeVerifyOutcome>;
   features: string[];
   object__openPrograms(bytes: Uint8Array, name: string): NativeOpenOutcome;
   object__loadPrograms(bytes: Uint8Array, name: string, programs: string[], logLevel: number, logSize: number): Promise<NativeLoadOutcome>;
@@ -83,7 +83,8 @@ export interface LibbpfAddon {
   object__openPrograms(bytes: Uint8Array, name: string): NativeOpenOutcome;
   object__loadPrograms(bytes: Uint8Array, name: string, opts: { programs: string[]; logLevel: number; logSize: number }): Promise<NativeLoadOutcome>;
   /** Prepare once, verify each program alone at quickLogLevel, again at logLevel when refused (libbpf >= 1.8, or a static build that keeps each request of a load). */
-  object__verifyPrograms?(bytes: Uint8Array, name: string, opts: { programs: string[]; quickLogLevel: number; logLevel: number; logSize: number }): Promise<NativeVerifyOutcome>;
+  /** `programs` empty: every program with allPrograms, else libbpf's autoload set. The outcome lists every program of the object. */
+  object__verifyPrograms?(bytes: Uint8Array, name: string, opts: { programs: string[]; allPrograms?: boolean; quickLogLevel: number; logLevel: number; logSize: number }): Promise<NativeVerifyOutcome>;
 }
 
 export function addonCandidates(): string[] {
@@ -139,7 +140,7 @@ export function loadAddon(path = findAddon()): LibbpfAddon {
     },
     // Prepare once, verify each program: libbpf 1.8's APIs, or each request of a load kept (prog_load_capture.h).
     ...((raw.features ?? []).includes('verify_programs') ? {
-      object__verifyPrograms(bytes: Uint8Array, name: string, opts: { programs: string[]; quickLogLevel: number; logLevel: number; logSize: number }) {
+      object__verifyPrograms(bytes: Uint8Array, name: string, opts: { programs: string[]; allPrograms?: boolean; quickLogLevel: number; logLevel: number; logSize: number }) {
         if (!(bytes instanceof Uint8Array)) throw new TypeError('object bytes must be a Uint8Array');
         for (const l of [opts.quickLogLevel, opts.logLevel]) {
           if (!Number.isInteger(l) || l < 0 || l > 7) throw new RangeError(`log levels must be 0..7 (kernel BPF_LOG_LEVEL1|2|STATS bits), got ${l}`);
@@ -147,7 +148,7 @@ export function loadAddon(path = findAddon()): LibbpfAddon {
         if (!Number.isInteger(opts.logSize) || opts.logSize < 0 || opts.logSize > 0x3fffffff) {
           throw new RangeError(`logSize must be 0..1 GiB (the kernel's limit is UINT_MAX >> 2), got ${opts.logSize}`);
         }
-        return raw.object__verifyPrograms(bytes, name, opts.programs, opts.quickLogLevel, opts.logLevel, opts.logSize);
+        return raw.object__verifyPrograms(bytes, name, opts.programs, opts.quickLogLevel, opts.logLevel, opts.logSize, opts.allPrograms ?? false);
       },
     } : {}),
   };

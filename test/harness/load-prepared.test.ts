@@ -23,8 +23,9 @@ function fakeAddon(verify: Record<string, Pick<NativeProgramVerify, 'err' | 'log
       return { openErr: 0, loadErr: 0, libbpfLog: '', unknownPrograms: [], programs };
     },
     async object__verifyPrograms(_b, _n, opts) {
-      calls.push(`verify ${opts.programs.join(',')} quick ${opts.quickLogLevel} full ${opts.logLevel}`);
-      const programs = names.map((n) => ({ ...info(n), selected: opts.programs.includes(n), logLevel: 5, globalSubprogs: null, ...verify[n]! }));
+      calls.push(`verify ${opts.programs.length ? opts.programs.join(',') : opts.allPrograms ? '(all)' : '(autoload)'} quick ${opts.quickLogLevel} full ${opts.logLevel}`);
+      const selected = (n: string) => (opts.programs.length ? opts.programs.includes(n) : !!opts.allPrograms);
+      const programs = names.map((n) => ({ ...info(n), selected: selected(n), logLevel: 5, globalSubprogs: null, ...verify[n]! }));
       return { available: true, openErr: 0, prepareErr: 0, libbpfLog: '', unknownPrograms: [], programs };
     },
   };
@@ -39,7 +40,7 @@ t.test('accepted and refused-with-a-log programs are settled by one prepared obj
     overflow: { err: -28, log: 'x'.repeat(10) },       // -ENOSPC: the log's, not the verdict
   }, calls);
   const rs = await loadObjectPrograms(addon, new Uint8Array(), { object: 'o.bpf.o' });
-  t.same(calls, ['verify ok,refused,no_log,overflow quick 4 full 5', 'load no_log,overflow level 5'],
+  t.same(calls, ['verify (all) quick 4 full 5', 'load no_log,overflow level 5'],
     'statistics only first, the whole log for refusals; what it cannot settle is loaded plainly');
   t.same(rs.map((r) => [r.program, r.verdict, r.errno]), [['ok', 'accept', 0], ['refused', 'reject', 13], ['no_log', 'accept', 0], ['overflow', 'accept', 0]]);
   t.equal(rs[1]!.message, "R1 invalid mem access 'scalar'");
@@ -68,7 +69,7 @@ t.test('an accepted program with a global function is loaded again with the whol
   const calls: string[] = [];
   const withGlobal = STATS.replace('\nprocessed', '\nsubprog 1 (g) global insns_self 2 insns_total 2 stack 0\nprocessed');
   await loadObjectPrograms(fakeAddon({ a: { err: 0, log: STATS }, b: { err: 0, log: withGlobal } }, calls), new Uint8Array(), { object: 'o.bpf.o' });
-  t.same(calls, ['verify a,b quick 4 full 5', 'load b level 5']);
+  t.same(calls, ['verify (all) quick 4 full 5', 'load b level 5']);
 });
 
 t.test('without per-subprogram statistics (6.12), the relocated func_info decides: no global function, no second load', async (t) => {
@@ -79,5 +80,18 @@ t.test('without per-subprogram statistics (6.12), the relocated func_info decide
     calls_global: { err: 0, log: stats612, globalSubprogs: true },
     no_func_info: { err: 0, log: stats612, globalSubprogs: null },
   }, calls), new Uint8Array(), { object: 'o.bpf.o' });
-  t.same(calls, ['verify plain,calls_global,no_func_info quick 4 full 5', 'load calls_global,no_func_info level 5']);
+  t.same(calls, ['verify (all) quick 4 full 5', 'load calls_global,no_func_info level 5']);
+});
+
+t.test('the prepared path opens the object once: its outcome lists the programs; picked programs are passed on', async (t) => {
+  const calls: string[] = [];
+  const addon = fakeAddon({ a: { err: 0, log: STATS }, b: { err: 0, log: STATS } }, calls);
+  let opens = 0;
+  addon.object__openPrograms = (...args) => { opens++; return fakeAddon({ a: { err: 0, log: STATS } }, []).object__openPrograms(...args); };
+  const rs = await loadObjectPrograms(addon, new Uint8Array(), { object: 'o.bpf.o', programs: ['b'] });
+  t.equal(opens, 0, 'no separate open');
+  t.same(calls, ['verify b quick 4 full 5']);
+  t.same(rs.map((r) => r.program), ['b']);
+  await t.rejects(loadObjectPrograms(addon, new Uint8Array(), { object: 'o.bpf.o', programs: ['nope'] }), { name: 'ObjectLoadError', available: ['a', 'b'] },
+    'an unknown name is refused, naming the programs there are');
 });

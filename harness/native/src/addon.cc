@@ -133,7 +133,8 @@ class VerifyWorker : public Napi::AsyncWorker {
   Napi::Promise::Deferred deferred_;
 };
 
-// object__verifyPrograms(bytes, name, programs[], quickLogLevel, logLevel, logSize) -> Promise<VerifyOutcome>
+// object__verifyPrograms(bytes, name, programs[], quickLogLevel, logLevel, logSize, allPrograms) -> Promise<VerifyOutcome>
+// (programs empty: every program with allPrograms, else libbpf's autoload set)
 Napi::Value VerifyPrograms(const Napi::CallbackInfo &info) {
   VerifyRequest req;
   req.bytes = bytes_arg(info[0]);
@@ -143,6 +144,7 @@ Napi::Value VerifyPrograms(const Napi::CallbackInfo &info) {
   req.quick_log_level = info[3].As<Napi::Number>().Uint32Value();
   req.log_level = info[4].As<Napi::Number>().Uint32Value();
   req.log_size = info[5].As<Napi::Number>().Uint32Value();
+  req.all_programs = info.Length() > 6 && info[6].IsBoolean() && info[6].As<Napi::Boolean>().Value();
   auto *worker = new VerifyWorker(info.Env(), std::move(req));
   Napi::Promise p = worker->Promise();
   worker->Queue();

@@ -134,22 +134,23 @@ VerifyOutcome object__verify_programs(const VerifyRequest &req) {
   PrintCapture capture(&out.libbpf_log);
   ObjectPtr obj = open_mem(req.bytes, req.object_name, &out.open_err);
   if (!obj) return out;
-  for (const std::string &want : req.programs) {
-    if (!bpf_object__find_program_by_name(obj.get(), want.c_str())) out.unknown_programs.push_back(want);
-  }
-  if (!out.unknown_programs.empty()) return out;
 
   bpf_program *prog;
   bpf_object__for_each_program(prog, obj.get()) {
     ProgramVerify pv;
     pv.info = describe(prog);
     pv.selected = req.programs.empty()
-                      ? pv.info.autoload
+                      ? req.all_programs || pv.info.autoload
                       : std::find(req.programs.begin(), req.programs.end(), pv.info.name) != req.programs.end();
     // Prepared (relocated) only when selected.
     bpf_program__set_autoload(prog, pv.selected);
     out.programs.push_back(std::move(pv));
   }
+  // The caller names what there is when a requested program is not (out.programs lists them all).
+  for (const std::string &want : req.programs) {
+    if (!bpf_object__find_program_by_name(obj.get(), want.c_str())) out.unknown_programs.push_back(want);
+  }
+  if (!out.unknown_programs.empty()) return out;
 
 #if BPF_VERDICT_NATIVE_CLONE
   // libbpf 1.8+: prepare loads nothing; each clone is one BPF_PROG_LOAD of the prepared program.

@@ -52,7 +52,8 @@ struct LoadOutcome {
 struct VerifyRequest {
   std::vector<uint8_t> bytes;
   std::string object_name;
-  std::vector<std::string> programs;  // empty = libbpf's autoload set
+  std::vector<std::string> programs;  // empty = libbpf's autoload set, or every program with all_programs
+  bool all_programs = false;
   uint32_t quick_log_level = 4;
   uint32_t log_level = 5;
   uint32_t log_size = 1 << 20;
@@ -75,7 +76,7 @@ struct VerifyOutcome {
   int open_err = 0;
   int prepare_err = 0;     // negative errno from bpf_object__prepare (nothing was verified)
   std::string libbpf_log;
-  std::vector<ProgramVerify> programs;
+  std::vector<ProgramVerify> programs;   // every program of the object (also when some requested are unknown)
   std::vector<std::string> unknown_programs;
 };
 
