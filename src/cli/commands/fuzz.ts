@@ -32,7 +32,7 @@ rule) per kernel. Kinds: wrong-accept (model accepts, kernel rejects), wrong-rej
 message, model-error, crash, timeout.
 
 With two kernels (two lines, or a base and a patched src: tree) the same programs run on both and
-every transition (verdict or rule changed between the first kernel and another) goes to
+every transition (verdict, rule or message changed between the first kernel and another) goes to
 transitions.jsonl, with whether the model's profiles predict it.
 
 The summary (and --json) gives programs per second, verdict and message agreement, the model's
