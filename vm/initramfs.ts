@@ -70,7 +70,8 @@ async function strippedNode(node: string): Promise<string> {
     }, 'a stripped node');
     return out;
   } catch {
-    return node;
+    // Another run may have published it meanwhile (its strip won); the node itself would make a second image.
+    return existsSync(out) ? out : node;
   }
 }
 

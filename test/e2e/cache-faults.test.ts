@@ -39,7 +39,7 @@ async function assertCacheWhole(t: Test): Promise<void> {
   const kernels = entries('kernels');
   t.equal(kernels.length, 1, 'one kernel entry');
   for (const k of kernels) t.same(await checkEntry(k, kernelFiles(k)), { ok: true }, `${k} is sealed and whole`);
-  t.equal(entries('images').length, 1, 'one guest image');
+  t.equal(entries('images').length, 1, `one guest image (${entries('images').map((i) => `${i}: ${readdirSync(i).join(' ')}`).join('; ')})`);
   for (const i of entries('images')) t.same(await checkEntry(i, ['initramfs.cpio']), { ok: true }, `${i} is sealed and whole`);
   for (const b of entries('btf')) t.same(await checkEntry(b, ['vmlinux.btf', 'vmlinux.h']), { ok: true }, `${b} is sealed and whole`);
   t.equal(objects().length, CORPUS.length, 'one object per source');
