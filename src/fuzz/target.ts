@@ -93,14 +93,13 @@ export async function openTarget(deps: RunDeps, o: TargetOptions): Promise<Targe
       if (!c.object) return out;
       const names = c.programs.map((p) => p.name);
       // the guest verifies while the host models: both at once
-      const t0 = performance.now();
-      const loading = pool.load(c.object.bytes, basename(c.object.source), names, undefined).finally(() => { ms.load += performance.now() - t0; });
-      loading.catch(() => undefined);
-      await new Promise((r) => setImmediate(r));   // let the request go out before the model takes the thread
-      const t1 = performance.now();
-      const a = analyzeObject(c.object.bytes, c.object.source, deps.analysis, { profile: choice.profile, trace: false, targetBtf: btf });
-      ms.model += performance.now() - t1;
-      const answers = await loading;
+      const { answers, loadMs, work: a } = await pool.loadWhile(c.object.bytes, basename(c.object.source), names, undefined, () => {
+        const t1 = performance.now();
+        const analysis = analyzeObject(c.object!.bytes, c.object!.source, deps.analysis, { profile: choice.profile, trace: false, targetBtf: btf });
+        ms.model += performance.now() - t1;
+        return analysis;
+      });
+      ms.load += loadMs;
       for (const x of answers) if (x.kind === 'result') ms.verify += (x.result.stats?.verificationUs ?? 0) / 1000;
       for (const name of names) {
         const ans = answers.find((x) => x.program === name);

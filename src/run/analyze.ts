@@ -38,6 +38,8 @@ export interface ObjectRead {
   object: BpfObject | null;
   readError: string | null;
   names: string[];
+  /** Each program's unscoped declaration, in program order. */
+  expectations: Expectation[];
   logLevel: number | undefined;
 }
 
@@ -47,10 +49,11 @@ export function readForLoad(bytes: Uint8Array, file: string, a: AnalysisBackend)
   try {
     obj = a.readObject(bytes, file);
   } catch (err) {
-    return { file, object: null, readError: describe(err), names: [], logLevel: undefined };
+    return { file, object: null, readError: describe(err), names: [], expectations: [], logLevel: undefined };
   }
-  const levels = obj.programs.map((p) => parseExpectation(p.declTags).logLevel).filter((l): l is number => l !== null);
-  return { file, object: obj, readError: null, names: obj.programs.map((p) => p.name), logLevel: levels.length ? Math.max(...levels) : undefined };
+  const expectations = obj.programs.map((p) => parseExpectation(p.declTags));
+  const levels = expectations.map((e) => e.logLevel).filter((l): l is number => l !== null);
+  return { file, object: obj, readError: null, names: obj.programs.map((p) => p.name), expectations, logLevel: levels.length ? Math.max(...levels) : undefined };
 }
 
 export function analyzeObject(bytes: Uint8Array, file: string, a: AnalysisBackend, opts: { profile: Profile; trace: boolean; targetBtf: Btf | null }): ObjectAnalysis {
@@ -70,12 +73,12 @@ export function analyzeRead(read: ObjectRead, a: AnalysisBackend, opts: { profil
     modelError = err ?? new Error('unknown exception');
   }
   const modelMs = performance.now() - t0;
-  const programs = obj.programs.map((p): ProgramInfo => {
+  const programs = obj.programs.map((p, i): ProgramInfo => {
     // the model catches its own exceptions per program; one escaping here is a bug all the same
     const m: ModelSide = models.find((r) => r.program === p.name)
       ?? { object: file, program: p.name, section: p.section, ms: 0,
            ...internalError(modelError ?? new Error('the model returned no result for this program')) };
-    return { name: p.name, section: p.section, expectation: parseExpectation(p.declTags), model: m,
+    return { name: p.name, section: p.section, expectation: read.expectations[i]!, model: m,
       expectationFor: (release) => parseExpectation(p.declTags, release), insnAt: (idx) => insnView(p, idx) };
   });
   return { object: obj, readError: null, programs, logLevel: read.logLevel, modelMs };

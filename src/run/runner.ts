@@ -199,15 +199,9 @@ async function runObject(deps: RunDeps, opts: RunOptions, spec: string, kernel: 
   // program names and the declared log level), the model runs during it, then the answers are read.
   const read = readForLoad(bytes, o.object, deps.analysis);
   const names = read.names.length ? read.names : ['(object)'];
-  const t = performance.now();
-  let loadMs = 0;
-  const loading = pool.load(bytes, o.object, names, read.logLevel).finally(() => { loadMs = performance.now() - t; });
-  loading.catch(() => undefined);   // awaited below; a failure must not be unhandled while the model runs
-  // Let the request reach the guest before the model takes the event loop.
-  await new Promise((r) => setImmediate(r));
-  const a = analyzeRead(read, deps.analysis, { profile, trace: opts.trace ?? false, targetBtf });
+  const { answers, loadMs, work: a } = await pool.loadWhile(bytes, o.object, names, read.logLevel,
+    () => analyzeRead(read, deps.analysis, { profile, trace: opts.trace ?? false, targetBtf }));
   run.ms.model += a.modelMs;
-  const answers = await loading;
   run.ms.load += loadMs;
   for (const ans of answers) if (ans.kind === 'result') run.verificationUs += ans.result.stats?.verificationUs ?? 0;
   // The declarations that hold for this kernel: the version its spec resolved to (Debian's

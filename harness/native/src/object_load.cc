@@ -52,6 +52,21 @@ ProgramInfo describe(const bpf_program *prog) {
   return info;
 }
 
+// Whether a request loads this program: the ones it names, else every program (`all`) or libbpf's autoload set.
+bool selected_by(const std::vector<std::string> &names, bool all, const ProgramInfo &info) {
+  if (names.empty()) return all || info.autoload;
+  return std::find(names.begin(), names.end(), info.name) != names.end();
+}
+
+// The requested names the object has no program for.
+std::vector<std::string> unknown_in(bpf_object *obj, const std::vector<std::string> &names) {
+  std::vector<std::string> unknown;
+  for (const std::string &want : names) {
+    if (!bpf_object__find_program_by_name(obj, want.c_str())) unknown.push_back(want);
+  }
+  return unknown;
+}
+
 #if BPF_VERDICT_NATIVE_CLONE || defined(BPF_VERDICT_CAPTURE_PROG_LOAD)
 // 1: a subprogram past the entry has global linkage; 0: none has; -1: no func_info to tell.
 // `fi` holds `n` records of `rec_size` bytes, each starting with struct bpf_func_info.
@@ -89,9 +104,7 @@ LoadOutcome object__load_programs(const LoadRequest &req) {
   ObjectPtr obj = open_mem(req.bytes, req.object_name, &out.open_err);
   if (!obj) return out;
 
-  for (const std::string &want : req.programs) {
-    if (!bpf_object__find_program_by_name(obj.get(), want.c_str())) out.unknown_programs.push_back(want);
-  }
+  out.unknown_programs = unknown_in(obj.get(), req.programs);
   if (!out.unknown_programs.empty()) return out;
 
   // One buffer per program: the kernel writes each program's log into its own buffer,
@@ -101,9 +114,7 @@ LoadOutcome object__load_programs(const LoadRequest &req) {
   bpf_object__for_each_program(prog, obj.get()) {
     ProgramLoad pl;
     pl.info = describe(prog);
-    pl.selected = req.programs.empty()
-                      ? pl.info.autoload
-                      : std::find(req.programs.begin(), req.programs.end(), pl.info.name) != req.programs.end();
+    pl.selected = selected_by(req.programs, false, pl.info);
     bpf_program__set_autoload(prog, pl.selected);
     if (pl.selected && req.log_size > 0) {
       bufs.emplace_back(new char[req.log_size]);
@@ -139,17 +150,13 @@ VerifyOutcome object__verify_programs(const VerifyRequest &req) {
   bpf_object__for_each_program(prog, obj.get()) {
     ProgramVerify pv;
     pv.info = describe(prog);
-    pv.selected = req.programs.empty()
-                      ? req.all_programs || pv.info.autoload
-                      : std::find(req.programs.begin(), req.programs.end(), pv.info.name) != req.programs.end();
+    pv.selected = selected_by(req.programs, req.all_programs, pv.info);
     // Prepared (relocated) only when selected.
     bpf_program__set_autoload(prog, pv.selected);
     out.programs.push_back(std::move(pv));
   }
   // The caller names what there is when a requested program is not (out.programs lists them all).
-  for (const std::string &want : req.programs) {
-    if (!bpf_object__find_program_by_name(obj.get(), want.c_str())) out.unknown_programs.push_back(want);
-  }
+  out.unknown_programs = unknown_in(obj.get(), req.programs);
   if (!out.unknown_programs.empty()) return out;
 
 #if BPF_VERDICT_NATIVE_CLONE
